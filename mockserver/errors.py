@@ -1,0 +1,272 @@
+"""The catalogue of vendor errors.
+
+Every error the emulator can answer with is one class here, carrying the vendor's exact text.
+The ledger core raises them; each protocol surface turns them into its own shape in one place
+(``soap/envelope.py`` for faults, ``soap/account.py`` for SaveBundleList results, ``rest/errors.py``
+for JSON). Texts quoted from the vendor documentation must stay byte-for-byte as written there.
+"""
+
+from __future__ import annotations
+
+
+class VendorError(Exception):
+    """Base of every vendor-shaped error. ``text`` is what the client reads."""
+
+    #: SOAP fault code family: "Client" (the request is at fault) or "Server".
+    fault_code = "Server"
+
+    def __init__(self, text: str | None = None):
+        self.text = text if text is not None else self.default_text()
+        super().__init__(self.text)
+
+    def default_text(self) -> str:  # pragma: no cover - overridden
+        return self.__class__.__name__
+
+
+# --- SOAP faults -------------------------------------------------------------------------------
+
+
+class NotAuthenticated(VendorError):
+    """A4: a call on Account/Transaction services without a valid session."""
+
+    def default_text(self) -> str:
+        return "Client is not authenticated on this identity"
+
+
+class IdentityBlocked(VendorError):
+    """A3: the default or requested identity is blocked (FAQ text, verbatim)."""
+
+    def default_text(self) -> str:
+        return (
+            "Provided IdentityId is blocked. Please use GetIdentitiesWithCredential to get a "
+            "list of available Identities and reauthenticate with a valid IdentityId"
+        )
+
+
+class NoNextEntryId(VendorError):
+    """E3: unknown entry series, or an empty series without a start number (FAQ text)."""
+
+    def default_text(self) -> str:
+        return "No next Entry Id found with the provided date and sort"
+
+
+class UnknownLine(VendorError):
+    """K1: a LineId that is not a line of this client (interpretation)."""
+
+    fault_code = "Client"
+
+    def __init__(self, line_id):
+        super().__init__(f"LineId {line_id} was not found")
+
+
+class UnknownLink(VendorError):
+    """K1: a LinkId that was never created (interpretation)."""
+
+    fault_code = "Client"
+
+    def __init__(self, link_id):
+        super().__init__(f"LinkId {link_id} was not found")
+
+
+class RequestError(VendorError):
+    """W6: the request cannot be read (bad XML, bad value, unknown operation)."""
+
+    fault_code = "Client"
+
+
+class BadValue(RequestError):
+    """W6: a value that cannot be read as its XSD type; names the element and the value."""
+
+    def __init__(self, element: str, value: str, xsd_type: str, line: int | None = None):
+        where = f" (line {line})" if line else ""
+        shown = value if len(value) <= 80 else value[:77] + "..."
+        super().__init__(
+            f"Server was unable to read request. ---> There is an error in XML document{where}. "
+            f"---> The value '{shown}' of element '{element}' is not a valid {xsd_type}."
+        )
+
+
+class NotSupported(VendorError):
+    """A vendor operation the emulator knows but does not emulate."""
+
+    fault_code = "Client"
+
+
+class RateLimited(VendorError):
+    """L1: hourly quota exceeded (FAQ text pattern)."""
+
+    def __init__(self, over_by: int, quarantine_ends: str):
+        self.over_by = over_by
+        self.quarantine_ends = quarantine_ends
+        super().__init__(
+            f"Limit exceeded by {over_by}. Request is blocked. Quarantine ends at {quarantine_ends}"
+        )
+
+
+# --- SaveBundleList results (S) -------------------------------------------------------------
+# These never become faults: SaveBundleList returns them as {Type, Description}.
+
+
+class SaveRefused(VendorError):
+    """A bundle that cannot be saved. ``result_type`` is the SaveResponse Type.
+
+    ``verbatim`` texts are the vendor's documented ones and are returned exactly as written;
+    the emulator's own texts also say where the refusal happened (see ``locate``).
+    """
+
+    result_type = "Exception"
+    verbatim = False
+
+
+class FiscalYearMissing(SaveRefused):
+    """S2: YearId has no fiscal year set up (FAQ text)."""
+
+    verbatim = True
+
+    def default_text(self) -> str:
+        return "Could not finish last Bundle! iError:2"
+
+
+class SystemTypeRefused(SaveRefused):
+    """S3: negative TypeNo are system types (guide)."""
+
+    def __init__(self, type_no: int):
+        super().__init__(
+            f"TypeNo {type_no} is a system type. Only positive TypeNos can be used with "
+            "SaveBundleList"
+        )
+
+
+class UnknownType(SaveRefused):
+    """A TypeNo (Sort) the client does not have (interpretation)."""
+
+    def __init__(self, type_no: int):
+        super().__init__(f"TypeNo {type_no} does not exist. Use GetTypeList to get valid types")
+
+
+class UnknownAccount(SaveRefused):
+    """An AccountNo that is not in the chart of accounts (interpretation)."""
+
+    def __init__(self, account_no: int):
+        super().__init__(f"Account {account_no} does not exist")
+
+
+class UnknownTaxCode(SaveRefused):
+    """A TaxNo the client does not have (interpretation)."""
+
+    def __init__(self, tax_no: str):
+        super().__init__(f"TaxNo {tax_no} does not exist. Use GetTaxCodeList to get valid codes")
+
+
+class NotInBalance(SaveRefused):
+    """S4: debit and credit differ (interpretation of the text)."""
+
+    def __init__(self, difference):
+        super().__init__(f"Voucher is not in balance. Difference: {difference:f}")
+
+
+class CommentTooLong(SaveRefused):
+    """Comments are at most 75 characters in the ledger (REST spec maxLength)."""
+
+    def __init__(self, length: int):
+        super().__init__(f"Comment is {length} characters long; at most 75 are allowed")
+
+
+class MissingVatAmount(SaveRefused):
+    """S5: FAQ text, verbatim. Ignorable with ``vatisnotinbalance``."""
+
+    verbatim = True
+
+    warning_key = "vatisnotinbalance"
+
+    def default_text(self) -> str:
+        return "Voucher has a vat code that does not have a corresponding vat amount"
+
+
+class AttachmentPosted(SaveRefused):
+    """S7: the StampNo was already used (FAQ text)."""
+
+    verbatim = True
+
+    def default_text(self) -> str:
+        return "Attachment is posted in the journal"
+
+
+class LinkInsideBundle(SaveRefused):
+    """K2: both linked entries are in the bundle being saved (guide)."""
+
+    def default_text(self) -> str:
+        return (
+            "It is not possible to link two entries when they are both in the bundle that is "
+            "being saved"
+        )
+
+
+class Warning_(SaveRefused):
+    """S8: a warning that blocks the save unless its key is in IgnoreWarnings."""
+
+    warning_key = ""
+
+    def __init__(self, detail: str):
+        super().__init__(
+            f"{detail} Add '{self.warning_key}' to IgnoreWarnings to save anyway."
+        )
+
+
+class VatNotInBalance(Warning_):
+    warning_key = "vatisnotinbalance"
+
+
+class VatMissingFoundation(Warning_):
+    warning_key = "vatismissingfoundation"
+
+
+class InvoiceAlreadyExists(Warning_):
+    warning_key = "invoicealreadyexists"
+
+
+class CustomerMismatchBankAccount(Warning_):
+    warning_key = "customermismatchbankaccount"
+
+
+class DuplicateData(SaveRefused):
+    """S11: the same voucher was saved before (a retry)."""
+
+    result_type = "DuplicateData"
+
+    def __init__(self, transaction_no: int):
+        super().__init__(f"Voucher with TransactionNo {transaction_no} is already saved")
+
+
+class DataAlreadySaved(SaveRefused):
+    """S11: the TransactionNo is taken by other content in that series and year."""
+
+    result_type = "DataAlreadySaved"
+
+    def __init__(self, transaction_no: int, series_id: int, year: int):
+        super().__init__(
+            f"TransactionNo {transaction_no} is already used in entry series {series_id} "
+            f"for {year}"
+        )
+
+
+class NothingToSave(SaveRefused):
+    """A BundleList with no bundles (interpretation)."""
+
+    result_type = "NotSaved"
+
+    def default_text(self) -> str:
+        return "The BundleList has no bundles"
+
+
+# Where a refusal is located, appended to the vendor text (interpretation, kept in one place).
+LOCATION_SUFFIX = " (Bundle {bundle}, Voucher {voucher})"
+
+
+def locate(err: SaveRefused, bundle: int, voucher: int | None) -> str:
+    """The Description for a refused bundle: the vendor text first, then where it happened."""
+    if err.verbatim:
+        return err.text
+    if voucher is None:
+        return err.text + f" (Bundle {bundle})"
+    return err.text + LOCATION_SUFFIX.format(bundle=bundle, voucher=voucher)

@@ -1,0 +1,161 @@
+"""One client's books: reference data, journal and ledger lines, and the indexes over them.
+
+Lines are indexed by date (a sorted list of distinct dates, each with its lines in booking
+order), so a date-range query touches only the days in the range, never every line. Numbering,
+stamps, invoices and links have their own maps so every rule is a dictionary look-up.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID
+
+from .model import (
+    Account,
+    Customer,
+    EntrySeries,
+    FiscalYear,
+    Line,
+    TaxCode,
+    TransactionType,
+    VoucherRecord,
+)
+
+VoucherKey = tuple[int, int, int]  # (series_id, year, transaction_no)
+
+
+@dataclass
+class ClientBook:
+    client_id: int
+    name: str
+    accounts: dict[int, Account] = field(default_factory=dict)
+    tax_codes: dict[int, TaxCode] = field(default_factory=dict)
+    types: dict[int, TransactionType] = field(default_factory=dict)  # by TypeNo
+    series: dict[int, EntrySeries] = field(default_factory=dict)
+    fiscal_years: dict[int, FiscalYear] = field(default_factory=dict)
+    customers: dict[int, Customer] = field(default_factory=dict)
+    #: share of input VAT that is deductible, in percent (partial deduction, S6)
+    vat_base_rate: Decimal = Decimal(100)
+
+    lines: dict[UUID, Line] = field(default_factory=dict)
+    vouchers: dict[VoucherKey, VoucherRecord] = field(default_factory=dict)
+    last_number: dict[tuple[int, int], int] = field(default_factory=dict)
+    stamps: dict[int, VoucherKey] = field(default_factory=dict)
+    invoices: dict[tuple[int, int, str], VoucherKey] = field(default_factory=dict)
+    links: dict[int, set[UUID]] = field(default_factory=dict)
+    link_guids: dict[UUID, int] = field(default_factory=dict)
+    journal: list[VoucherKey] = field(default_factory=list)
+
+    _dates: list[date] = field(default_factory=list)
+    _by_date: dict[date, list[Line]] = field(default_factory=dict)
+    _seq: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _link_seq: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    # --- look-ups ------------------------------------------------------------------------
+
+    def fiscal_year_for(self, day: date) -> FiscalYear | None:
+        fy = self.fiscal_years.get(day.year)
+        if fy is not None and fy.contains(day):
+            return fy
+        return next((f for f in self.fiscal_years.values() if f.contains(day)), None)
+
+    def vat_accounts(self) -> set[int]:
+        return {t.account_no for t in self.tax_codes.values() if t.rate and t.account_no}
+
+    def next_seq(self) -> int:
+        return next(self._seq)
+
+    # --- ledger lines by date ----------------------------------------------------------------
+
+    def _index(self, line: Line) -> None:
+        bucket = self._by_date.get(line.date)
+        if bucket is None:
+            bucket = self._by_date[line.date] = []
+            bisect.insort(self._dates, line.date)
+        bucket.append(line)
+
+    def ledger_lines(self, start: date | None = None, end: date | None = None) -> Iterator[Line]:
+        """Posted lines with start <= date < end (either bound open), by date then booking."""
+        lo = 0 if start is None else bisect.bisect_left(self._dates, start)
+        hi = len(self._dates) if end is None else bisect.bisect_left(self._dates, end)
+        for day in self._dates[lo:hi]:
+            yield from self._by_date[day]
+
+    def count_ledger_lines(self, start: date | None = None, end: date | None = None) -> int:
+        lo = 0 if start is None else bisect.bisect_left(self._dates, start)
+        hi = len(self._dates) if end is None else bisect.bisect_left(self._dates, end)
+        return sum(len(self._by_date[d]) for d in self._dates[lo:hi])
+
+    def journal_lines(self) -> Iterator[Line]:
+        for key in self.journal:
+            rec = self.vouchers[key]
+            for lid in rec.line_ids:
+                yield self.lines[lid]
+
+    # --- changes (called by the posting rules, under the ledger lock) ------------------------
+
+    def add_voucher(self, rec: VoucherRecord, lines: list[Line], stamp_nos, invoice_keys) -> None:
+        key = (rec.series_id, rec.year, rec.transaction_no)
+        self.vouchers[key] = rec
+        nk = (rec.series_id, rec.year)
+        if rec.transaction_no > self.last_number.get(nk, 0):
+            self.last_number[nk] = rec.transaction_no
+        for stamp in stamp_nos:
+            self.stamps[stamp] = key
+        for line in lines:
+            self.lines[line.line_id] = line
+            if line.link_id is not None:
+                self.links.setdefault(line.link_id, set()).add(line.line_id)
+            if line.posted:
+                self._index(line)
+        if rec.posted:
+            for ik in invoice_keys:
+                self.invoices[ik] = key
+        else:
+            self.journal.append(key)
+
+    def post_journal(self, now: datetime) -> int:
+        """Move every journal voucher to the ledger (the reviewer's approval). Returns lines."""
+        posted = 0
+        for key in self.journal:
+            rec = self.vouchers[key]
+            rec.posted = True
+            for lid in rec.line_ids:
+                line = self.lines[lid]
+                line.posted = True
+                line.modified_at = now
+                self._index(line)
+                if line.invoice_no:
+                    self.invoices[(rec.type_no, line.customer_id, line.invoice_no)] = key
+                posted += 1
+        self.journal.clear()
+        return posted
+
+    def new_link(self) -> int:
+        link_id = next(self._link_seq)
+        while link_id in self.links:
+            link_id = next(self._link_seq)
+        self.links[link_id] = set()
+        return link_id
+
+    def link_for_guid(self, guid: UUID) -> int:
+        """The integer link a SaveBundleList LinkId GUID stands for (created on first use)."""
+        link_id = self.link_guids.get(guid)
+        if link_id is None:
+            link_id = self.link_guids[guid] = self.new_link()
+        return link_id
+
+    def set_link(self, line_ids: list[UUID], link_id: int, now: datetime) -> None:
+        members = self.links.setdefault(link_id, set())
+        for lid in line_ids:
+            line = self.lines[lid]
+            if line.link_id is not None and line.link_id != link_id:
+                self.links.get(line.link_id, set()).discard(lid)
+            line.link_id = link_id
+            line.modified_at = now
+            members.add(lid)

@@ -1,0 +1,125 @@
+"""Users, identities and sessions (SPEC A1-A4).
+
+A user (one login) reaches one or more identities; each identity is one client's books. A session
+works on one identity at a time. Session ids look like ASP.NET's: 24 lower-case alphanumerics.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from . import interpretations as rules
+from .model import NIL_GUID
+
+_SESSION_ALPHABET = "abcdefghijklmnopqrstuvwxyz012345"  # ASP.NET session id alphabet
+
+
+def new_session_id() -> str:
+    return "".join(secrets.choice(_SESSION_ALPHABET) for _ in range(24))
+
+
+def md5_utf16le(password: str) -> str:
+    """What older clients send instead of the password (Authenticate_2018 WSDL)."""
+    return hashlib.md5(password.encode("utf-16-le")).hexdigest()
+
+
+@dataclass
+class Identity:
+    identity_id: UUID
+    client_id: int
+    client_name: str
+    blocked: bool = False
+    is_default: bool = False
+
+
+@dataclass
+class User:
+    username: str
+    password: str
+    user_id: UUID
+    name: str
+    contact_id: int
+    identities: list[Identity] = field(default_factory=list)
+
+    def password_matches(self, given: str) -> bool:
+        if hmac.compare_digest(given.encode(), self.password.encode()):
+            return True
+        return hmac.compare_digest(given.strip().lower().encode(), md5_utf16le(self.password).encode())
+
+    def default_identity(self) -> Identity | None:
+        return next((i for i in self.identities if i.is_default), self.identities[0] if self.identities else None)
+
+    def identity(self, identity_id: UUID) -> Identity | None:
+        return next((i for i in self.identities if i.identity_id == identity_id), None)
+
+
+@dataclass
+class Session:
+    session_id: str
+    user: User
+    identity: Identity
+    last_seen: datetime
+    application_id: UUID
+
+
+class Directory:
+    """All users and sessions. Callers hold the ledger lock."""
+
+    def __init__(self):
+        self.users: dict[str, User] = {}
+        self.sessions: dict[str, Session] = {}
+
+    def add_user(self, user: User) -> None:
+        self.users[user.username.lower()] = user
+
+    def check_credentials(self, username: str, password: str) -> User | None:
+        user = self.users.get((username or "").strip().lower())
+        if user is None or not user.password_matches(password or ""):
+            return None
+        return user
+
+    def login(self, application_id: UUID, username: str, password: str, identity_id: UUID,
+              now: datetime) -> Session | None:
+        """A1/A3: a new session on the default or requested identity, or None."""
+        from .. import errors
+
+        if application_id == NIL_GUID:
+            return None
+        user = self.check_credentials(username, password)
+        if user is None:
+            return None
+        identity = user.default_identity() if identity_id == NIL_GUID else user.identity(identity_id)
+        if identity is None:
+            return None
+        if identity.blocked:
+            raise errors.IdentityBlocked()
+        session = Session(new_session_id(), user, identity, now, application_id)
+        self.sessions[session.session_id] = session
+        return session
+
+    def session(self, session_ids: list[str], now: datetime) -> Session | None:
+        """The live session among the cookie values (clients may send the cookie twice)."""
+        idle = timedelta(seconds=rules.SESSION_IDLE_SECONDS)
+        for sid in session_ids:
+            session = self.sessions.get(sid)
+            if session is None:
+                continue
+            if now - session.last_seen > idle:
+                del self.sessions[sid]
+                continue
+            session.last_seen = now
+            return session
+        return None
+
+    def expire(self, client_id: int | None = None) -> int:
+        """Control API: end sessions (of one client, or all)."""
+        gone = [sid for sid, s in self.sessions.items()
+                if client_id is None or s.identity.client_id == client_id]
+        for sid in gone:
+            del self.sessions[sid]
+        return len(gone)

@@ -1,0 +1,138 @@
+"""The SOAP surface: one handler for every ASMX path (WSDL on GET, operations on POST).
+
+Read the envelope, read the arguments through the spyne models, call the operation, write the
+ASMX-shaped answer. Vendor errors become faults here and nowhere else; anything unexpected
+becomes a Server fault with a one-line text, never a traceback or an HTML page.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+from .. import errors
+from . import account, authenticate, envelope, models, wsdl
+from .codec import spec_of, write_field
+from .context import OperationContext, session_ids
+
+log = logging.getLogger("mockserver.soap")
+
+ACCOUNT = wsdl.ServiceDef(
+    name=account.NAME, ns=account.NS, path=account.PATH,
+    public_path="/Economy/Account/V004/Accountservice.asmx",
+    service=account.AccountService, docs=account.DOCS,
+)
+AUTHENTICATE = wsdl.ServiceDef(
+    name=authenticate.NAME, ns=authenticate.NS, path=authenticate.PATH,
+    public_path="/authenticate/v001/authenticate.asmx",
+    service=authenticate.Authenticate, docs=authenticate.DOCS,
+    service_doc=authenticate.SERVICE_DOC,
+)
+SERVICES: dict[str, wsdl.ServiceDef] = {s.path: s for s in (ACCOUNT, AUTHENTICATE)}
+
+
+def register(sdef: wsdl.ServiceDef) -> None:
+    """Add a service (TransactionService lives in its own module)."""
+    SERVICES[sdef.path] = sdef
+
+
+@dataclass
+class SoapAnswer:
+    status: int
+    body: bytes
+    content_type: str
+    operation: str | None = None
+    client_id: int | None = None
+    set_cookie: str | None = None
+    fault: str | None = None
+
+
+class SoapHandler:
+    def __init__(self, ledger, public_url: str | None = None):
+        self.ledger = ledger
+        self.public_url = public_url.rstrip("/") if public_url else None
+        self._wsdl_cache: dict[tuple[str, str], bytes] = {}
+        self._lock = threading.Lock()
+        if self.public_url:  # build at start-up: the address never depends on a request
+            for sdef in SERVICES.values():
+                self.wsdl(sdef, self.public_url)
+
+    def wsdl(self, sdef: wsdl.ServiceDef, base_url: str) -> bytes:
+        key = (sdef.path, base_url)
+        doc = self._wsdl_cache.get(key)
+        if doc is None:
+            doc = wsdl.build(sdef, base_url + sdef.public_path)
+            with self._lock:
+                if len(self._wsdl_cache) > 64:
+                    self._wsdl_cache.clear()
+                self._wsdl_cache[key] = doc
+        return doc
+
+    def get(self, sdef: wsdl.ServiceDef, query: str, base_url: str) -> SoapAnswer:
+        if query.split("&")[0].split("=")[0].lower() in ("wsdl", "singlewsdl"):
+            return SoapAnswer(200, self.wsdl(sdef, self.public_url or base_url),
+                              "text/xml; charset=utf-8", operation="WSDL")
+        err = errors.RequestError(
+            f"{sdef.name} answers SOAP requests by POST; its WSDL is at ?WSDL."
+        )
+        return self._fault(envelope.SOAP11, err, status=405)
+
+    def post(self, sdef: wsdl.ServiceDef, body: bytes, content_type: str,
+             cookie_header: str) -> SoapAnswer:
+        version = envelope.version_for_content_type(content_type) or envelope.SOAP11
+        try:
+            req = envelope.parse(body, content_type)
+        except errors.VendorError as err:
+            return self._fault(getattr(err, "version", version), err)
+        version = req.version
+        desc = sdef.service.public_methods.get(req.operation)
+        if desc is None or req.op_ns != sdef.ns or req.operation not in sdef.docs:
+            if desc is not None and req.op_ns != sdef.ns:
+                text = (f"Element {req.operation} is in namespace '{req.op_ns}'; "
+                        f"{sdef.name} expects '{sdef.ns}'.")
+            else:
+                text = f"Server did not recognize the value of HTTP Header SOAPAction: {req.operation}."
+            return self._fault(version, errors.RequestError(text), operation=req.operation)
+        ctx = OperationContext(self.ledger, session_ids(cookie_header))
+        try:
+            args = _read_args(req, desc, sdef.ns)
+            result = desc.function(ctx, *args)
+            inner = _write_result(desc, result)
+        except errors.VendorError as err:
+            return self._fault(version, err, operation=req.operation, client_id=ctx.client_id)
+        except Exception as exc:  # never a stack trace on the wire
+            log.exception("unexpected error in %s", req.operation)
+            err = errors.VendorError(
+                f"Server was unable to process request. ---> {type(exc).__name__}: {exc}"
+            )
+            return self._fault(version, err, operation=req.operation, client_id=ctx.client_id)
+        return SoapAnswer(
+            200, envelope.response(version, req.operation, sdef.ns, inner),
+            envelope.CONTENT_TYPES[version], operation=req.operation, client_id=ctx.client_id,
+            set_cookie=ctx.set_cookie,
+        )
+
+    @staticmethod
+    def _fault(version: str, err: errors.VendorError, status: int = 500, operation=None,
+               client_id=None) -> SoapAnswer:
+        return SoapAnswer(status, envelope.fault(version, err), envelope.CONTENT_TYPES[version],
+                          operation=operation, client_id=client_id, fault=err.text)
+
+
+def _read_args(req: envelope.SoapRequest, desc, ns: str) -> list:
+    from .codec import read_complex
+
+    values = read_complex(req.element, desc.in_message, ns)
+    return [values[name] for name in desc.in_message._type_info]
+
+
+def _write_result(desc, result) -> str:
+    (name, t), = desc.out_message._type_info.items()
+    out: list[str] = []
+    f = spec_of(desc.out_message).by_name[name]
+    write_field(out, f, result)
+    return "".join(out)
+
+
+__all__ = ["SoapHandler", "SERVICES", "register", "models"]

@@ -1,0 +1,110 @@
+"""SOAP envelopes in and out, shaped like ASP.NET ASMX (W4, W5), and the one fault writer.
+
+Requests are parsed with entity resolution, DTDs and the network off; a DOCTYPE is refused
+outright. Responses use the ``soap:`` prefix with xsi/xsd declared and the response element in
+the service namespace as its default namespace, as real clients' regexes expect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from ..errors import RequestError, VendorError
+
+SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
+SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
+CONTENT_TYPES = {SOAP11: "text/xml; charset=utf-8", SOAP12: "application/soap+xml; charset=utf-8"}
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+    huge_tree=False, remove_comments=True, remove_pis=True, collect_ids=False,
+)
+
+
+@dataclass
+class SoapRequest:
+    version: str  # SOAP11 or SOAP12 namespace
+    operation: str
+    op_ns: str
+    element: etree._Element
+
+
+def version_for_content_type(content_type: str) -> str | None:
+    ct = (content_type or "").split(";")[0].strip().lower()
+    if ct == "application/soap+xml":
+        return SOAP12
+    if ct == "text/xml":
+        return SOAP11
+    return None
+
+
+def parse(body: bytes, content_type: str) -> SoapRequest:
+    """The envelope's operation element; RequestError for anything that is not a SOAP call."""
+    if not body.strip():
+        raise RequestError("Request format is invalid: the request body is empty.")
+    head = body[:4096].lower()
+    if b"<!doctype" in head or b"<!entity" in head:
+        raise RequestError("Request format is invalid: DTDs are not allowed in SOAP messages.")
+    try:
+        root = etree.fromstring(body, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise RequestError(f"Server was unable to read request. ---> There is an error in XML document. ---> {exc}") from None
+    if root.getroottree().docinfo.doctype:
+        raise RequestError("Request format is invalid: DTDs are not allowed in SOAP messages.")
+    ns, _, local = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
+    if local != "Envelope" or ns not in (SOAP11, SOAP12):
+        raise RequestError("Request format is invalid: the root element is not a SOAP Envelope.")
+    declared = version_for_content_type(content_type)
+    if declared is not None and declared != ns:
+        err = RequestError(
+            "Possible SOAP version mismatch: Envelope namespace " + ns
+            + " was unexpected. Expecting " + declared + "."
+        )
+        err.fault_code = "VersionMismatch"
+        err.version = declared  # answer in the version the content type announced
+        raise err
+    body_el = root.find(f"{{{ns}}}Body")
+    if body_el is None:
+        raise RequestError("Request format is invalid: the SOAP Envelope has no Body.")
+    op = next((c for c in body_el if isinstance(c.tag, str)), None)
+    if op is None:
+        raise RequestError("Request format is invalid: the SOAP Body is empty.")
+    op_ns, _, op_name = op.tag[1:].partition("}") if op.tag.startswith("{") else ("", "", op.tag)
+    return SoapRequest(ns, op_name, op_ns, op)
+
+
+def _envelope(version: str, body: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        f'<soap:Envelope xmlns:soap="{version}" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xmlns:xsd="http://www.w3.org/2001/XMLSchema">'
+        f"<soap:Body>{body}</soap:Body></soap:Envelope>"
+    ).encode()
+
+
+def response(version: str, operation: str, ns: str, inner: str) -> bytes:
+    return _envelope(version, f'<{operation}Response xmlns="{ns}">{inner}</{operation}Response>')
+
+
+def fault(version: str, err: VendorError) -> bytes:
+    """The one place a vendor error becomes a SOAP fault (1.1 or 1.2)."""
+    from .codec import escape
+
+    text = escape(err.text)
+    code = err.fault_code
+    if version == SOAP12:
+        code12 = {"Client": "Sender", "Server": "Receiver"}.get(code, code)
+        body = (
+            f"<soap:Fault><soap:Code><soap:Value>soap:{code12}</soap:Value></soap:Code>"
+            f'<soap:Reason><soap:Text xml:lang="en">{text}</soap:Text></soap:Reason>'
+            "<soap:Detail /></soap:Fault>"
+        )
+    else:
+        body = (
+            f"<soap:Fault><faultcode>soap:{code}</faultcode><faultstring>{text}</faultstring>"
+            "<detail /></soap:Fault>"
+        )
+    return _envelope(version, body)
