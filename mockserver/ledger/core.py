@@ -130,6 +130,11 @@ class Ledger:
                 "application_id": str(opts.application_id or uuid.uuid4()),
                 "fiscal_years": sorted(years),
                 "blocked": opts.blocked,
+                "oauth": {
+                    "client_id": f"mock-{client_id}-{secrets.token_hex(4)}",
+                    "client_secret": secrets.token_urlsafe(24),
+                    "organization": str(uuid.uuid5(_NS_FY, f"organization/{client_id}")),
+                },
                 "identities": [
                     {"identity_id": str(i.identity_id), "client_id": i.client_id,
                      "name": i.client_name, "blocked": i.blocked, "default": i.is_default}
