@@ -165,6 +165,13 @@ class NotInBalance(SaveRefused):
         super().__init__(f"Voucher is not in balance. Difference: {difference:f}")
 
 
+class EntryOutsideFiscalYear(SaveRefused):
+    """An entry dated outside the bundle's fiscal year (interpretation; catches a missing Date)."""
+
+    def __init__(self, day, year: int):
+        super().__init__(f"Entry date {day.isoformat()} is outside fiscal year {year}")
+
+
 class CommentTooLong(SaveRefused):
     """Comments are at most 75 characters in the ledger (REST spec maxLength)."""
 

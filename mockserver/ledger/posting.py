@@ -118,7 +118,10 @@ class _Planner:
         entries = [self._with_defaults(e) for e in voucher.entries]
         if not entries:
             raise errors.SaveRefused("The voucher has no entries")
+        fiscal_year = book.fiscal_years[bundle.year_id]
         for e in entries:
+            if not fiscal_year.contains(e.date):
+                raise errors.EntryOutsideFiscalYear(e.date, bundle.year_id)
             if e.account_no not in book.accounts:
                 raise errors.UnknownAccount(e.account_no)
             if len(e.comment) > rules.COMMENT_MAX:
