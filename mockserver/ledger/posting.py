@@ -16,7 +16,7 @@ from .. import errors
 from . import interpretations as rules
 from .book import ClientBook, VoucherKey
 from .model import NIL_GUID, Bundle, BundleList, Entry, Line, TaxCode, Voucher, VoucherRecord
-from .money import HUNDRED, ZERO, add, cents, div, mul
+from .money import HUNDRED, MONEY, ZERO, add, cents, div, mul
 
 # --- numbering (GetEntryId) -------------------------------------------------------------------
 
@@ -66,8 +66,8 @@ def _fingerprint(year: int, type_no: int, entries: list[Entry]) -> str:
             "|".join(
                 str(x)
                 for x in (
-                    e.account_no, e.customer_id, e.date, e.due_date, e.amount.normalize(),
-                    e.vat_amount.normalize(), e.currency_id, e.tax_no, e.comment,
+                    e.account_no, e.customer_id, e.date, e.due_date, e.amount.normalize(MONEY),
+                    e.vat_amount.normalize(MONEY), e.currency_id, e.tax_no, e.comment,
                     e.invoice_reference_no, e.stamp_no,
                 )
             )
@@ -224,14 +224,14 @@ class _Planner:
                 # Journal: the amount is gross; the VAT line is calculated (S5, SaveOption 1).
                 net = cents(div(mul(e.amount, HUNDRED), add(HUNDRED, code.rate)))
                 rows.append((e, net, e.account_no, False))
-                rows.append((e, add(e.amount, -net), code.account_no, True))
+                rows.append((e, add(e.amount, net.copy_negate()), code.account_no, True))
             elif self.ledger and e.vat_amount:
                 # S6: gross amount with the original VAT; deductible part to the VAT account,
                 # the non-deductible rest as a new entry on the same account.
                 rate = self._base_rate(e)
                 deductible = cents(div(mul(e.vat_amount, rate), HUNDRED))
-                rest = add(e.vat_amount, -deductible)
-                rows.append((e, add(e.amount, -e.vat_amount), e.account_no, False))
+                rest = add(e.vat_amount, deductible.copy_negate())
+                rows.append((e, add(e.amount, e.vat_amount.copy_negate()), e.account_no, False))
                 if deductible:
                     rows.append((e, deductible, code.account_no, True))
                 if rest:
@@ -261,7 +261,7 @@ class _Planner:
             if not posted:
                 self.warn(errors.MissingVatAmount())
                 continue
-            if abs(add(*posted, -expected)) > rules.VAT_TOLERANCE:
+            if add(*posted, expected.copy_negate()).copy_abs() > rules.VAT_TOLERANCE:
                 self.warn(errors.VatNotInBalance(
                     f"VAT on account {account_no} is {add(*posted):f}, expected {expected:f}."
                 ))
@@ -277,7 +277,7 @@ class _Planner:
         if not difference:
             return difference
         opts = voucher.difference_options
-        if opts is not None and opts.threshold and abs(difference) <= abs(opts.threshold):
+        if opts is not None and opts.threshold and difference.copy_abs() <= opts.threshold.copy_abs():
             return difference
         if self.blist.allow_difference and not self.ledger:
             return ZERO  # journal only: saved as it is, no rounding entry
@@ -323,7 +323,7 @@ def _difference_line(planner: _Planner, voucher: Voucher, planned: PlannedVouche
     """S9: book the covered difference as a new entry on DifferenceOptions.AccountId."""
     difference = planned.difference
     opts = voucher.difference_options
-    if not difference or opts is None or not opts.threshold or abs(difference) > abs(opts.threshold):
+    if not difference or opts is None or not opts.threshold or difference.copy_abs() > opts.threshold.copy_abs():
         return
     book = planner.book
     if opts.account_id not in book.accounts:
@@ -333,7 +333,7 @@ def _difference_line(planner: _Planner, voucher: Voucher, planned: PlannedVouche
     line = Line(
         line_id=uuid.uuid4(), seq=book.next_seq(), transaction_no=first.transaction_no,
         series_id=first.series_id, year=first.year, type_no=first.type_no, type_id=first.type_id,
-        account_no=opts.account_id, date=day, amount=-difference,
+        account_no=opts.account_id, date=day, amount=difference.copy_negate(),
         customer_id=opts.customer_id, due_date=opts.due_date,
         period_date=day.replace(month=opts.period) if 1 <= opts.period <= 12 else day.replace(day=1),
         comment=opts.comment[: rules.COMMENT_MAX], department_id=opts.department_id,

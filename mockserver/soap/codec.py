@@ -59,7 +59,7 @@ def _parse_decimal(text: str, _xsd: str) -> Decimal:
         value = Decimal(text.strip())
     except InvalidOperation as exc:  # pragma: no cover - the regex already rules these out
         raise ValueError from exc
-    if abs(value) > DECIMAL_MAX or -value.as_tuple().exponent > 28:
+    if value.copy_abs() > DECIMAL_MAX or -value.as_tuple().exponent > 28:
         raise ValueError
     return value
 
