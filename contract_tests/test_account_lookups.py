@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import zeep
+
 from helpers import bundle, bundle_list, sale
 
 NO_NEXT = "No next Entry Id found with the provided date and sort"

@@ -8,6 +8,7 @@ import re
 import pytest
 import requests
 import zeep
+
 from helpers import AUTH, bundle, bundle_list, envelope, raw_post, sale
 
 BLOCKED_TEXT = (

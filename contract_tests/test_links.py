@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 import zeep
+
 from helpers import bundle, bundle_list, entry, sale, voucher
 
 

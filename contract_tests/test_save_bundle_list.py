@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
 from helpers import bundle, bundle_list, entry, sale, voucher
 
 VAT_TEXT = "Voucher has a vat code that does not have a corresponding vat amount"

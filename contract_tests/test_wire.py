@@ -10,14 +10,25 @@ from urllib.parse import urlparse
 import pytest
 import requests
 import zeep
-from helpers import (
-    ACCOUNT, AUTH, NS, SOAP12, bundle, bundle_list, entry, envelope, raw_post, sale, voucher,
-)
 from lxml import etree
 
 from mockserver.settings import Settings
 from mockserver.testing.client import MockClient
 from mockserver.testing.server import ThreadedEmulator
+
+from helpers import (
+    ACCOUNT,
+    AUTH,
+    NS,
+    SOAP12,
+    bundle,
+    bundle_list,
+    entry,
+    envelope,
+    raw_post,
+    sale,
+    voucher,
+)
 
 WSDL_NS = {"wsdl": "http://schemas.xmlsoap.org/wsdl/", "soap": "http://schemas.xmlsoap.org/wsdl/soap/",
            "soap12": "http://schemas.xmlsoap.org/wsdl/soap12/"}
@@ -194,7 +205,8 @@ def test_W5_responses_match_what_hand_written_clients_parse(client, tfso_mock):
         f"<LoginResult>{m.group(1)}</LoginResult></LoginResponse></soap:Body></soap:Envelope>")
     assert resp.headers["Set-Cookie"] == f"ASP.NET_SessionId={m.group(1)}; path=/; HttpOnly; SameSite=Lax"
     root = etree.fromstring(resp.content)
-    assert root.find("{http://schemas.xmlsoap.org/soap/envelope/}Body/{%s}LoginResponse/{%s}LoginResult" % (NS, NS)).text == m.group(1)
+    path = f"{{http://schemas.xmlsoap.org/soap/envelope/}}Body/{{{NS}}}LoginResponse/{{{NS}}}LoginResult"
+    assert root.find(path).text == m.group(1)
 
 
 # --- W6 lenient reading, clear faults ---------------------------------------------------------
