@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import pathlib
 from decimal import Decimal
 
 import requests
 
+ROOT_README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 ACCOUNT = "/Economy/Account/V004/Accountservice.asmx"
 AUTH = "/authenticate/v001/authenticate.asmx"
 NS = "http://24sevenOffice.com/webservices"
