@@ -92,6 +92,10 @@ class _Planner:
 
     def __init__(self, book: ClientBook, blist: BundleList, bundle: Bundle, now: datetime,
                  taken: dict[VoucherKey, str]):
+        #: LinkIds that entries of this bundle declare (K2: they cannot be linked to each other)
+        self.bundle_link_guids = {
+            e.link_id for v in bundle.vouchers for e in v.entries if e.link_id != NIL_GUID
+        }
         self.book = book
         self.blist = blist
         self.bundle = bundle
@@ -351,9 +355,6 @@ def plan_bundle(book: ClientBook, blist: BundleList, bundle: Bundle, now: dateti
     if bundle.year_id not in book.fiscal_years:
         raise errors.FiscalYearMissing()
     planner = _Planner(book, blist, bundle, now, taken)
-    planner.bundle_link_guids = {
-        e.link_id for v in bundle.vouchers for e in v.entries if e.link_id != NIL_GUID
-    }
     planned: list[PlannedVoucher] = []
     claimed: list[VoucherKey] = []
     try:

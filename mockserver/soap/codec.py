@@ -199,7 +199,8 @@ class ModelSpec:
 _SPECS: dict[type, ModelSpec] = {}
 
 
-def _field(name: str, t) -> FieldSpec:
+def field_spec(name: str, t) -> FieldSpec:
+    """How one element of a model is read, written and declared."""
     a = t.Attributes
     default = getattr(a, "default", None)
     has_default = default is not None
@@ -208,7 +209,7 @@ def _field(name: str, t) -> FieldSpec:
     if issubclass(t, Array):
         (item_name, item_t), = t._type_info.items()
         spec.kind = "array"
-        spec.item = _field(item_name, item_t)
+        spec.item = field_spec(item_name, item_t)
         return spec
     if issubclass(t, ComplexModelBase):
         spec.kind = "complex"
@@ -231,7 +232,7 @@ def spec_of(model, ns: str | None = None) -> ModelSpec:
     spec = _SPECS.get(model)
     if spec is None:
         flat = model.get_flat_type_info(model)
-        fields = [_field(n, t) for n, t in flat.items()]
+        fields = [field_spec(n, t) for n, t in flat.items()]
         spec = ModelSpec(ns=ns or model.get_namespace(), fields=fields,
                          by_name={f.name: f for f in fields})
         _SPECS[model] = spec

@@ -14,7 +14,7 @@ from xml.sax.saxutils import quoteattr
 
 from spyne.model.complex import Array, ComplexModelBase
 
-from .codec import escape, format_default, spec_of, xsd_name
+from .codec import escape, field_spec, format_default, xsd_name
 
 GUID_NS = "http://microsoft.com/wsdl/types/"
 GUID_PATTERN = (
@@ -65,7 +65,7 @@ class _Writer:
         self.uses_guid = False
 
     def element(self, name: str, t, indent: str) -> str:
-        f = spec_of_field(name, t)
+        f = field_spec(name, t)
         a = t.Attributes
         max_occurs = "unbounded" if a.max_occurs in ("unbounded", float("inf")) else a.max_occurs
         parts = [f'minOccurs="{a.min_occurs}"', f'maxOccurs="{max_occurs}"']
@@ -137,12 +137,6 @@ class _Writer:
             self.named_type(member)
 
 
-def spec_of_field(name, t):
-    from .codec import _field
-
-    return _field(name, t)
-
-
 def build(sdef: ServiceDef, address: str) -> bytes:
     ns = sdef.ns
     w = _Writer(ns)
@@ -209,4 +203,4 @@ def build(sdef: ServiceDef, address: str) -> bytes:
     return "\n".join(o).encode("utf-8")
 
 
-__all__ = ["ServiceDef", "build", "spec_of"]
+__all__ = ["ServiceDef", "build"]
