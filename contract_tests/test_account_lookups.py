@@ -68,7 +68,7 @@ def test_E5_chart_of_accounts_is_norwegian_standard(tfso_client):
     assert accounts[3000].AccountName == "Salgsinntekt, avgiftspliktig"
     assert (accounts[3000].AccountId, accounts[3000].TaxNo) == (13000, 3)
     assert accounts[1500].TaxNo is None  # 0 equals the WSDL default and is omitted, as ASMX does
-    assert len(accounts) == 81
+    assert len(accounts) == 82
 
 
 def test_E5_tax_codes_match_the_guide_examples(tfso_client):

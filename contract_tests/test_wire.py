@@ -109,7 +109,7 @@ def test_W2_W3_a_client_from_the_emulators_own_wsdl_calls_all_ten_operations(tfs
     acc = own.account
     assert acc.GetEntryId({"Date": dt.datetime(2024, 1, 1), "SortNo": 1, "EntryNo": 0}).EntryNo == 10000
     assert acc.SaveBundleList(bundle_list([bundle([sale(10000)])])).Type == "Ok"
-    assert len(acc.GetAccountList()) == 81
+    assert len(acc.GetAccountList()) == 82
     assert len(acc.GetTypeList()) == 16
     assert len(acc.GetTaxCodeList()) == 12
     assert acc.CheckAccountNo({"AccountData": [{"AccountNo": 1920}]})[0].Error == "Ok"

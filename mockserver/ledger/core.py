@@ -21,6 +21,7 @@ from . import fixtures, posting
 from .book import ClientBook
 from .directory import Directory, Identity, Session, User
 from .model import BundleList, FiscalYear, Line
+from .tokens import TokenStore
 
 DEMO_USERNAME = "demo@24sevenoffice.mock"
 DEMO_PASSWORD = "demo"
@@ -68,6 +69,7 @@ class Ledger:
         """Back to the startup state: only the demo client, no sessions."""
         with self.lock:
             self.directory = Directory()
+            self.tokens = TokenStore()  # REST OAuth2 applications and tokens (A5)
             self.books = {}
             self.credentials = {}
             return self.create_client(ClientOptions(
@@ -142,6 +144,7 @@ class Ledger:
                 ],
             }
             self.credentials[client_id] = info
+            self.tokens.register(info["oauth"], client_id)
             for ident in extra:
                 self.credentials[ident.client_id] = {**info, "client_id": ident.client_id,
                                                      "identity_id": str(ident.identity_id)}
@@ -228,7 +231,7 @@ class Ledger:
             for lid, due in items:
                 line = book.lines[lid]
                 line.due_date = due
-                line.modified_at = now
+                book.touch(line, now)
                 updated.append(line)
             return updated
 
