@@ -1,7 +1,9 @@
 """One client's books: reference data, journal and ledger lines, and the indexes over them.
 
 Lines are indexed by date (a sorted list of distinct dates, each with its lines in booking
-order), so a date-range query touches only the days in the range, never every line. Numbering,
+order), so a date-range query touches only the days in the range, never every line. Posted
+lines are also indexed by ``modified_at`` (GetTransactions with DateChangedUTC): change a line's
+``modified_at`` only through ``touch`` so that index stays right. Numbering,
 stamps, invoices and links have their own maps so every rule is a dictionary look-up.
 """
 
@@ -55,6 +57,9 @@ class ClientBook:
     _by_date: dict[date, list[Line]] = field(default_factory=dict)
     _seq: itertools.count = field(default_factory=lambda: itertools.count(1))
     _link_seq: itertools.count = field(default_factory=lambda: itertools.count(1))
+    #: posted lines by (modified_at, seq), sorted; seq -> line
+    _mod_keys: list[tuple[datetime, int]] = field(default_factory=list)
+    _mod_lines: dict[int, Line] = field(default_factory=dict)
 
     # --- look-ups ------------------------------------------------------------------------
 
@@ -78,6 +83,42 @@ class ClientBook:
             bucket = self._by_date[line.date] = []
             bisect.insort(self._dates, line.date)
         bucket.append(line)
+        self._mod_add(line)
+
+    # --- posted lines by modification time ---------------------------------------------------
+
+    def _mod_add(self, line: Line) -> None:
+        if line.modified_at is None:
+            return
+        bisect.insort(self._mod_keys, (line.modified_at, line.seq))
+        self._mod_lines[line.seq] = line
+
+    def _mod_remove(self, line: Line) -> None:
+        if self._mod_lines.pop(line.seq, None) is None:
+            return
+        key = (line.modified_at, line.seq)
+        i = bisect.bisect_left(self._mod_keys, key)
+        if i < len(self._mod_keys) and self._mod_keys[i] == key:
+            del self._mod_keys[i]
+
+    def touch(self, line: Line, now: datetime) -> None:
+        """Set a line's ``modified_at`` (and keep the modification index right)."""
+        posted = line.seq in self._mod_lines
+        if posted:
+            self._mod_remove(line)
+        line.modified_at = now
+        if posted:
+            self._mod_add(line)
+
+    def changed_lines(self, start: datetime | None = None,
+                      end: datetime | None = None) -> Iterator[Line]:
+        """Posted lines with start <= modified_at < end (either bound open), oldest first."""
+        keys = self._mod_keys
+        lo = 0 if start is None else bisect.bisect_left(keys, (start,))
+        hi = len(keys) if end is None else bisect.bisect_left(keys, (end,))
+        lines = self._mod_lines
+        for _, seq in keys[lo:hi]:
+            yield lines[seq]
 
     def ledger_lines(self, start: date | None = None, end: date | None = None) -> Iterator[Line]:
         """Posted lines with start <= date < end (either bound open), by date then booking."""
@@ -129,7 +170,7 @@ class ClientBook:
                 line = self.lines[lid]
                 line.posted = True
                 line.modified_at = now
-                self._index(line)
+                self._index(line)  # dates and modification time
                 if line.invoice_no:
                     self.invoices[(rec.type_no, line.customer_id, line.invoice_no)] = key
                 posted += 1
@@ -157,5 +198,5 @@ class ClientBook:
             if line.link_id is not None and line.link_id != link_id:
                 self.links.get(line.link_id, set()).discard(lid)
             line.link_id = link_id
-            line.modified_at = now
+            self.touch(line, now)
             members.add(lid)

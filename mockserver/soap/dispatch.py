@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass
 
 from .. import errors
-from . import account, authenticate, envelope, models, wsdl
+from . import account, authenticate, envelope, models, transaction, wsdl
 from .codec import spec_of, write_field
 from .context import OperationContext, session_ids
 
@@ -29,7 +29,12 @@ AUTHENTICATE = wsdl.ServiceDef(
     service=authenticate.Authenticate, docs=authenticate.DOCS,
     service_doc=authenticate.SERVICE_DOC,
 )
-SERVICES: dict[str, wsdl.ServiceDef] = {s.path: s for s in (ACCOUNT, AUTHENTICATE)}
+TRANSACTION = wsdl.ServiceDef(
+    name=transaction.NAME, ns=transaction.NS, path=transaction.PATH,
+    public_path=transaction.PUBLIC_PATH, service=transaction.TransactionService,
+    docs=transaction.DOCS,
+)
+SERVICES: dict[str, wsdl.ServiceDef] = {s.path: s for s in (ACCOUNT, AUTHENTICATE, TRANSACTION)}
 
 
 def register(sdef: wsdl.ServiceDef) -> None:

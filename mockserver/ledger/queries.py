@@ -1,0 +1,369 @@
+"""Read-only questions over one client's books: GetTransactions and friends (SPEC T1) and
+REST /transactionlines (R1-R4). No SOAP or HTTP here: each surface maps its own parameters to
+these and renders the ``TransactionRow`` views in its own shape.
+
+Only posted (ledger) lines are ever returned; journal lines appear once the journal is approved.
+A date range is answered from the book's date index (``ClientBook.ledger_lines``) and a
+DateChangedUTC range from its modification index (``ClientBook.changed_lines``), so a query
+touches only the lines in its range. Callers hold the ledger lock while calling these and while
+building rows (lines are mutable); the rows themselves are immutable snapshots.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from uuid import UUID
+
+from . import interpretations as rules
+from .book import ClientBook
+from .model import FiscalYear, Line, TransactionType
+from .money import ZERO, add
+
+_NS_VOUCHER = UUID("6c1f7e52-3a0b-4d8e-9f3c-24500000f00d")
+_CURRENCY_RE = re.compile(r"^([A-Z]{3}|LOCAL)$")
+
+#: The vendor's DimensionType enumeration, in order; the position is the REST dimensionType.
+DIMENSION_TYPES = ("None", "Project", "Department", "Employee", "Product", "Customer",
+                   "CustomerOrderSlip", "SupplierOrderSlip", "UserDefined")
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """An instant as aware UTC; a value without an offset is taken as UTC (W8)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def voucher_id(book: ClientBook, line: Line) -> UUID:
+    """A stable GUID for the voucher a line belongs to (REST ``transaction.id``)."""
+    return uuid.uuid5(_NS_VOUCHER, f"{book.client_id}/{line.series_id}/{line.year}/{line.transaction_no}")
+
+
+def currency_code(line: Line) -> str:
+    """The line's currency as the vendor shows it: its CurrencyId, or the client's own."""
+    return (line.currency or rules.BASE_CURRENCY).strip().upper()
+
+
+# --- the view both surfaces render ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionValue:
+    kind: str  # one of DIMENSION_TYPES
+    type_id: int  # Project 1, Department 2, ...; a user-defined dimension's own Type
+    value: str
+
+    @property
+    def type_name(self) -> str:
+        return self.kind if self.kind != "UserDefined" else f"Dimension {self.type_id}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.type_name} with ID {self.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionRow:
+    """One posted line with everything the surfaces show, read under the ledger lock."""
+
+    line_id: UUID
+    voucher_id: UUID
+    transaction_no: int
+    account_id: int | None
+    account_no: int
+    account_name: str | None
+    type_id: int
+    type_no: int
+    system_type: str
+    tax_no: int
+    tax_id: int | None
+    tax_rate: Decimal | None
+    amount: Decimal
+    currency: str
+    currency_rate: Decimal
+    currency_unit: int
+    date: date
+    period_date: date | None
+    due_date: date | None
+    invoice_no: str
+    ocr: str
+    customer_id: int
+    dimensions: tuple[DimensionValue, ...]
+    comment: str
+    stamp_no: int
+    link_id: int | None
+    sequence_no: int
+    created_at: datetime | None
+    modified_at: datetime | None
+    open: bool
+
+    @property
+    def currency_ok(self) -> bool:
+        """The code matches the vendor's ``^([A-Z]{3}|LOCAL)$`` and the rate is positive."""
+        return bool(_CURRENCY_RE.match(self.currency)) and self.currency_rate > 0
+
+
+def _dimensions(line: Line) -> tuple[DimensionValue, ...]:
+    dims = []
+    if line.department_id:
+        dims.append(DimensionValue("Department", 2, str(line.department_id)))
+    if line.project_id:
+        dims.append(DimensionValue("Project", 1, str(line.project_id)))
+    dims += [DimensionValue("UserDefined", t, v) for t, v in line.dimensions]
+    return tuple(dims)
+
+
+class _LinkTotals:
+    """Sum of each link's lines, computed once per query."""
+
+    def __init__(self, book: ClientBook):
+        self.book = book
+        self.memo: dict[int, Decimal] = {}
+
+    def __call__(self, link_id: int) -> Decimal:
+        total = self.memo.get(link_id)
+        if total is None:
+            lines = self.book.lines
+            total = self.memo[link_id] = add(
+                *(lines[lid].amount for lid in self.book.links.get(link_id, ()) if lid in lines))
+        return total
+
+
+def rows(book: ClientBook, lines: Iterable[Line]) -> list[TransactionRow]:
+    totals = _LinkTotals(book)
+    out = []
+    for ln in lines:
+        account = book.accounts.get(ln.account_no)
+        tax = book.tax_codes.get(ln.tax_no)
+        out.append(TransactionRow(
+            line_id=ln.line_id, voucher_id=voucher_id(book, ln), transaction_no=ln.transaction_no,
+            account_id=account.account_id if account else None, account_no=ln.account_no,
+            account_name=account.name if account else None, type_id=ln.type_id,
+            type_no=ln.type_no, system_type=ln.system_type, tax_no=ln.tax_no,
+            tax_id=tax.tax_id if tax else None, tax_rate=tax.rate if tax else None,
+            amount=ln.amount, currency=currency_code(ln), currency_rate=ln.currency_rate,
+            currency_unit=ln.currency_unit, date=ln.date, period_date=ln.period_date,
+            due_date=ln.due_date, invoice_no=ln.invoice_no, ocr=ln.ocr,
+            customer_id=ln.customer_id, dimensions=_dimensions(ln), comment=ln.comment,
+            stamp_no=ln.stamp_no, link_id=ln.link_id, sequence_no=ln.sequence_no,
+            created_at=ln.created_at, modified_at=ln.modified_at,
+            open=rules.is_open(ln, totals),
+        ))
+    return out
+
+
+# --- GetTransactions (T1) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransactionSearch:
+    """GetTransactions' searchParams in ledger terms; None means "not given"."""
+
+    by_changed: bool = False  # DateSearchParameters=DateChangedUTC: the range is modified_at
+    start: datetime | None = None
+    end: datetime | None = None  # inclusive (interpretations.SOAP_DATE_END_INCLUSIVE)
+    account_no_start: int | None = None
+    account_no_end: int | None = None
+    transaction_no_start: int | None = None
+    transaction_no_end: int | None = None
+    type_id: int | None = None
+    customer_id: int | None = None
+    invoice_no: str | None = None
+    link_id: int | None = None
+    project_id: int | None = None
+    department_id: int | None = None
+    has_invoice: bool | None = None
+    registered_after: datetime | None = None
+    vat_code: int | None = None
+    system_type: str | None = None
+    open_entries: bool | None = None  # ShowOpenEntries
+
+
+def _search_tests(book: ClientBook, s: TransactionSearch) -> list[Callable[[Line], bool]]:
+    tests: list[Callable[[Line], bool]] = []
+    if s.account_no_start is not None:
+        tests.append(lambda ln, v=s.account_no_start: ln.account_no >= v)
+    if s.account_no_end is not None:
+        tests.append(lambda ln, v=s.account_no_end: ln.account_no <= v)
+    if s.transaction_no_start is not None:
+        tests.append(lambda ln, v=s.transaction_no_start: ln.transaction_no >= v)
+    if s.transaction_no_end is not None:
+        tests.append(lambda ln, v=s.transaction_no_end: ln.transaction_no <= v)
+    for attr, value in (("type_id", s.type_id), ("customer_id", s.customer_id),
+                        ("link_id", s.link_id), ("project_id", s.project_id),
+                        ("department_id", s.department_id), ("invoice_no", s.invoice_no),
+                        ("tax_no", s.vat_code), ("system_type", s.system_type)):
+        if value is not None:
+            tests.append(lambda ln, a=attr, v=value: getattr(ln, a) == v)
+    if s.has_invoice is not None:
+        tests.append(lambda ln, v=s.has_invoice: bool(ln.invoice_no) == v)
+    if s.registered_after is not None:
+        after = utc(s.registered_after)
+        tests.append(lambda ln: ln.created_at is not None and ln.created_at > after)
+    if s.open_entries or (s.open_entries is False and rules.SHOW_OPEN_FALSE_FILTERS_CLOSED):
+        totals, want = _LinkTotals(book), bool(s.open_entries)
+        tests.append(lambda ln: rules.is_open(ln, totals) == want)
+    return tests
+
+
+def search_transactions(book: ClientBook, s: TransactionSearch) -> list[Line]:
+    """T1: posted lines matching every given parameter, by date (or by change time)."""
+    if s.by_changed:
+        start, end = rules.soap_changed_range(utc(s.start), utc(s.end))
+        source: Iterator[Line] = book.changed_lines(start, end)
+    else:
+        start_day = s.start.date() if s.start is not None else None
+        end_day = s.end.date() if s.end is not None else None
+        first, after = rules.soap_entry_date_range(start_day, end_day)
+        if first is not None and after is not None and after <= first:
+            return []
+        source = book.ledger_lines(first, after)
+    tests = _search_tests(book, s)
+    return [ln for ln in source if all(t(ln) for t in tests)]
+
+
+def transaction_types(book: ClientBook) -> list[TransactionType]:
+    """GetTransactionTypes: the client's types, ordinary ones by TypeNo, then system types."""
+    return sorted(book.types.values(), key=lambda t: (t.type_no < 0, abs(t.type_no)))
+
+
+def fiscal_years(book: ClientBook) -> list[tuple[FiscalYear, date]]:
+    """GetFiscalYears: each year with its EndingDate, which is exclusive (the day after the
+    last day), as the vendor's documentation of the operation says."""
+    return [(fy, fy.end + timedelta(days=1)) for fy in sorted(book.fiscal_years.values(),
+                                                               key=lambda f: f.start)]
+
+
+def _all_lines(book: ClientBook) -> Iterator[Line]:
+    return iter(book.lines.values())
+
+
+def user_dimension_types(book: ClientBook) -> list[int]:
+    """GetUserDefinedDimensions: the user-defined dimension types the client has used."""
+    return sorted({t for ln in _all_lines(book) for t, _ in ln.dimensions})
+
+
+def user_dimension_values(book: ClientBook, type_id: int) -> list[str]:
+    """GetUserDefinedDimensionValues: the values used for one user-defined dimension type."""
+    return sorted({v for ln in _all_lines(book) for t, v in ln.dimensions if t == type_id})
+
+
+# --- GetAggregated ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    account_no: int
+    dimension: DimensionValue | None
+    incoming: Decimal
+    total: Decimal
+    periods: tuple[tuple[str, Decimal], ...]  # ("2024-01", change in that month)
+
+
+def _dimension_test(dim: DimensionValue | None) -> Callable[[Line], bool]:
+    if dim is None:
+        return lambda ln: True
+    if dim.kind == "Department":
+        return lambda ln: str(ln.department_id) == dim.value
+    if dim.kind == "Project":
+        return lambda ln: str(ln.project_id) == dim.value
+    if dim.kind == "Customer":
+        return lambda ln: str(ln.customer_id) == dim.value
+    if dim.kind == "UserDefined":
+        return lambda ln: (dim.type_id, dim.value) in ln.dimensions
+    return lambda ln: False
+
+
+def aggregated(book: ClientBook, start: date, account_nos: list[int],
+               dimensions: list[DimensionValue], monthly: bool,
+               incoming_balance: bool) -> list[Aggregate]:
+    """GetAggregated: per account (and per requested dimension) the balance before ``start``
+    (when asked for), the balance including everything from ``start`` on, and the change per
+    month from ``start``'s month."""
+    lines = list(book.ledger_lines())
+    accounts = sorted(set(account_nos)) if account_nos else sorted({ln.account_no for ln in lines})
+    out = []
+    for dim in dimensions or [None]:
+        match = _dimension_test(dim)
+        for account_no in accounts:
+            mine = [ln for ln in lines if ln.account_no == account_no and match(ln)]
+            before = add(*(ln.amount for ln in mine if ln.date < start))
+            incoming = before if incoming_balance else ZERO
+            months: dict[str, Decimal] = {}
+            for ln in mine:
+                if ln.date >= start:
+                    key = f"{ln.date.year:04d}-{ln.date.month:02d}"
+                    months[key] = add(months.get(key, ZERO), ln.amount)
+            change = add(*months.values())
+            out.append(Aggregate(account_no, dim, incoming, add(incoming, change),
+                                 tuple(sorted(months.items())) if monthly else ()))
+    return out
+
+
+# --- REST /transactionlines (R1-R4) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineFilter:
+    """GET /v1/transactionlines query: dateFrom inclusive, dateTo exclusive (vendor spec)."""
+
+    date_from: date
+    date_to: date
+    transaction_no: Decimal | None = None
+    type_id: int | None = None
+    customer_id: int | None = None
+    account_id: int | None = None
+    account_no: int | None = None
+    invoice_no: str | None = None
+    currency: str | None = None
+
+
+def _filter_tests(book: ClientBook, f: LineFilter) -> list[Callable[[Line], bool]] | None:
+    """The filter as tests, or None when it cannot match anything."""
+    tests: list[Callable[[Line], bool]] = []
+    if f.transaction_no is not None:
+        tests.append(lambda ln, v=f.transaction_no: ln.transaction_no == v)
+    for attr, value in (("type_id", f.type_id), ("customer_id", f.customer_id),
+                        ("account_no", f.account_no), ("invoice_no", f.invoice_no)):
+        if value is not None:
+            tests.append(lambda ln, a=attr, v=value: getattr(ln, a) == v)
+    if f.account_id is not None:
+        numbers = {a.account_no for a in book.accounts.values() if a.account_id == f.account_id}
+        if not numbers:
+            return None
+        tests.append(lambda ln: ln.account_no in numbers)
+    if f.currency is not None:
+        code = f.currency.strip().upper()
+        tests.append(lambda ln: currency_code(ln) == code)
+    return tests
+
+
+def find_lines(book: ClientBook, f: LineFilter, limit: int, page: int) -> tuple[list[Line], bool]:
+    """One page of posted lines in [date_from, date_to), by date then booking order, and
+    whether a further page has lines. Stops reading as soon as it knows."""
+    tests = _filter_tests(book, f)
+    if tests is None or f.date_to <= f.date_from:
+        return [], False
+    skip = (page - 1) * limit
+    found: list[Line] = []
+    for ln in book.ledger_lines(f.date_from, f.date_to):
+        if tests and not all(t(ln) for t in tests):
+            continue
+        if skip:
+            skip -= 1
+            continue
+        if len(found) == limit:
+            return found, True
+        found.append(ln)
+    return found, False
+
+
+def posted_line(book: ClientBook, line_id: UUID) -> Line | None:
+    """GET /v1/transactionlines/{id}: a posted line of this client, or None."""
+    line = book.lines.get(line_id)
+    return line if line is not None and line.posted else None

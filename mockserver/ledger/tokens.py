@@ -1,0 +1,159 @@
+"""OAuth2 client credentials for the REST API (SPEC A5): applications, access tokens, scopes.
+
+Every emulated client gets one application (``oauth: {client_id, client_secret, organization}``
+in ``POST /__admin/clients``). A token is bound to that one client, carries scopes and expires
+by the emulator's clock. Tokens look like the vendor's (Auth0) JWTs, so clients that decode them
+to read ``exp`` work, but they are checked by look-up: a reset or an expiry ends them for good.
+Nothing here knows about HTTP; the REST surface turns ``OAuthError`` into the OAuth JSON shape.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from . import interpretations as rules
+
+GRANT_TYPE = "client_credentials"
+ISSUER = "https://login.24sevenoffice.com/"
+
+
+class OAuthError(Exception):
+    """An OAuth2 error response (RFC 6749 section 5.2): ``error``, ``error_description``."""
+
+    def __init__(self, status: int, error: str, description: str):
+        super().__init__(description)
+        self.status, self.error, self.description = status, error, description
+
+
+@dataclass(frozen=True)
+class Application:
+    """An OAuth2 application connected to one client (organization)."""
+
+    client_id: str
+    client_secret: str
+    organization: str
+    ledger_client_id: int
+    scopes: tuple[str, ...] = rules.OAUTH_SCOPES
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    token: str
+    application: str  # the OAuth client_id
+    client_id: int  # the emulated client (its books)
+    organization: str
+    scopes: frozenset[str]
+    issued_at: datetime
+    expires_at: datetime
+
+    @property
+    def expires_in(self) -> int:
+        return int((self.expires_at - self.issued_at).total_seconds())
+
+    @property
+    def scope(self) -> str:
+        return " ".join(sorted(self.scopes))
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+class TokenStore:
+    """Applications and the tokens issued to them. Has its own lock."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._key = secrets.token_bytes(32)
+        self.applications: dict[str, Application] = {}
+        self.tokens: dict[str, AccessToken] = {}
+
+    def register(self, oauth: dict, ledger_client_id: int,
+                 scopes: tuple[str, ...] = rules.OAUTH_SCOPES) -> Application:
+        app = Application(oauth["client_id"], oauth["client_secret"], oauth["organization"],
+                          ledger_client_id, tuple(scopes))
+        with self._lock:
+            self.applications[app.client_id] = app
+        return app
+
+    def issue(self, *, grant_type: str | None, client_id: str | None, client_secret: str | None,
+              audience: str | None, organization: str | None, scope: str | None,
+              now: datetime) -> AccessToken:
+        """The client credentials grant; raises OAuthError with the RFC 6749 error code."""
+        if not grant_type:
+            raise OAuthError(400, "invalid_request", "Missing required parameter: grant_type")
+        if grant_type != GRANT_TYPE:
+            raise OAuthError(400, "unsupported_grant_type",
+                             f"Unsupported grant type: {grant_type}")
+        if not client_id:
+            raise OAuthError(401, "invalid_client", "Missing required parameter: client_id")
+        with self._lock:
+            app = self.applications.get(client_id)
+        if app is None or not hmac.compare_digest((client_secret or "").encode(),
+                                                  app.client_secret.encode()):
+            raise OAuthError(401, "invalid_client", "Client authentication failed")
+        if audience and audience.rstrip("/") != rules.OAUTH_AUDIENCE:
+            raise OAuthError(403, "access_denied", f"Service not found: {audience}")
+        if organization and organization != app.organization:
+            raise OAuthError(403, "access_denied",
+                             f"The application is not connected to organization {organization}")
+        if scope and scope.strip():
+            granted = frozenset(scope.split()) & frozenset(app.scopes)
+            if not granted:
+                raise OAuthError(400, "invalid_scope",
+                                 f"None of the requested scopes is granted: {scope.strip()}")
+        else:
+            granted = frozenset(app.scopes)
+        expires = now + timedelta(seconds=rules.TOKEN_LIFETIME_SECONDS)
+        text = self._jwt(app, audience or rules.OAUTH_AUDIENCE, granted, now, expires)
+        token = AccessToken(text, app.client_id, app.ledger_client_id, app.organization,
+                            granted, now, expires)
+        with self._lock:
+            if len(self.tokens) > 10000:
+                self.tokens = {k: t for k, t in self.tokens.items() if t.expires_at > now}
+            self.tokens[text] = token
+        return token
+
+    def _jwt(self, app: Application, audience: str, scopes, now: datetime,
+             expires: datetime) -> str:
+        header = {"alg": "HS256", "typ": "JWT", "kid": "tfso-mockserver"}
+        claims = {
+            "iss": ISSUER, "sub": f"{app.client_id}@clients", "aud": audience,
+            "iat": int(now.timestamp()), "exp": int(expires.timestamp()),
+            "scope": " ".join(sorted(scopes)), "gty": "client-credentials",
+            "azp": app.client_id, "org_id": app.organization,
+            "jti": secrets.token_hex(8),
+        }
+        signing = ".".join(_b64(json.dumps(part, separators=(",", ":")).encode())
+                           for part in (header, claims))
+        signature = hmac.new(self._key, signing.encode("ascii"), hashlib.sha256).digest()
+        return f"{signing}.{_b64(signature)}"
+
+    def lookup(self, token: str) -> AccessToken | None:
+        """The token as issued (expired or not), or None for a token never issued here."""
+        with self._lock:
+            return self.tokens.get(token)
+
+    def validate(self, token: str, now: datetime) -> tuple[AccessToken | None, str]:
+        """``(token, "")`` for a live token, else ``(None, why)``."""
+        found = self.lookup(token)
+        if found is None:
+            return None, "The access token is invalid"
+        if now >= found.expires_at:
+            return None, "The access token has expired"
+        return found, ""
+
+    def expire(self, client_id: int | None = None) -> int:
+        """End the tokens of one client, or all; returns how many."""
+        with self._lock:
+            gone = [k for k, t in self.tokens.items() if client_id is None or t.client_id == client_id]
+            for k in gone:
+                del self.tokens[k]
+            return len(gone)

@@ -1,0 +1,372 @@
+"""The REST surface (SPEC R1-R4, A5): ``POST /oauth/token``, ``GET /v1/transactionlines``,
+``GET /v1/transactionlines/{id}`` and ``GET /v1/openapi.json``.
+
+Thin: read and check parameters, ask ``ledger/queries.py`` (tokens: ``ledger/tokens.py``),
+render the vendor's JSON. Every answer is JSON, errors included: OAuth's ``{error,
+error_description}`` on the token endpoint, the vendor's ``{error: {name, ...}, trackingId}``
+everywhere else (``rest/errors.py``), never an HTML page.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import logging
+import re
+import uuid
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from urllib.parse import unquote, urlencode
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from ..codec_utils import iso_utc
+from ..ledger import interpretations as rules
+from ..ledger import queries
+from ..ledger.tokens import AccessToken, OAuthError
+from . import errors as rest_errors
+from . import jsonout, openapi
+
+log = logging.getLogger("mockserver.rest")
+
+SCOPE_READ = openapi.SCOPE
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INT_RE = re.compile(r"^[+-]?\d+$")
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_BOOLS = {"true": True, "false": False, "1": True, "0": False}
+
+
+class RestError(Exception):
+    """A vendor-shaped error answer."""
+
+    def __init__(self, status: int, body: dict, headers: dict | None = None):
+        super().__init__(body.get("error", {}).get("message", ""))
+        self.status, self.body, self.headers = status, body, headers or {}
+
+
+def _json_response(status: int, text: str, headers: dict | None = None) -> Response:
+    resp = Response(text, status=status, content_type="application/json; charset=utf-8")
+    resp.headers["X-Trace-Id"] = uuid.uuid4().hex
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
+def _error(status: int, name: str, message: str, headers: dict | None = None) -> RestError:
+    return RestError(status, rest_errors.error_body(name, message), headers)
+
+
+# --- query parameters ---------------------------------------------------------------------------
+
+
+class _Query:
+    """Reads query parameters, collecting every (path, keyword) problem before answering."""
+
+    def __init__(self, args):
+        self.args = args
+        self.problems: list[tuple[str, str]] = []
+
+    def raw(self, name: str) -> str | None:
+        return self.args.get(name)
+
+    def date(self, name: str) -> date | None:
+        text = self.raw(name)
+        if text is None:
+            self.problems.append((name, "required"))
+            return None
+        try:
+            if not _DATE_RE.match(text):
+                raise ValueError
+            return date.fromisoformat(text)
+        except ValueError:
+            self.problems.append((name, "format"))
+            return None
+
+    def integer(self, name: str, default: int | None = None, minimum: int | None = None):
+        text = self.raw(name)
+        if text is None:
+            return default
+        if not _INT_RE.match(text.strip()):
+            self.problems.append((name, "type"))
+            return default
+        value = int(text)
+        if minimum is not None and value < minimum:
+            self.problems.append((name, "minimum"))
+            return default
+        return value
+
+    def number(self, name: str) -> Decimal | None:
+        text = self.raw(name)
+        if text is None:
+            return None
+        try:
+            if not _NUMBER_RE.match(text.strip()):
+                raise InvalidOperation
+            return Decimal(text.strip())
+        except InvalidOperation:
+            self.problems.append((name, "type"))
+            return None
+
+    def boolean(self, name: str, default: bool) -> bool:
+        text = self.raw(name)
+        if text is None:
+            return default
+        value = _BOOLS.get(text.strip().lower())
+        if value is None:
+            self.problems.append((name, "type"))
+            return default
+        return value
+
+    def check(self) -> None:
+        if self.problems:
+            shown = ", ".join(f"{p} ({k})" for p, k in self.problems)
+            raise RestError(400, rest_errors.validation_error(
+                self.problems, f"Invalid query parameters: {shown}"))
+
+
+def _link_header(page: int, more: bool) -> str:
+    """RFC 8288: first, previous (after page 1) and next (when there is more)."""
+    base = request.base_url
+    pairs = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+
+    def url(n: int) -> str:
+        return f"{base}?{urlencode(pairs + [('page', str(n))])}"
+
+    links = [f'<{url(1)}>; rel="first"']
+    if page > 1:
+        links.append(f'<{url(page - 1)}>; rel="previous"')
+    if more:
+        links.append(f'<{url(page + 1)}>; rel="next"')
+    return ", ".join(links)
+
+
+# --- rendering ------------------------------------------------------------------------------------
+
+
+def _drop_none(d: dict) -> dict:
+    return {k: v for k, v in d.items() if v is not None}
+
+
+def transaction_line(r: queries.TransactionRow, dimensions: bool) -> dict:
+    """One item of ``components/schemas/Transaction``, in the schema's property order."""
+    item: dict = {
+        "id": str(r.line_id),
+        "transaction": {"id": str(r.voucher_id), "number": r.transaction_no},
+        "account": _drop_none({"id": r.account_id, "number": r.account_no, "name": r.account_name}),
+        "transactionType": {"id": r.type_id},
+    }
+    if r.tax_id is not None:
+        item["tax"] = {"id": r.tax_id, "rate": r.tax_rate}
+    item["amount"] = r.amount
+    if r.currency_ok:
+        item["currency"] = {"code": r.currency, "rate": r.currency_rate}
+    elif r.currency_rate > 0:
+        item["currency"] = {"rate": r.currency_rate}
+    item["date"] = r.date.isoformat()
+    invoice = _drop_none({
+        "number": r.invoice_no or None,
+        "dueDate": r.due_date.isoformat() if r.due_date else None,
+        "remittanceReference": r.ocr or None,
+    })
+    if invoice:
+        item["invoice"] = invoice
+    if r.customer_id:
+        item["customer"] = {"id": r.customer_id}
+    if dimensions:
+        item["dimensions"] = [
+            {"dimensionType": d.type_id, "dimensionTypeName": d.type_name, "value": d.value,
+             "name": d.name}
+            for d in r.dimensions
+        ]
+    if r.comment:
+        item["comment"] = r.comment[: rules.COMMENT_MAX]
+    if r.created_at is not None:
+        item["createdAt"] = iso_utc(r.created_at)
+    if r.modified_at is not None:
+        item["modifiedAt"] = iso_utc(r.modified_at)
+    return item
+
+
+# --- the app --------------------------------------------------------------------------------------
+
+
+def create_rest(server) -> Flask:
+    app = Flask("mockserver.rest")
+    ledger = server.ledger
+    clock = server.clock
+
+    def clock_scope(client_id: int | None):
+        """Read the clock as that client sees it, where the clock has per-client time."""
+        scope = getattr(clock, "scope", None)
+        return scope(client_id) if scope is not None else contextlib.nullcontext()
+
+    def meta(**values) -> None:
+        request.environ.setdefault("mockserver.meta", {}).update(values)
+
+    def authenticate() -> AccessToken:
+        """A5: a live bearer token with the read scope, or 401/403 in the vendor shape."""
+        header = request.headers.get("Authorization", "")
+        scheme, _, value = header.strip().partition(" ")
+        challenge = {"WWW-Authenticate": 'Bearer realm="24SevenOffice"'}
+        if not header.strip():
+            raise _error(401, "UnauthorizedError", "Missing Authorization header", challenge)
+        if scheme.lower() != "bearer" or not value.strip():
+            raise _error(401, "UnauthorizedError",
+                         "The Authorization header must be 'Bearer <access token>'", challenge)
+        found = ledger.tokens.lookup(value.strip())
+        if found is None:
+            raise _error(401, "UnauthorizedError", "The access token is invalid",
+                         {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        with clock_scope(found.client_id):
+            token, why = ledger.tokens.validate(found.token, clock.now())
+        if token is None or token.client_id not in ledger.books:
+            raise _error(401, "UnauthorizedError", why or "The access token is invalid",
+                         {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        meta(client_id=token.client_id)
+        if SCOPE_READ not in token.scopes:
+            raise _error(403, "ForbiddenError", f"The access token lacks the scope {SCOPE_READ}",
+                         {"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{SCOPE_READ}"'})
+        return token
+
+    @app.before_request
+    def _start():
+        request.environ["mockserver.meta"] = {"operation": None, "client_id": None}
+
+    # --- errors: always JSON ----------------------------------------------------------------
+
+    @app.errorhandler(RestError)
+    def _rest_error(err: RestError):
+        return _json_response(err.status, jsonout.dumps(err.body), err.headers)
+
+    @app.errorhandler(OAuthError)
+    def _oauth_error(err: OAuthError):
+        body = {"error": err.error, "error_description": err.description}
+        headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+        if err.status == 401:
+            headers["WWW-Authenticate"] = 'Basic realm="oauth"'
+        return _json_response(err.status, json.dumps(body), headers)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException):
+        code = err.code or 500
+        names = {404: "NotFoundError", 405: "MethodNotAllowedError"}
+        if code == 404:
+            message = f"No resource at {request.method} {request.path}"
+        elif code == 405:
+            message = f"{request.method} is not allowed on {request.path}"
+        else:
+            message = err.description or err.name
+        headers = {k: v for k, v in err.get_headers() if k.lower() == "allow"}
+        body = rest_errors.error_body(names.get(code, err.name.replace(" ", "") + "Error"), message)
+        return _json_response(code, jsonout.dumps(body), headers)
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        log.exception("REST error")
+        body = rest_errors.error_body("InternalServerError",
+                                      f"Internal error: {type(err).__name__}")
+        return _json_response(500, jsonout.dumps(body))
+
+    # --- OAuth2 ------------------------------------------------------------------------------
+
+    def token_fields() -> dict:
+        """Form-encoded or JSON body (public clients send both), plus HTTP Basic client auth."""
+        raw = request.get_data(cache=True)
+        if request.mimetype == "application/json" or raw.lstrip()[:1] == b"{":
+            body = request.get_json(silent=True, force=True)
+            if not isinstance(body, dict):
+                raise OAuthError(400, "invalid_request", "The body is not a JSON object")
+            fields = body
+        else:
+            fields = request.form.to_dict()
+        for name, value in fields.items():
+            if value is not None and not isinstance(value, str):
+                raise OAuthError(400, "invalid_request", f"{name} must be a string")
+        auth = request.headers.get("Authorization", "")
+        if auth[:6].lower() == "basic ":
+            try:
+                user, _, password = base64.b64decode(auth[6:].strip()).decode().partition(":")
+            except ValueError:
+                raise OAuthError(401, "invalid_client", "Malformed Basic credentials") from None
+            fields.setdefault("client_id", unquote(user))
+            fields.setdefault("client_secret", unquote(password))
+        return fields
+
+    @app.post("/oauth/token")
+    def oauth_token():
+        meta(operation="Token")
+        f = token_fields()
+        application = ledger.tokens.applications.get(f.get("client_id") or "")
+        with clock_scope(application.ledger_client_id if application else None):
+            now = clock.now()
+        token = ledger.tokens.issue(
+            grant_type=f.get("grant_type"), client_id=f.get("client_id"),
+            client_secret=f.get("client_secret"), audience=f.get("audience"),
+            organization=f.get("login_organization"), scope=f.get("scope"), now=now,
+        )
+        meta(client_id=token.client_id)
+        body = {"access_token": token.token, "expires_in": token.expires_in,
+                "token_type": "Bearer", "scope": token.scope}
+        return _json_response(200, json.dumps(body),
+                              {"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+    # --- transaction lines -------------------------------------------------------------------
+
+    @app.get("/v1/transactionlines")
+    def transaction_lines():
+        meta(operation="GetTransactionLines")
+        token = authenticate()
+        q = _Query(request.args)
+        date_from, date_to = q.date("dateFrom"), q.date("dateTo")
+        filt = dict(
+            transaction_no=q.number("transactionNumber"),
+            type_id=q.integer("transactionTypeId"),
+            customer_id=q.integer("customerId"),
+            account_id=q.integer("accountId"),
+            account_no=q.integer("accountNumber"),
+            invoice_no=q.raw("invoiceNumber"),
+            currency=q.raw("currencyCode"),
+        )
+        limit = q.integer("limit", 50, minimum=rules.REST_MIN_LIMIT)
+        page = q.integer("page", 1, minimum=1)
+        dimensions = q.boolean("includeDimensions", False)
+        q.check()
+        book = ledger.book(token.client_id)
+        wanted = queries.LineFilter(date_from=date_from, date_to=date_to, **filt)
+        with ledger.lock:
+            lines, more = queries.find_lines(book, wanted, limit, page)
+            found = queries.rows(book, lines)
+        body = jsonout.dumps([transaction_line(r, dimensions) for r in found])
+        return _json_response(200, body, {"link": _link_header(page, more)})
+
+    @app.get("/v1/transactionlines/<line_id>")
+    def transaction_line_by_id(line_id: str):
+        meta(operation="GetTransactionLine")
+        token = authenticate()
+        try:
+            wanted = uuid.UUID(line_id)
+        except ValueError:
+            raise RestError(400, rest_errors.validation_error(
+                [("id", "format")], "id must be a GUID")) from None
+        q = _Query(request.args)
+        dimensions = q.boolean("includeDimensions", False)
+        q.check()
+        book = ledger.book(token.client_id)
+        with ledger.lock:
+            line = queries.posted_line(book, wanted)
+            found = queries.rows(book, [line]) if line is not None else []
+        if not found:
+            raise _error(404, "NotFoundError", f"Transaction line {line_id} was not found")
+        return _json_response(200, jsonout.dumps(transaction_line(found[0], dimensions)))
+
+    @app.get("/v1/openapi.json")
+    def openapi_document():
+        meta(operation="OpenAPI")
+        return _json_response(200, json.dumps(openapi.document()))
+
+    return app
+
+
+__all__ = ["create_rest", "transaction_line"]
