@@ -201,3 +201,92 @@ def test_a_volatile_value_of_the_wrong_shape_is_reported():
     ]
     assert compare(left, Exchange(200, left.headers, '[{"createdAt": "2023-05-05T10:00:00Z", '
                                                      '"id": 9}]'), rules) == []
+
+
+# --- recording mode -------------------------------------------------------------------------
+
+
+def test_record_from_a_second_emulator_then_replay_against_the_first(tfso_mock, emulator_target,
+                                                                      tmp_path):
+    """``tfso-mock record``: a proxy in front of emulator B records a zeep session (A1, A2, E1,
+    E4, E3, S1, S11, W4); every recording, secrets scrubbed, then replays green against A."""
+    import datetime as dt
+
+    import requests
+
+    from mockserver.record import RecordingProxy
+    from mockserver.testing.client import MockClient
+    from mockserver.testing.server import ThreadedEmulator
+
+    from helpers import bundle, bundle_list, envelope, raw_post, sale
+
+    with ThreadedEmulator() as upstream:
+        info = requests.post(upstream.url + "/__admin/clients", json={"fiscal_years": [2024]},
+                             timeout=30).json()
+        with RecordingProxy(upstream.url, tmp_path, setup_client={"fiscal_years": [2024]},
+                            source="emulator recording") as proxy:
+            # unchanged on the way back: byte for byte what the upstream answered
+            direct = raw_post(requests.Session(), upstream.url, "/authenticate/v001/authenticate.asmx",
+                              envelope('<HasSession xmlns="http://24sevenOffice.com/webservices" />'),
+                              "HasSession")
+            proxied = raw_post(requests.Session(), proxy.url, "/authenticate/v001/authenticate.asmx",
+                               envelope('<HasSession xmlns="http://24sevenOffice.com/webservices" />'),
+                               "HasSession")
+            assert (proxied.status_code, proxied.content) == (direct.status_code, direct.content)
+            client = MockClient(proxy.url, info, wsdl_dir=VENDOR)
+            session_id = client.login()
+            assert len(session_id) == 24
+            types = client.account.GetTypeList()
+            assert [t.TypeNo for t in types][:3] == [1, 2, 3]
+            day = dt.datetime(2024, 3, 1)
+            assert client.account.GetEntryId({"Date": day, "SortNo": 1, "EntryNo": 0}).EntryNo == 10000
+            saved = client.account.SaveBundleList(bundle_list([bundle([sale(10000, day=day.date())])]))
+            assert (saved.Type, saved.Description) == ("Ok", None)
+            again = client.account.SaveBundleList(bundle_list([bundle([sale(10000, day=day.date())])]))
+            assert again.Type == "DuplicateData"
+            assert client.account12.GetEntryId({"Date": day, "SortNo": 1, "EntryNo": 0}).EntryNo == 10001
+            fault = raw_post(client.http, proxy.url, "/Economy/Account/V004/Accountservice.asmx",
+                             envelope('<GetEntryId xmlns="http://24sevenOffice.com/webservices">'
+                                      "<argEntryId><Date>2024-03-01T00:00:00</Date><SortNo>999</SortNo>"
+                                      "<EntryNo>0</EntryNo></argEntryId></GetEntryId>"), "GetEntryId")
+            assert fault.status_code == 500
+            assert "No next Entry Id found with the provided date and sort" in fault.text
+
+    files = sorted(p.name for p in tmp_path.glob("*.yaml"))
+    assert files == ["001-HasSession.yaml", "002-Login.yaml", "003-GetTypeList.yaml",
+                     "004-GetEntryId.yaml", "005-SaveBundleList.yaml", "006-SaveBundleList.yaml",
+                     "007-GetEntryId.yaml", "008-GetEntryId.yaml"]
+    for path in tmp_path.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        for secret in (info["password"], info["username"], info["application_id"], session_id):
+            assert secret not in text, (path.name, secret)
+    pairs = load_pairs(tmp_path)
+    login = next(p for p in pairs if p.name == "002-Login")
+    assert "<ns0:Password>{{password}}</ns0:Password>" in login.request["body"]
+    assert "<ns0:Username>{{username}}</ns0:Username>" in login.request["body"]
+    assert "<LoginResult>scrubbedsessionid0000000</LoginResult>" in login.response["body"]
+    session_rules = [{"select": "LoginResponse/LoginResult", "kind": "session_id"},
+                     {"header": "Set-Cookie", "kind": "session_cookie"}]
+    limit_rules = [{"header": "APILimitRemaining", "kind": "integer"},  # L2, when the front
+                   {"header": "APILimitReset", "kind": "timestamp"}]     # door sends them
+    assert [r for r in login.volatile if r in session_rules] == session_rules
+    assert [r for r in login.volatile if r not in session_rules] in ([], limit_rules)
+    assert login.setup["login"] is False
+    duplicate = next(p for p in pairs if p.name == "006-SaveBundleList")
+    assert duplicate.setup == {"client": {"fiscal_years": [2024]}, "login": True, "token": False,
+                               "steps": [{"pair": "003-GetTypeList"}, {"pair": "004-GetEntryId"},
+                                         {"pair": "005-SaveBundleList"}]}
+
+    by_name = {p.name: p for p in pairs}
+    for pair in pairs:
+        diff = compare(recorded_exchange(pair), replay(pair, emulator_target, by_name), pair.volatile)
+        assert diff == [], f"{pair.name}:\n" + "\n".join(diff)
+
+
+def test_record_subcommand_is_wired_into_the_cli(capsys):
+    from mockserver.cli import _parser
+
+    args = _parser().parse_args(["record", "--upstream", "https://api.24sevenoffice.com",
+                                 "--out", "recordings", "--port", "0"])
+    assert (args.command, args.upstream, args.out, args.port, args.host) == (
+        "record", "https://api.24sevenoffice.com", "recordings", 0, "127.0.0.1")

@@ -27,24 +27,46 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--rate-limit", dest="rate_limit", type=int,
                    help="requests per hour per caller (default 7200; 0 is off)")
     s.add_argument("--burst-limit", dest="burst_limit", type=int,
-                   help="requests per second before plain 429s (default off)")
-    s.add_argument("--scenario", help="scenario name or YAML path for the demo client")
+                   help="requests per second per caller before plain 429s (default 0: off; "
+                        "the vendor throttles at about 25)")
+    s.add_argument("--scenario",
+                   help="scenario name (fixtures/scenarios/NAME.yaml) or YAML path for the demo "
+                        "client (env TFSO_MOCK_SCENARIO)")
     s.add_argument("--threads", type=int, help="worker threads (default 8)")
     s.add_argument("--quiet", action="store_true", help="print only the base URL line")
+    r = sub.add_parser("record", help="proxy to an upstream API and store each exchange as a "
+                                      "recorded pair (credentials and session ids scrubbed)")
+    r.add_argument("--upstream", required=True, help="base URL to forward to, e.g. https://api.24sevenoffice.com")
+    r.add_argument("--out", required=True, help="folder for the recorded pair files")
+    r.add_argument("--port", type=int, default=8081, help="port to listen on (default 8081; 0 picks one)")
+    r.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    r.add_argument("--source", default="live recording", help="source label written into each pair")
+    r.add_argument("--setup", help='client setup the replay needs, as JSON, e.g. \'{"fiscal_years": [2024]}\'')
     return p
 
 
-def serve(settings: Settings, quiet: bool = False) -> None:
-    from waitress.server import create_server
-
-    from .app import create_app
-
+def effective_settings(settings: Settings) -> Settings:
+    """Listening beyond loopback with the control API on and no token: make one up (printed at
+    start-up), so nobody else on the network can reset or rewire the emulator."""
     if not settings.is_loopback and settings.admin and not settings.admin_token:
         settings = replace(settings, admin_token=secrets.token_urlsafe(24))
-    app = create_app(settings)
+    return settings
+
+
+def serve(settings: Settings, quiet: bool = False) -> None:
+    from .app import create_app
+    from .ledger.scenario import ScenarioError
+    from .serving import create_server
+
+    settings = effective_settings(settings)
+    try:
+        app = create_app(settings)
+    except ScenarioError as err:
+        print(f"tfso-mock: bad scenario: {err}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
     server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads,
                            max_request_body_size=max(settings.max_body * 64, 1 << 30),
-                           ident="tfso-mockserver", clear_untrusted_proxy_headers=True)
+                           clear_untrusted_proxy_headers=True)
     host, port = server.effective_host, server.effective_port
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     base = settings.public_url.rstrip("/") or f"http://{shown}:{port}"
@@ -64,6 +86,12 @@ def serve(settings: Settings, quiet: bool = False) -> None:
         print(f"  ApplicationId: {demo['application_id']}")
         print(f"  IdentityId:    {demo['identity_id']}")
         print(f"  Fiscal years:  {', '.join(str(y) for y in demo['fiscal_years'])}")
+        if settings.scenario:
+            print(f"  Scenario:      {settings.scenario} ({demo.get('lines', 0)} ledger lines)")
+        limits = f"{settings.rate_limit}/hour" if settings.rate_limit else "off"
+        if settings.burst_limit:
+            limits += f", bursts over {settings.burst_limit}/s refused"
+        print(f"  Rate limit:    {limits}")
         print("Press Ctrl+C to stop.", flush=True)
 
     def _stop(*_):
@@ -88,4 +116,9 @@ def main(argv: list[str] | None = None) -> int:
                                                    "admin_token", "rate_limit", "burst_limit",
                                                    "scenario", "threads")}
         serve(Settings.from_env(**overrides), quiet=args.quiet)
+    elif args.command == "record":
+        from .record import record_main
+
+        return record_main(args.upstream, args.out, host=args.host, port=args.port,
+                           source=args.source, setup=args.setup)
     return 0
