@@ -1,30 +1,70 @@
 """The front door: one WSGI callable in front of the SOAP services, the REST API and the control API.
 
-It folds path case (IIS does), bounds the body, records every exchange in the request journal
-and dispatches. Whatever goes wrong, the answer is a SOAP fault on SOAP paths and JSON elsewhere.
+Every vendor request (SOAP paths, ``/v1``, ``/oauth``) goes the same way:
+
+1. fold the path's case (IIS does), bound the body;
+2. find the caller: the client a session cookie, Login Username, bearer token or OAuth client_id
+   names, else the remote address (``control/ratelimit.py`` explains why);
+3. in that client's clock (``Clock.scope``): count it against the hourly quota and the burst
+   throttle (L1, L4), refusing with the vendor's answer when over;
+4. apply an injected fault if one matches (``control/faults.py``);
+5. dispatch to the SOAP handler or the REST app;
+6. add ``APILimitRemaining`` / ``APILimitReset`` (L2) and record it in the request journal.
+
+Whatever goes wrong, the answer is a SOAP fault on SOAP paths and JSON elsewhere.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import logging
+import re
 import sys
 import time
+from dataclasses import dataclass
+from html import unescape
+from urllib.parse import parse_qs, unquote
 
 from . import errors
 from .clock import Clock
+from .control.faults import Call, Fault, FaultBook
+from .control.ratelimit import Decision, RateLimiter, address_key, client_key
 from .journal import RequestJournal
+from .ledger import scenario as scenarios
 from .ledger.core import Ledger
+from .rest import errors as rest_errors
 from .settings import Settings
 from .soap import envelope
+from .soap.codec import spec_of, write_field
+from .soap.context import session_ids
 from .soap.dispatch import SERVICES, SoapAnswer, SoapHandler
+
+try:  # waitress closes the socket without an answer when the app raises this
+    from waitress.channel import ClientDisconnected as DropConnection
+except ImportError:  # pragma: no cover - waitress is a dependency
+
+    class DropConnection(Exception):  # type: ignore[no-redef]
+        pass
+
 
 log = logging.getLogger("mockserver")
 
 _REASONS = {200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
             403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-            413: "Request Entity Too Large", 415: "Unsupported Media Type",
-            429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
+            408: "Request Timeout", 409: "Conflict", 413: "Request Entity Too Large",
+            415: "Unsupported Media Type", 429: "Too Many Requests",
+            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable",
+            504: "Gateway Timeout"}
+
+REST_PREFIXES = ("/v1", "/oauth")
+
+# Cheap looks into a SOAP body before it is parsed properly (fault matching, the caller).
+_OPERATION = re.compile(
+    rb"<(?:[\w.-]+:)?Body\b[^>]*>\s*(?:<!--.*?-->\s*)*<(?:[\w.-]+:)?([\w.-]+)", re.S)
+_USERNAME = re.compile(rb"<(?:[\w.-]+:)?Username\b[^>]*>([^<]{1,256})</", re.S)
+_SAVE_TYPE = re.compile(rb"<SaveBundleListResult>\s*<Type>(\w+)</Type>")
 
 
 def status_line(code: int) -> str:
@@ -60,6 +100,31 @@ def json_body(status: int, payload) -> tuple[int, list, bytes]:
     return status, [("Content-Type", "application/json; charset=utf-8")], json.dumps(payload).encode()
 
 
+@dataclass
+class _Request:
+    """What the front door learnt about a vendor request before running it."""
+
+    environ: dict
+    method: str
+    path: str
+    sdef: object | None  # the SOAP service, or None for REST
+    service: str | None
+    operation: str | None
+    client_id: int | None
+    key: tuple
+    body: bytes | None = None
+    too_large: bool = False
+    version: str = envelope.SOAP11
+
+    @property
+    def soap(self) -> bool:
+        return self.sdef is not None
+
+    @property
+    def is_wsdl(self) -> bool:
+        return self.soap and self.method == "GET"
+
+
 class MockServer:
     """``create_app(settings)`` returns one of these: a WSGI application."""
 
@@ -68,6 +133,10 @@ class MockServer:
         self.clock = Clock()
         self.ledger = Ledger(self.clock)
         self.journal = RequestJournal(self.clock)
+        self.limiter = RateLimiter(self.clock, self.settings.rate_limit, self.settings.burst_limit)
+        self.faults = FaultBook()
+        #: the scenario of the demo client (``--scenario``), read once: a bad file stops start-up
+        self.scenario = scenarios.load(self.settings.scenario) if self.settings.scenario else None
         self.soap = SoapHandler(self.ledger, self.settings.public_url or None)
         self.rest = None
         self.admin = None
@@ -80,13 +149,48 @@ class MockServer:
             create_rest = None
         if create_rest is not None:
             self.rest = create_rest(self)
-        self.startup_client = self.ledger.credentials[min(self.ledger.credentials)]
+        self.startup_client = self.reset(clear_control=False)
+
+    # --- state ----------------------------------------------------------------------------
+
+    def reset(self, clear_control: bool = True) -> dict:
+        """Back to the start-up state: the demo client (with its scenario), no other clients;
+        with ``clear_control`` also no faults, journal, rate-limit counters or clock settings."""
+        if clear_control:
+            self.faults.clear()
+            self.journal.clear()
+            self.clock.reset()
+            self.limiter.reset(self.settings.rate_limit, self.settings.burst_limit)
+        sc = self.scenario
+        if sc is None:
+            return self.ledger.reset()
+        with self.ledger.lock:
+            opts = scenarios.client_options(sc, self.clock.now().year, base=Ledger.demo_options())
+            info = self.ledger.reset(opts)
+            info = {**info, **scenarios.populate(self.ledger, info["client_id"], sc)}
+        self.apply_client_limits(info["client_id"], sc.rate_limit, sc.burst_limit,
+                                 extra=[i["client_id"] for i in info.get("identities", ())])
+        return info
+
+    def apply_client_limits(self, client_id: int, rate_limit=None, burst_limit=None,
+                            extra=()) -> None:
+        """A client's own limits (and those of the other identities of its login)."""
+        from .control.ratelimit import KEEP
+
+        if rate_limit is None and burst_limit is None:
+            return
+        for cid in {client_id, *extra}:
+            self.limiter.configure_client(
+                cid, rate_limit=KEEP if rate_limit is None else rate_limit,
+                burst_limit=KEEP if burst_limit is None else burst_limit)
 
     # --- WSGI -----------------------------------------------------------------------------
 
     def __call__(self, environ, start_response):
         try:
             return self._dispatch(environ, start_response)
+        except DropConnection:
+            raise
         except Exception as exc:  # the last line of defence: still a vendor-shaped answer
             log.exception("unhandled error")
             path = (environ.get("PATH_INFO") or "").lower().rstrip("/")
@@ -105,51 +209,188 @@ class MockServer:
         path = environ.get("PATH_INFO") or "/"
         lower = path.lower().rstrip("/") or "/"
         sdef = SERVICES.get(lower)
-        if sdef is not None:
-            status, headers, body, meta = self._soap(sdef, environ)
-        elif lower.startswith("/__admin"):
+        if sdef is not None or lower.startswith(REST_PREFIXES):
+            req = self._identify(environ, sdef, lower)
+            with self.clock.scope(req.client_id):
+                return self._vendor(req, start_response, started)
+        if lower.startswith("/__admin"):
             if not self.settings.admin:
                 status, headers, body = json_body(404, {"error": {"name": "NotFound", "message": "The control API is switched off"}})
             else:
-                return self._wsgi(self.admin, environ, start_response, started, "admin")
-            meta = {"service": "admin"}
-        elif self.rest is not None and (lower.startswith("/v1") or lower.startswith("/oauth")):
-            return self._wsgi(self.rest, environ, start_response, started, "rest")
+                return self.admin(environ, start_response)  # the control API is not journaled
         else:
             status, headers, body = json_body(404, {"error": {"name": "NotFound", "message": f"No service at {path}"}})
-            meta = {"service": None}
-        self.journal.record(environ, status, started, meta)
+            self.journal.record(environ, status, started, {"service": None})
         start_response(status_line(status), headers + [("Content-Length", str(len(body)))])
         return [body]
 
-    def _wsgi(self, app, environ, start_response, started, service):
-        captured = {}
+    # --- who is calling -------------------------------------------------------------------
 
-        def capture(status, headers, exc_info=None):
-            captured["status"] = int(status.split(" ", 1)[0])
-            return start_response(status, headers, exc_info)
-
-        result = app(environ, capture)
-        meta = dict(environ.get("mockserver.meta", {}), service=service)
-        self.journal.record(environ, captured.get("status", 500), started, meta)
-        return result
-
-    def _soap(self, sdef, environ):
+    def _identify(self, environ, sdef, lower: str) -> _Request:
         method = environ.get("REQUEST_METHOD", "GET").upper()
-        base = _base_url(environ)
+        req = _Request(environ, method, environ.get("PATH_INFO") or "/", sdef,
+                       sdef.name if sdef is not None else "rest", None, None, ("", ""))
+        client_id = None
+        if sdef is not None:
+            client_id = self.ledger.session_client(session_ids(environ.get("HTTP_COOKIE", "")))
+            if method == "POST":
+                try:
+                    req.body = read_body(environ, self.settings.max_body)
+                except BodyTooLarge:
+                    req.too_large = True
+                else:
+                    req.version = _soap_version(req.body, environ.get("CONTENT_TYPE", ""))
+                    m = _OPERATION.search(req.body[:8192])
+                    req.operation = m.group(1).decode("ascii", "replace") if m else _soap_action(environ)
+                    if client_id is None:
+                        client_id = self._login_client(req.body)
+            elif method == "GET":
+                req.operation = "WSDL"
+        else:
+            client_id = self._rest_client(environ, lower, method)
+        req.client_id = client_id
+        req.key = client_key(client_id) if client_id is not None else address_key(
+            environ.get("REMOTE_ADDR", ""))
+        return req
+
+    def _login_client(self, body: bytes) -> int | None:
+        m = _USERNAME.search(body)
+        if not m:
+            return None
+        return self.ledger.client_for_username(unescape(m.group(1).decode("utf-8", "replace")))
+
+    def _rest_client(self, environ, lower: str, method: str) -> int | None:
+        tokens = getattr(self.ledger, "tokens", None)
+        if tokens is None:
+            return None
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        if auth[:7].lower() == "bearer ":
+            found = tokens.lookup(auth[7:].strip())
+            return found.client_id if found is not None else None
+        if lower.startswith("/oauth") and method == "POST":
+            oauth_id = _basic_user(auth) or _oauth_client_id(environ, self.settings.max_body)
+            app = tokens.applications.get(oauth_id) if oauth_id else None
+            return app.ledger_client_id if app is not None else None
+        return None
+
+    # --- a vendor request -----------------------------------------------------------------
+
+    def _vendor(self, req: _Request, start_response, started: float):
+        meta: dict = {"service": req.service, "operation": req.operation, "client_id": req.client_id}
+        if req.is_wsdl:
+            decision = self.limiter.peek(req.key)
+        else:
+            decision = self.limiter.hit(req.key)
+        limit_headers = _limit_headers(decision)
+
+        if not decision.allowed:
+            status, headers, body = self._refusal(req, decision, meta)
+            return self._answer(req, start_response, started, meta, status,
+                                headers + limit_headers, body)
+
+        fault = None if req.is_wsdl else self.faults.take(Call(
+            req.soap, req.method, req.path, req.service, req.operation, req.client_id))
+        if fault is not None:
+            meta["injected_fault"] = fault.id
+            answer = self._apply_fault(req, fault, meta)
+            if answer is not None:
+                status, headers, body = answer
+                return self._answer(req, start_response, started, meta, status,
+                                    headers + limit_headers, body)
+
+        if req.soap:
+            status, headers, body, soap_meta = self._soap(req)
+            meta.update({k: v for k, v in soap_meta.items() if v is not None})
+            return self._answer(req, start_response, started, meta, status,
+                                headers + limit_headers, body)
+        if self.rest is None:
+            status, headers, body = _rest_json(404, "NotFound", f"No service at {req.path}")
+            return self._answer(req, start_response, started, meta, status,
+                                headers + limit_headers, body)
+        return self._rest(req, start_response, started, meta, limit_headers)
+
+    def _answer(self, req: _Request, start_response, started, meta, status, headers, body):
+        self.journal.record(req.environ, status, started, meta)
+        start_response(status_line(status), headers + [("Content-Length", str(len(body)))])
+        return [body]
+
+    def _refusal(self, req: _Request, decision: Decision, meta: dict):
+        meta["rate_limited"] = True
+        retry = [("Retry-After", str(decision.retry_after))]
+        if decision.burst:  # L4: a plain 429, whatever the protocol
+            meta["fault"] = "Too Many Requests"
+            body = b"Too Many Requests"
+            return 429, [("Content-Type", "text/plain; charset=utf-8")] + retry, body
+        err = decision.error()
+        meta["fault"] = err.text
+        if req.soap:  # L1: a SOAP fault, HTTP 500 as ASMX answers faults
+            return 500, [("Content-Type", envelope.CONTENT_TYPES[req.version])], envelope.fault(req.version, err)
+        status, headers, body = _rest_json(429, "TooManyRequests", err.text)
+        return status, headers + retry, body
+
+    def _apply_fault(self, req: _Request, fault: Fault, meta: dict):
+        """Run an injected fault; an answer (status, headers, body), or None to carry on."""
+        if fault.delay_ms:
+            time.sleep(fault.delay_ms / 1000)
+        if fault.action == "expire_session":
+            if req.client_id is not None:
+                with self.ledger.lock:
+                    self.ledger.directory.expire(req.client_id)
+                tokens = getattr(self.ledger, "tokens", None)
+                if tokens is not None:
+                    tokens.expire(req.client_id)
+            return None
+        if fault.action == "drop_connection":
+            meta["dropped"] = True
+            self.journal.record(req.environ, None, time.perf_counter(), meta)
+            raise DropConnection("injected fault: connection dropped")
+        if fault.action == "http_status":
+            code = fault.http_status
+            meta["fault"] = f"HTTP {code}"
+            if req.soap:
+                reason = _REASONS.get(code, "Error").encode()
+                return code, [("Content-Type", "text/plain; charset=utf-8")], reason
+            name = _REASONS.get(code, "Error").replace(" ", "")
+            return _rest_json(code, name, f"{code} {_REASONS.get(code, 'Error')}")
+        if fault.action == "soap_fault":
+            err = errors.InjectedFault(fault.soap_fault)
+            meta["fault"] = err.text
+            return 500, [("Content-Type", envelope.CONTENT_TYPES[req.version])], envelope.fault(req.version, err)
+        if fault.action == "result":
+            return self._injected_result(req, fault, meta)
+        return None  # delay only
+
+    def _injected_result(self, req: _Request, fault: Fault, meta: dict):
+        sdef = req.sdef
+        desc = sdef.service.public_methods.get(req.operation)
+        if desc is None:  # the operation does not exist: the SOAP handler answers as usual
+            return None
+        result = dict(fault.result)
+        (name, _), = desc.out_message._type_info.items()
+        out: list[str] = []
+        write_field(out, spec_of(desc.out_message).by_name[name], result)
+        if req.operation == "SaveBundleList":
+            meta["result_type"] = result.get("Type")
+        body = envelope.response(req.version, req.operation, sdef.ns, "".join(out))
+        return 200, [("Content-Type", envelope.CONTENT_TYPES[req.version]),
+                     ("Cache-Control", "private")], body
+
+    # --- the surfaces ---------------------------------------------------------------------
+
+    def _soap(self, req: _Request):
+        sdef, environ = req.sdef, req.environ
+        method = req.method
         if method == "GET":
-            ans = self.soap.get(sdef, environ.get("QUERY_STRING", ""), base)
+            ans = self.soap.get(sdef, environ.get("QUERY_STRING", ""), _base_url(environ))
         elif method == "POST":
-            try:
-                body = read_body(environ, self.settings.max_body)
-            except BodyTooLarge:
+            if req.too_large:
                 err = errors.RequestError(
                     f"Request body is larger than the {self.settings.max_body} bytes allowed."
                 )
                 ans = SoapAnswer(413, envelope.fault(envelope.SOAP11, err),
                                  envelope.CONTENT_TYPES[envelope.SOAP11], fault=err.text)
             else:
-                ans = self.soap.post(sdef, body, environ.get("CONTENT_TYPE", ""),
+                ans = self.soap.post(sdef, req.body, environ.get("CONTENT_TYPE", ""),
                                      environ.get("HTTP_COOKIE", ""))
         else:
             err = errors.RequestError(f"Method {method} is not allowed; use POST, or GET ?WSDL.")
@@ -158,9 +399,87 @@ class MockServer:
         headers = [("Content-Type", ans.content_type), ("Cache-Control", "private")]
         if ans.set_cookie:
             headers.append(("Set-Cookie", f"ASP.NET_SessionId={ans.set_cookie}; path=/; HttpOnly; SameSite=Lax"))
-        meta = {"service": sdef.name, "operation": ans.operation, "client_id": ans.client_id,
-                "fault": ans.fault}
+        meta = {"operation": ans.operation, "client_id": ans.client_id, "fault": ans.fault}
+        if ans.operation == "SaveBundleList" and ans.status == 200:
+            m = _SAVE_TYPE.search(ans.body)
+            meta["result_type"] = m.group(1).decode() if m else None
         return ans.status, headers, ans.body, meta
+
+    def _rest(self, req: _Request, start_response, started, meta, limit_headers):
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"] = int(status.split(" ", 1)[0])
+            return start_response(status, list(headers) + limit_headers, exc_info)
+
+        result = self.rest(req.environ, capture)
+        rest_meta = req.environ.get("mockserver.meta") or {}
+        meta.update({k: v for k, v in rest_meta.items() if v is not None})
+        self.journal.record(req.environ, captured.get("status", 500), started, meta)
+        return result
+
+
+def _limit_headers(decision: Decision) -> list[tuple[str, str]]:
+    """L2: on every vendor response while the hourly quota is on."""
+    if decision.limit <= 0:
+        return []
+    return [("APILimitRemaining", str(decision.remaining)),
+            ("APILimitReset", decision.reset_header)]
+
+
+def _rest_json(status: int, name: str, message: str):
+    body = rest_errors.dumps(rest_errors.error_body(name, message))
+    return status, [("Content-Type", "application/json; charset=utf-8")], body
+
+
+def _soap_version(body: bytes, content_type: str) -> str:
+    head = body[:2048]
+    if envelope.SOAP12.encode() in head:
+        return envelope.SOAP12
+    if envelope.SOAP11.encode() in head:
+        return envelope.SOAP11
+    return envelope.version_for_content_type(content_type) or envelope.SOAP11
+
+
+def _soap_action(environ) -> str | None:
+    action = environ.get("HTTP_SOAPACTION", "").strip().strip('"')
+    if not action:
+        m = re.search(r'action="?([^";]+)', environ.get("CONTENT_TYPE", ""))
+        action = m.group(1) if m else ""
+    return action.rstrip("/").rsplit("/", 1)[-1] or None
+
+
+def _basic_user(auth: str) -> str | None:
+    """The client_id of ``Authorization: Basic`` client authentication (RFC 6749 2.3.1)."""
+    if auth[:6].lower() != "basic ":
+        return None
+    try:
+        user = base64.b64decode(auth[6:].strip()).decode("utf-8").partition(":")[0]
+    except ValueError:
+        return None
+    return unquote(user) or None
+
+
+def _oauth_client_id(environ, limit: int) -> str | None:
+    """The client_id of a token request (form or JSON); the body is put back for the REST app."""
+    try:
+        body = read_body(environ, limit)
+    except BodyTooLarge:
+        return None
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
+    if not body:
+        return None
+    ctype = environ.get("CONTENT_TYPE", "").lower()
+    try:
+        if "json" in ctype:
+            data = json.loads(body)
+            value = data.get("client_id") if isinstance(data, dict) else None
+        else:
+            value = (parse_qs(body.decode("utf-8", "replace")).get("client_id") or [None])[0]
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _base_url(environ) -> str:

@@ -2,41 +2,123 @@
 
 Every time-dependent rule (sessions, quarantine windows, DateChanged, createdAt) reads
 ``Clock.now()`` so a test can move time instead of waiting for it.
+
+Time can be moved for the whole emulator, or for one client only: the front door runs each
+request inside ``clock.scope(client_id)``, and a client with its own setting sees its own time
+(so tests sharing one emulator, e.g. xdist workers, can each move their client's clock without
+moving anyone else's).
 """
 
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+
+
+def _aware(when: datetime) -> datetime:
+    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+class _Setting:
+    """A pinned time or an offset from real time."""
+
+    __slots__ = ("fixed", "offset")
+
+    def __init__(self):
+        self.fixed: datetime | None = None
+        self.offset = timedelta(0)
 
 
 class Clock:
     def __init__(self):
         self._lock = threading.Lock()
-        self._fixed: datetime | None = None
-        self._offset = timedelta(0)
+        self._global = _Setting()
+        self._clients: dict[int, _Setting] = {}
+        self._local = threading.local()
+
+    # --- reading ----------------------------------------------------------------------------
 
     def now(self) -> datetime:
         """Aware UTC now, truncated to milliseconds (what .NET round-trips)."""
-        base = self._fixed if self._fixed is not None else datetime.now(UTC) + self._offset
+        scope = getattr(self._local, "scope", None)
+        setting = self._clients.get(scope) if scope is not None else None
+        if setting is None:
+            base = self._base_global()
+        elif setting.fixed is not None:
+            base = setting.fixed
+        else:
+            base = self._base_global() + setting.offset
         return base.replace(microsecond=base.microsecond // 1000 * 1000)
 
-    def set(self, when: datetime) -> None:
-        with self._lock:
-            self._fixed = when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+    def _base_global(self) -> datetime:
+        g = self._global
+        return g.fixed if g.fixed is not None else datetime.now(UTC) + g.offset
 
-    def advance(self, seconds: float) -> None:
+    @contextmanager
+    def scope(self, client_id: int | None):
+        """Read the clock as ``client_id`` sees it for the duration of a request."""
+        previous = getattr(self._local, "scope", None)
+        self._local.scope = client_id
+        try:
+            yield
+        finally:
+            self._local.scope = previous
+
+    # --- moving -----------------------------------------------------------------------------
+
+    def _setting(self, client_id: int | None, create: bool = True) -> _Setting | None:
+        if client_id is None:
+            return self._global
+        setting = self._clients.get(client_id)
+        if setting is None and create:
+            setting = self._clients[client_id] = _Setting()
+        return setting
+
+    def set(self, when: datetime, client_id: int | None = None) -> None:
+        """Pin the time (of the whole emulator, or of one client)."""
         with self._lock:
-            if self._fixed is not None:
-                self._fixed += timedelta(seconds=seconds)
+            self._setting(client_id).fixed = _aware(when)
+
+    def advance(self, seconds: float, client_id: int | None = None) -> None:
+        """Move time forward (or back, with a negative value); a pinned clock stays pinned."""
+        with self._lock:
+            setting = self._setting(client_id)
+            if setting.fixed is not None:
+                setting.fixed += timedelta(seconds=seconds)
             else:
-                self._offset += timedelta(seconds=seconds)
+                setting.offset += timedelta(seconds=seconds)
 
-    def reset(self) -> None:
+    def reset(self, client_id: int | None = None) -> None:
+        """Back to real time: the whole emulator (every client too), or one client."""
         with self._lock:
-            self._fixed = None
-            self._offset = timedelta(0)
+            if client_id is None:
+                self._global = _Setting()
+                self._clients = {}
+            else:
+                self._clients.pop(client_id, None)
+
+    # --- describing -------------------------------------------------------------------------
+
+    def describe(self, client_id: int | None = None) -> dict:
+        """What the control API shows: now as that client sees it, and how it was set."""
+        with self.scope(client_id):
+            now = self.now()
+        setting = self._setting(client_id, create=False)
+        if client_id is not None and setting is None:
+            mode = "emulator"  # follows the emulator's clock
+        elif setting.fixed is not None:
+            mode = "fixed"
+        elif setting.offset:
+            mode = "offset"
+        else:
+            mode = "real"
+        return {"now": now, "mode": mode,
+                "offset_seconds": setting.offset.total_seconds() if setting else 0.0}
+
+    def clients(self) -> list[int]:
+        return sorted(self._clients)
 
     @property
     def is_real(self) -> bool:
-        return self._fixed is None and not self._offset
+        return self._global.fixed is None and not self._global.offset and not self._clients

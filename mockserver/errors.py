@@ -103,6 +103,10 @@ class RateLimited(VendorError):
         )
 
 
+class InjectedFault(VendorError):
+    """SPEC C: a Server fault with the text a test asked for (control API fault injection)."""
+
+
 # --- SaveBundleList results (S) -------------------------------------------------------------
 # These never become faults: SaveBundleList returns them as {Type, Description}.
 

@@ -1,7 +1,12 @@
-"""The request journal: what the emulator received, per client, newest last.
+"""The request journal: what the emulator received, per client, newest last (SPEC C).
 
-Bounded (oldest entries fall off) and free of secrets: no bodies, no headers, no query strings
-of the token endpoint; only what a test needs to verify what its integration sent.
+Bounded (oldest entries fall off) and free of secrets: no bodies, no headers, no cookies, no
+query strings; only what a test needs to verify what its integration sent: time, service,
+SOAP operation or REST path, client, status, duration, and the fault or SaveBundleList result
+type when there was one.
+
+Every criterion is a matcher returning ``(matched, reason)`` (as the ``responses`` library does),
+so a failed verification says what did and did not match.
 """
 
 from __future__ import annotations
@@ -10,46 +15,219 @@ import itertools
 import threading
 import time
 from collections import deque
+from datetime import UTC, datetime
 
 from .codec_utils import iso_utc
+
+#: Criteria a query or a verification can use, and how each value is read.
+CRITERIA = ("client_id", "operation", "service", "status", "method", "path", "since", "after",
+            "result_type", "rate_limited")
+
+
+class CriteriaError(ValueError):
+    """A filter that cannot be read (names the field)."""
+
+
+def parse_time(value) -> datetime:
+    """An ISO 8601 time; without an offset it is UTC."""
+    if isinstance(value, datetime):
+        when = value
+    else:
+        text = str(value).strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        when = datetime.fromisoformat(text)
+    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes"):
+        return True
+    if text in ("0", "false", "no"):
+        return False
+    raise ValueError(value)
+
+
+def read_criteria(raw: dict) -> dict:
+    """Typed criteria from query parameters or a JSON body; unknown or bad ones raise."""
+    out: dict = {}
+    for key, value in raw.items():
+        if value is None or value == "":
+            continue
+        if key not in CRITERIA:
+            raise CriteriaError(f"Unknown criterion '{key}'; use {', '.join(CRITERIA)}")
+        try:
+            if key in ("client_id", "status", "after"):
+                if isinstance(value, bool):
+                    raise ValueError(value)
+                out[key] = int(value)
+            elif key == "since":
+                out[key] = parse_time(value)
+            elif key == "rate_limited":
+                out[key] = _bool(value)
+            else:
+                out[key] = str(value)
+        except (TypeError, ValueError):
+            kind = {"since": "an ISO 8601 time", "rate_limited": "true or false"}.get(key, "an integer")
+            raise CriteriaError(f"{key} must be {kind}, not {value!r}") from None
+    return out
+
+
+def match(entry: dict, criteria: dict) -> tuple[bool, str]:
+    """(matched, reason): the reason names every criterion the entry does not meet."""
+    misses = []
+    for key, want in criteria.items():
+        if key == "since":
+            if entry["_at"] < want:
+                misses.append(f"time {entry['time']} is before {iso_utc(want)}")
+        elif key == "after":
+            if entry["id"] <= want:
+                misses.append(f"id {entry['id']} is not after {want}")
+        elif key == "path":
+            if not (entry.get("path") or "").lower().startswith(want.lower()):
+                misses.append(f"path is {entry.get('path')!r}, not under {want!r}")
+        elif key == "rate_limited":
+            if bool(entry.get("rate_limited")) != want:
+                misses.append("was rate limited" if want is False else "was not rate limited")
+        else:
+            have = entry.get(key)
+            if isinstance(want, str):
+                ok = have is not None and str(have).lower() == want.lower()
+            else:
+                ok = have == want
+            if not ok:
+                misses.append(f"{key} is {have!r}, not {want!r}")
+    return (not misses, "; ".join(misses))
+
+
+def describe(criteria: dict) -> str:
+    if not criteria:
+        return "any request"
+    parts = []
+    for key, value in criteria.items():
+        shown = iso_utc(value) if isinstance(value, datetime) else value
+        parts.append(f"{key}={shown}")
+    return ", ".join(parts)
+
+
+def _public(entry: dict) -> dict:
+    return {k: v for k, v in entry.items() if not k.startswith("_")}
 
 
 class RequestJournal:
     def __init__(self, clock, size: int = 10000):
         self.clock = clock
+        self.size = size
         self._entries: deque[dict] = deque(maxlen=size)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
-    def record(self, environ, status: int, started: float, meta: dict) -> dict:
+    def record(self, environ, status: int | None, started: float, meta: dict) -> dict:
+        now = self.clock.now()
         entry = {
-            "id": next(self._ids),
-            "time": iso_utc(self.clock.now()),
+            "id": 0,
+            "time": iso_utc(now),
             "method": environ.get("REQUEST_METHOD", ""),
             "path": environ.get("PATH_INFO", ""),
             "service": meta.get("service"),
             "operation": meta.get("operation"),
             "client_id": meta.get("client_id"),
+            "remote_addr": environ.get("REMOTE_ADDR"),
             "status": status,
             "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+            "_at": now,
         }
-        if meta.get("fault"):
-            entry["fault"] = meta["fault"]
-        if meta.get("result_type"):
-            entry["result_type"] = meta["result_type"]
+        for key in ("fault", "result_type", "rate_limited", "injected_fault", "dropped"):
+            if meta.get(key):
+                entry[key] = meta[key]
         with self._lock:
+            entry["id"] = next(self._ids)
             self._entries.append(entry)
         return entry
 
-    def entries(self, **filters) -> list[dict]:
+    def _snapshot(self) -> list[dict]:
         with self._lock:
-            items = list(self._entries)
-        for key, value in filters.items():
-            if value is None:
-                continue
-            items = [e for e in items if str(e.get(key)).lower() == str(value).lower()]
-        return items
+            return list(self._entries)
 
-    def clear(self) -> None:
+    def entries(self, limit: int | None = None, **criteria) -> list[dict]:
+        """Recorded requests meeting every criterion, oldest first (the last ``limit``)."""
+        criteria = read_criteria(criteria)
+        items = [e for e in self._snapshot() if match(e, criteria)[0]]
+        if limit is not None and limit >= 0:
+            items = items[-limit:] if limit else []
+        return [_public(e) for e in items]
+
+    def verify(self, count: int | None = None, at_least: int | None = None,
+               at_most: int | None = None, **criteria) -> dict:
+        """How many recorded requests meet the criteria, against what was expected.
+
+        Without count/at_least/at_most: at least one. The answer always says why: on a failure
+        the reason counts the matches and lists the closest misses with what did not match.
+        """
+        criteria = read_criteria(criteria)
+        if count is None and at_least is None and at_most is None:
+            at_least = 1
+        entries = self._snapshot()
+        hits, misses = [], []
+        for e in entries:
+            ok, why = match(e, criteria)
+            if ok:
+                hits.append(e)
+            else:
+                misses.append((why.count(";") + 1, e, why))
+        n = len(hits)
+        expectations = []
+        if count is not None:
+            expectations.append((n == count, f"exactly {count}"))
+        if at_least is not None:
+            expectations.append((n >= at_least, f"at least {at_least}"))
+        if at_most is not None:
+            expectations.append((n <= at_most, f"at most {at_most}"))
+        ok = all(good for good, _ in expectations)
+        wanted = " and ".join(text for _, text in expectations)
+        what = describe(criteria)
+        plural = "request" if n == 1 else "requests"
+        if ok:
+            reason = f"{n} {plural} matched {what} (expected {wanted})"
+        else:
+            reason = f"Expected {wanted} request(s) matching {what}, found {n}."
+            if hits:
+                reason += " Matched: " + ", ".join(_line(e) for e in hits[-5:]) + "."
+            misses.sort(key=lambda m: (m[0], -m[1]["id"]))
+            near = misses[:5]
+            if near:
+                reason += " Closest requests that did not match: " + "; ".join(
+                    f"{_line(e)} ({why})" for _, e, why in near) + "."
+            elif not entries:
+                reason += " The journal is empty."
+        near_misses = sorted(misses, key=lambda m: (m[0], -m[1]["id"]))[:5]
+        return {
+            "matched": ok,
+            "count": n,
+            "expected": wanted,
+            "criteria": {k: (iso_utc(v) if isinstance(v, datetime) else v) for k, v in criteria.items()},
+            "reason": reason,
+            "requests": [_public(e) for e in hits],
+            "near_misses": [{"request": _public(e), "reason": why} for _, e, why in near_misses],
+        }
+
+    def clear(self, **criteria) -> int:
+        """Forget recorded requests: all, or those meeting the criteria. Returns how many."""
+        criteria = read_criteria(criteria)
         with self._lock:
-            self._entries.clear()
+            if not criteria:
+                n = len(self._entries)
+                self._entries.clear()
+                return n
+            keep = [e for e in self._entries if not match(e, criteria)[0]]
+            n = len(self._entries) - len(keep)
+            self._entries = deque(keep, maxlen=self.size)
+            return n
+
+
+def _line(e: dict) -> str:
+    what = e.get("operation") or e.get("path")
+    return f"#{e['id']} {e.get('service')}.{what} client {e.get('client_id')} status {e.get('status')}"

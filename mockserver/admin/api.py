@@ -1,17 +1,28 @@
-"""The control API under /__admin/ (SPEC C): the emulator's own, never the vendor's."""
+"""The control API under /__admin/ (SPEC C): the emulator's own, never the vendor's.
+
+Health and reset; isolated clients (from a scenario) and their set-up (fiscal years, entry series,
+blocked identities, rate limits); journals and ledgers; the request journal with verification;
+fault injection; the clock. Switched off with ``--no-admin``; behind a bearer token when the
+emulator listens beyond loopback (``tfso-mock serve`` makes one up when none is given).
+"""
 
 from __future__ import annotations
 
 import hmac
+from datetime import UTC
 from decimal import Decimal, InvalidOperation
-from uuid import UUID
 
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from .. import __version__
 from ..codec_utils import iso_utc
+from ..control import faults as fault_specs
+from ..control.ratelimit import KEEP, client_key
+from ..journal import CriteriaError, parse_time
+from ..ledger import scenario as scenarios
 from ..ledger.core import ClientOptions
+from ..ledger.model import EntrySeries
 
 
 class AdminError(Exception):
@@ -26,38 +37,65 @@ def _error(status: int, name: str, message: str):
     return resp
 
 
-def client_options(body: dict) -> ClientOptions:
-    """A JSON body of POST /__admin/clients, checked field by field."""
+CLIENT_FIELDS = ("name", "fiscal_years", "blocked", "identities", "vat_base_rate", "username",
+                 "password", "scenario", "rate_limit", "burst_limit")
+
+
+def _limit(body: dict, key: str, allow_null: bool = False):
+    if key not in body:
+        return KEEP
+    value = body[key]
+    if value is None and allow_null:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        null = " (or null for the emulator's default)" if allow_null else ""
+        raise AdminError(400, f"{key} must be a whole number, 0 or more{null}")
+    return value
+
+
+def client_overrides(body: dict) -> dict:
+    """The explicit fields of a JSON body of POST /__admin/clients, checked field by field."""
     if not isinstance(body, dict):
         raise AdminError(400, "The body must be a JSON object")
-    known = {"name", "fiscal_years", "blocked", "identities", "vat_base_rate", "username",
-             "password"}
-    unknown = sorted(set(body) - known)
+    unknown = sorted(set(body) - set(CLIENT_FIELDS))
     if unknown:
-        raise AdminError(400, f"Unknown field(s): {', '.join(unknown)}")
+        raise AdminError(400, f"Unknown field(s): {', '.join(unknown)}; known: {', '.join(CLIENT_FIELDS)}")
+    out: dict = {}
     years = body.get("fiscal_years")
-    if years is not None and (not isinstance(years, list)
-                              or not all(isinstance(y, int) and 1900 <= y <= 9998 for y in years)):
-        raise AdminError(400, "fiscal_years must be a list of years, e.g. [2024]")
-    if not isinstance(body.get("blocked", False), bool):
-        raise AdminError(400, "blocked must be true or false")
-    identities = body.get("identities", [])
-    if not isinstance(identities, list) or not all(isinstance(i, dict) for i in identities):
-        raise AdminError(400, 'identities must be a list of objects like {"name": "...", "blocked": false}')
-    try:
-        base_rate = Decimal(str(body.get("vat_base_rate", 100)))
-    except InvalidOperation:
-        raise AdminError(400, "vat_base_rate must be a number from 0 to 100") from None
-    if not 0 <= base_rate <= 100:
-        raise AdminError(400, "vat_base_rate must be a number from 0 to 100")
+    if years is not None:
+        if not isinstance(years, list) or not all(
+                isinstance(y, int) and not isinstance(y, bool) and 1900 <= y <= 9998 for y in years):
+            raise AdminError(400, "fiscal_years must be a list of years, e.g. [2024]")
+        out["fiscal_years"] = years
+    if "blocked" in body:
+        if not isinstance(body["blocked"], bool):
+            raise AdminError(400, "blocked must be true or false")
+        out["blocked"] = body["blocked"]
+    if "identities" in body:
+        identities = body["identities"]
+        if not isinstance(identities, list) or not all(isinstance(i, dict) for i in identities):
+            raise AdminError(400, 'identities must be a list of objects like {"name": "...", "blocked": false}')
+        out["extra_identities"] = identities
+    if body.get("vat_base_rate") is not None:
+        raw = body["vat_base_rate"]
+        try:
+            base_rate = Decimal(repr(raw) if isinstance(raw, float) else str(raw))
+        except InvalidOperation:
+            raise AdminError(400, "vat_base_rate must be a number from 0 to 100") from None
+        if isinstance(raw, bool) or not base_rate.is_finite() or not 0 <= base_rate <= 100:
+            raise AdminError(400, "vat_base_rate must be a number from 0 to 100")
+        out["vat_base_rate"] = base_rate
     for key in ("name", "username", "password"):
-        if key in body and not isinstance(body[key], str):
-            raise AdminError(400, f"{key} must be a string")
-    return ClientOptions(
-        name=body.get("name"), fiscal_years=years, blocked=body.get("blocked", False),
-        extra_identities=identities, vat_base_rate=base_rate, username=body.get("username"),
-        password=body.get("password"),
-    )
+        if key in body:
+            if not isinstance(body[key], str):
+                raise AdminError(400, f"{key} must be a string")
+            out[key] = body[key]
+    return out
+
+
+def client_options(body: dict) -> ClientOptions:
+    """ClientOptions from a JSON body without a scenario (kept for callers of the old API)."""
+    return ClientOptions(**client_overrides(body))
 
 
 def create_admin(server) -> Flask:
@@ -78,6 +116,18 @@ def create_admin(server) -> Flask:
     def _admin_error(err: AdminError):
         return _error(err.status, err.name, err.message)
 
+    @app.errorhandler(scenarios.ScenarioError)
+    def _scenario_error(err: scenarios.ScenarioError):
+        return _error(400, "ScenarioError", str(err))
+
+    @app.errorhandler(CriteriaError)
+    def _criteria_error(err: CriteriaError):
+        return _error(400, "ValidationError", str(err))
+
+    @app.errorhandler(fault_specs.FaultSpecError)
+    def _fault_error(err: fault_specs.FaultSpecError):
+        return _error(400, "ValidationError", str(err))
+
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):
         return _error(err.code or 500, err.name.replace(" ", ""), err.description or err.name)
@@ -93,6 +143,8 @@ def create_admin(server) -> Flask:
         body = request.get_json(silent=True)
         if body is None:
             raise AdminError(400, "The body is not valid JSON")
+        if not isinstance(body, dict):
+            raise AdminError(400, "The body must be a JSON object")
         return body
 
     def _client(client_id: int):
@@ -100,21 +152,77 @@ def create_admin(server) -> Flask:
             raise AdminError(404, f"No client {client_id}", "NotFound")
         return client_id
 
+    def _int_arg(name: str) -> int | None:
+        raw = request.args.get(name)
+        if raw is None or raw == "":
+            return None
+        try:
+            return int(raw)
+        except ValueError:
+            raise AdminError(400, f"{name} must be an integer, not {raw!r}") from None
+
+    def _limits(client_id: int) -> dict:
+        own = server.limiter.client_settings(client_id)
+        hourly, burst = server.limiter.limits(client_key(client_id))
+        return {"rate_limit": hourly, "burst_limit": burst, "own": own}
+
+    # --- health and reset -----------------------------------------------------------------
+
     @app.get("/__admin/health")
     def health():
         return jsonify({"status": "ok", "version": __version__, "clients": len(ledger.books),
-                        "now": iso_utc(server.clock.now())})
+                        "now": iso_utc(server.clock.now()),
+                        "rate_limit": server.limiter.rate_limit,
+                        "burst_limit": server.limiter.burst_limit,
+                        "scenario": server.settings.scenario or None,
+                        "rest": server.rest is not None})
 
     @app.post("/__admin/reset")
     def reset():
-        demo = ledger.reset()
-        server.journal.clear()
+        demo = server.reset()
         return jsonify({"status": "reset", "demo_client": demo})
+
+    # --- clients ----------------------------------------------------------------------------
 
     @app.post("/__admin/clients")
     def create_client():
-        info = ledger.create_client(client_options(_json()))
-        return jsonify(info), 201
+        body = _json()
+        overrides = client_overrides(body)
+        username = overrides.get("username")
+        if username and username.strip().lower() in ledger.directory.users:
+            raise AdminError(409, f"Username {username} is already taken", "Conflict")
+        rate_limit = _limit(body, "rate_limit")
+        burst_limit = _limit(body, "burst_limit")
+        sc = None
+        if body.get("scenario") is not None:
+            raw = body["scenario"]
+            if isinstance(raw, str):
+                sc = scenarios.load(raw)
+            elif isinstance(raw, dict):
+                sc = scenarios.from_data(raw, source="scenario")
+            else:
+                raise AdminError(400, "scenario must be a scenario name or an inline scenario object")
+        if sc is not None:
+            opts = scenarios.client_options(sc, server.clock.now().year, credentials=False,
+                                            **overrides)
+            with ledger.lock:
+                info = ledger.create_client(opts)
+                try:
+                    info = {**info, **scenarios.populate(ledger, info["client_id"], sc)}
+                except scenarios.ScenarioError:
+                    _forget_client(ledger, info)
+                    raise
+            if rate_limit is KEEP and sc.rate_limit is not None:
+                rate_limit = sc.rate_limit
+            if burst_limit is KEEP and sc.burst_limit is not None:
+                burst_limit = sc.burst_limit
+        else:
+            info = ledger.create_client(ClientOptions(**overrides))
+        server.apply_client_limits(
+            info["client_id"], None if rate_limit is KEEP else rate_limit,
+            None if burst_limit is KEEP else burst_limit,
+            extra=[i["client_id"] for i in info.get("identities", ())])
+        return jsonify({**info, **_limits(info["client_id"])}), 201
 
     @app.get("/__admin/clients")
     def list_clients():
@@ -122,11 +230,16 @@ def create_admin(server) -> Flask:
 
     @app.get("/__admin/clients/<int:client_id>")
     def get_client(client_id: int):
-        return jsonify(ledger.credentials[_client(client_id)])
+        return jsonify({**ledger.credentials[_client(client_id)], **_limits(client_id)})
+
+    @app.get("/__admin/scenarios")
+    def list_scenarios():
+        return jsonify({"scenarios": scenarios.available()})
 
     @app.post("/__admin/clients/<int:client_id>/journal/approve")
     def approve(client_id: int):
-        posted = ledger.approve_journal(_client(client_id))
+        with server.clock.scope(client_id):
+            posted = ledger.approve_journal(_client(client_id))
         return jsonify({"client_id": client_id, "posted_lines": posted})
 
     @app.get("/__admin/clients/<int:client_id>/ledger")
@@ -143,7 +256,7 @@ def create_admin(server) -> Flask:
     def add_year(client_id: int):
         body = _json()
         year = body.get("year")
-        if not isinstance(year, int) or not 1900 <= year <= 9998:
+        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 9998:
             raise AdminError(400, 'Send {"year": 2024}')
         with ledger.lock:
             ledger.add_fiscal_year(ledger.book(_client(client_id)), year)
@@ -155,22 +268,237 @@ def create_admin(server) -> Flask:
             ledger.book(_client(client_id)).fiscal_years.pop(year, None)
         return jsonify({"client_id": client_id, "fiscal_years": sorted(ledger.book(client_id).fiscal_years)})
 
+    def _series_json(book) -> list[dict]:
+        return [{"id": s.series_id, "name": s.name, "start": s.start_no}
+                for s in sorted(book.series.values(), key=lambda s: s.series_id)]
+
+    @app.get("/__admin/clients/<int:client_id>/entry_series")
+    def list_series(client_id: int):
+        return jsonify({"client_id": client_id, "entry_series": _series_json(ledger.book(_client(client_id)))})
+
+    @app.post("/__admin/clients/<int:client_id>/entry_series")
+    def put_series(client_id: int):
+        body = _json()
+        sid, start = body.get("id"), body.get("start")
+        if not isinstance(sid, int) or isinstance(sid, bool) or sid < 1:
+            raise AdminError(400, 'Send {"id": 12, "name": "Import", "start": 1} (id: a positive integer)')
+        if start is not None and (not isinstance(start, int) or isinstance(start, bool) or start < 1):
+            raise AdminError(400, "start must be a positive integer, or null for a series without a start number")
+        name = body.get("name", f"Series {sid}")
+        if not isinstance(name, str):
+            raise AdminError(400, "name must be a string")
+        with ledger.lock:
+            book = ledger.book(_client(client_id))
+            book.series = {**book.series, sid: EntrySeries(sid, name, start)}
+            return jsonify({"client_id": client_id, "entry_series": _series_json(book)}), 201
+
+    @app.delete("/__admin/clients/<int:client_id>/entry_series/<int:series_id>")
+    def remove_series(client_id: int, series_id: int):
+        with ledger.lock:
+            book = ledger.book(_client(client_id))
+            used = sorted(t.type_no for t in book.types.values() if t.series_id == series_id)
+            if used:
+                raise AdminError(409, f"Entry series {series_id} is used by TypeNo {', '.join(map(str, used))}", "Conflict")
+            book.series = {k: v for k, v in book.series.items() if k != series_id}
+            return jsonify({"client_id": client_id, "entry_series": _series_json(book)})
+
+    @app.put("/__admin/clients/<int:client_id>/blocked")
+    def set_blocked(client_id: int):
+        body = _json()
+        if not isinstance(body.get("blocked"), bool):
+            raise AdminError(400, 'Send {"blocked": true} or {"blocked": false}')
+        _client(client_id)
+        changed = 0
+        with ledger.lock:
+            for user in ledger.directory.users.values():
+                for ident in user.identities:
+                    if ident.client_id == client_id:
+                        ident.blocked = body["blocked"]
+                        changed += 1
+            if client_id in ledger.credentials:
+                ledger.credentials[client_id]["blocked"] = body["blocked"]
+        return jsonify({"client_id": client_id, "blocked": body["blocked"], "identities": changed})
+
     @app.post("/__admin/sessions/expire")
     def expire_sessions():
         body = _json()
         client_id = body.get("client_id")
-        if client_id is not None and not isinstance(client_id, int):
+        if client_id is not None and (not isinstance(client_id, int) or isinstance(client_id, bool)):
             raise AdminError(400, "client_id must be an integer")
         with ledger.lock:
             n = ledger.directory.expire(client_id)
+        tokens = getattr(ledger, "tokens", None)
+        if tokens is not None:
+            n += tokens.expire(client_id)
         return jsonify({"expired": n})
+
+    # --- rate limits (L1-L4) ----------------------------------------------------------------
+
+    @app.get("/__admin/rate_limit")
+    def get_rate_limit():
+        return jsonify({"rate_limit": server.limiter.rate_limit,
+                        "burst_limit": server.limiter.burst_limit})
+
+    @app.route("/__admin/rate_limit", methods=["PUT", "POST"])
+    def set_rate_limit():
+        body = _json()
+        unknown = sorted(set(body) - {"rate_limit", "burst_limit"})
+        if unknown or not body:
+            raise AdminError(400, 'Send {"rate_limit": 7200, "burst_limit": 0} (0 switches one off)')
+        server.limiter.configure(_limit(body, "rate_limit"), _limit(body, "burst_limit"))
+        return get_rate_limit()
+
+    @app.delete("/__admin/rate_limit/counters")
+    def clear_all_counters():
+        server.limiter.clear_counters()
+        return jsonify({"cleared": True})
+
+    @app.get("/__admin/clients/<int:client_id>/rate_limit")
+    def client_rate_limit(client_id: int):
+        _client(client_id)
+        with server.clock.scope(client_id):
+            usage = server.limiter.usage(client_key(client_id))
+        return jsonify({"client_id": client_id, **usage,
+                        "own": server.limiter.client_settings(client_id)})
+
+    @app.route("/__admin/clients/<int:client_id>/rate_limit", methods=["PUT", "POST"])
+    def set_client_rate_limit(client_id: int):
+        _client(client_id)
+        body = _json()
+        unknown = sorted(set(body) - {"rate_limit", "burst_limit"})
+        if unknown or not body:
+            raise AdminError(400, 'Send {"rate_limit": 10} and/or {"burst_limit": 25}; null goes back to the emulator\'s default')
+        server.limiter.configure_client(client_id, _limit(body, "rate_limit", allow_null=True),
+                                        _limit(body, "burst_limit", allow_null=True))
+        return client_rate_limit(client_id)
+
+    @app.delete("/__admin/clients/<int:client_id>/rate_limit/counters")
+    def clear_client_counters(client_id: int):
+        _client(client_id)
+        server.limiter.clear_counters(client_id)
+        return client_rate_limit(client_id)
+
+    # --- clock (L3) -------------------------------------------------------------------------
+
+    def _clock_json(client_id: int | None):
+        state = server.clock.describe(client_id)
+        out = {"now": iso_utc(state["now"]), "mode": state["mode"],
+               "offset_seconds": state["offset_seconds"]}
+        if client_id is not None:
+            out = {"client_id": client_id, **out}
+        return jsonify(out)
+
+    def _move_clock(client_id: int | None):
+        body = _json()
+        if ("now" in body) == ("advance_seconds" in body) or set(body) - {"now", "advance_seconds"}:
+            raise AdminError(400, 'Send {"now": "2024-05-01T10:59:00Z"} or {"advance_seconds": 3600}')
+        if "now" in body:
+            try:
+                when = parse_time(body["now"])
+            except (TypeError, ValueError):
+                raise AdminError(400, f"now must be an ISO 8601 time like 2024-05-01T10:59:00Z, not {body['now']!r}") from None
+            server.clock.set(when.astimezone(UTC), client_id)
+        else:
+            seconds = body["advance_seconds"]
+            if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+                raise AdminError(400, "advance_seconds must be a number of seconds")
+            server.clock.advance(seconds, client_id)
+        return _clock_json(client_id)
+
+    @app.get("/__admin/clock")
+    def get_clock():
+        return _clock_json(None)
+
+    @app.route("/__admin/clock", methods=["POST", "PUT"])
+    def set_clock():
+        return _move_clock(None)
+
+    @app.delete("/__admin/clock")
+    def reset_clock():
+        server.clock.reset()
+        return _clock_json(None)
+
+    @app.get("/__admin/clients/<int:client_id>/clock")
+    def get_client_clock(client_id: int):
+        return _clock_json(_client(client_id))
+
+    @app.route("/__admin/clients/<int:client_id>/clock", methods=["POST", "PUT"])
+    def set_client_clock(client_id: int):
+        return _move_clock(_client(client_id))
+
+    @app.delete("/__admin/clients/<int:client_id>/clock")
+    def reset_client_clock(client_id: int):
+        server.clock.reset(_client(client_id))
+        return _clock_json(client_id)
+
+    # --- fault injection --------------------------------------------------------------------
+
+    def _services() -> dict[str, str]:
+        from ..soap.dispatch import SERVICES
+
+        names = {s.name.lower(): s.name for s in SERVICES.values()}
+        names["rest"] = "rest"
+        return names
+
+    @app.post("/__admin/faults")
+    def add_fault():
+        fault = fault_specs.parse(_json(), _services(), server.clock.now())
+        if fault.client_id is not None:
+            _client(fault.client_id)
+        server.faults.add(fault)
+        return jsonify(fault.to_json()), 201
+
+    @app.get("/__admin/faults")
+    def list_faults():
+        return jsonify(server.faults.list(_int_arg("client_id")))
+
+    @app.delete("/__admin/faults")
+    def clear_faults():
+        return jsonify({"cleared": server.faults.clear(client_id=_int_arg("client_id"))})
+
+    @app.delete("/__admin/faults/<int:fault_id>")
+    def clear_fault(fault_id: int):
+        n = server.faults.clear(fault_id=fault_id)
+        if not n:
+            raise AdminError(404, f"No fault {fault_id}", "NotFound")
+        return jsonify({"cleared": n})
+
+    # --- request journal --------------------------------------------------------------------
+
+    def _criteria(source: dict) -> dict:
+        return {k: v for k, v in source.items() if k not in ("limit", "count", "at_least", "at_most")}
 
     @app.get("/__admin/requests")
     def requests_():
-        filters = {k: request.args.get(k) for k in ("client_id", "operation", "service", "status")}
-        return jsonify(server.journal.entries(**filters))
+        limit = _int_arg("limit")
+        return jsonify(server.journal.entries(limit=limit, **_criteria(request.args.to_dict())))
+
+    @app.delete("/__admin/requests")
+    def clear_requests():
+        return jsonify({"cleared": server.journal.clear(**_criteria(request.args.to_dict()))})
+
+    @app.post("/__admin/requests/verify")
+    def verify_requests():
+        body = _json()
+        expect = {}
+        for key in ("count", "at_least", "at_most"):
+            value = body.get(key)
+            if value is not None:
+                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                    raise AdminError(400, f"{key} must be a whole number, 0 or more")
+                expect[key] = value
+        return jsonify(server.journal.verify(**expect, **_criteria(body)))
 
     return app
 
 
-__all__ = ["create_admin", "client_options", "AdminError", "UUID"]
+def _forget_client(ledger, info: dict) -> None:
+    """Undo a client whose scenario could not be loaded."""
+    ids = {info["client_id"], *(i["client_id"] for i in info.get("identities", ()))}
+    for cid in ids:
+        ledger.books.pop(cid, None)
+        ledger.credentials.pop(cid, None)
+    ledger.directory.users.pop(info["username"].lower(), None)
+
+
+__all__ = ["create_admin", "client_options", "client_overrides", "AdminError"]

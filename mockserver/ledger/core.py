@@ -65,18 +65,23 @@ class Ledger:
 
     # --- clients ---------------------------------------------------------------------------
 
-    def reset(self) -> dict:
-        """Back to the startup state: only the demo client, no sessions."""
+    def reset(self, demo: ClientOptions | None = None) -> dict:
+        """Back to the startup state: only the demo client (``demo``: its options), no sessions."""
         with self.lock:
             self.directory = Directory()
             self.tokens = TokenStore()  # REST OAuth2 applications and tokens (A5)
             self.books = {}
             self.credentials = {}
-            return self.create_client(ClientOptions(
-                name="Demo AS", username=DEMO_USERNAME, password=DEMO_PASSWORD,
-                application_id=DEMO_APPLICATION_ID, identity_id=DEMO_IDENTITY_ID,
-                client_id=DEMO_CLIENT_ID,
-            ))
+            return self.create_client(demo or self.demo_options())
+
+    @staticmethod
+    def demo_options() -> ClientOptions:
+        """The demo client as ``tfso-mock serve`` starts it (fixtures/scenarios/demo.yaml)."""
+        return ClientOptions(
+            name="Demo AS", username=DEMO_USERNAME, password=DEMO_PASSWORD,
+            application_id=DEMO_APPLICATION_ID, identity_id=DEMO_IDENTITY_ID,
+            client_id=DEMO_CLIENT_ID,
+        )
 
     def _new_book(self, client_id: int, name: str, years: list[int], base_rate: Decimal) -> ClientBook:
         book = ClientBook(
@@ -169,6 +174,22 @@ class Ledger:
             return None
         with self.lock:
             return self.directory.session(session_ids, self.clock.now())
+
+    def session_client(self, session_ids: list[str]) -> int | None:
+        """The client a session cookie names, without touching the session (front door)."""
+        with self.lock:
+            for sid in session_ids:
+                session = self.directory.sessions.get(sid)
+                if session is not None:
+                    return session.identity.client_id
+        return None
+
+    def client_for_username(self, username: str) -> int | None:
+        """The default client of a login name (whose quota a Login call counts against)."""
+        with self.lock:
+            user = self.directory.users.get((username or "").strip().lower())
+            identity = user.default_identity() if user is not None else None
+            return identity.client_id if identity is not None else None
 
     def require_book(self, session_ids: list[str]) -> ClientBook:
         """A4: the session's current client, or NotAuthenticated."""

@@ -14,30 +14,53 @@ from ..settings import Settings
 
 
 class ThreadedEmulator:
-    """The real WSGI app behind a real waitress socket, in this process."""
+    """The real WSGI app behind a real waitress socket, in this process.
 
-    def __init__(self, settings: Settings | None = None, host: str = "127.0.0.1", port: int = 0):
-        from waitress.server import create_server
+    ``settings``: defaults to ``Settings.from_env()`` (``TFSO_MOCK_RATE_LIMIT``, ...); host and
+    port are always the ones given here (a free loopback port by default).
+    """
 
+    def __init__(self, settings: Settings | None = None, host: str = "127.0.0.1", port: int = 0,
+                 threads: int = 8):
         from ..app import create_app
+        from ..serving import create_server
 
-        self.settings = replace(settings or Settings(), host=host, port=port)
+        base = settings if settings is not None else Settings.from_env()
+        self.settings = replace(base, host=host, port=port)
         self.app = create_app(self.settings)
-        self._server = create_server(self.app, host=host, port=port, threads=8,
-                                     ident="tfso-mockserver")
+        self._server = create_server(self.app, host=host, port=port, threads=threads)
         self.url = f"http://{host}:{self._server.effective_port}"
         self._thread = threading.Thread(target=self._server.run, name="tfso-mock", daemon=True)
+        self._stopped = False
+
+    def admin_headers(self) -> dict:
+        token = self.settings.admin_token
+        return {"Authorization": f"Bearer {token}"} if token else {}
 
     def start(self) -> ThreadedEmulator:
         self._thread.start()
         return self
 
-    def stop(self) -> None:
-        self._server.close()
-        for channel in list(self._server._map.values()):  # idle keep-alive connections
-            channel.close()
-        self._server.task_dispatcher.shutdown(timeout=1)
-        self._thread.join(timeout=2)
+    def stop(self, timeout: float = 5) -> None:
+        """Close the listener and every connection in the server's own thread, then wait for
+        the thread and the worker threads to end. Safe to call twice."""
+        if self._stopped:
+            return
+        self._stopped = True
+        from waitress import wasyncore
+
+        socket_map = self._server._map
+        if self._thread.is_alive():
+            self._server.trigger.pull_trigger(lambda: wasyncore.close_all(socket_map))
+            self._thread.join(timeout=timeout)
+        if self._thread.is_alive() or not self._thread.ident:  # never started, or stuck
+            wasyncore.close_all(socket_map)
+        self._server.task_dispatcher.shutdown(timeout=timeout)
+        self._thread.join(timeout=timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
 
     def __enter__(self):
         return self.start()

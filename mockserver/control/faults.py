@@ -1,0 +1,234 @@
+"""Fault injection (SPEC C): for the next N matching calls, misbehave on purpose. No HTTP here.
+
+A fault matches by SOAP operation, service, request path (prefix, case-insensitive) and client;
+every given matcher must hold. It does one thing, optionally after a delay:
+
+- ``delay_ms`` alone: answer normally, late;
+- ``http_status``: answer with that status and a bare body (what a gateway in front would send);
+- ``soap_fault``: a SOAP Server fault with that text (SOAP paths only);
+- ``result``: the operation returns this result, e.g. a SaveBundleList
+  ``{"Type": "SystemError", "Description": "..."}`` (SOAP paths only);
+- ``drop_connection``: the socket is closed without an answer;
+- ``expire_session``: the caller's sessions end before the call runs (it then sees
+  NotAuthenticated as any call without a session does).
+
+``times``: how many matching calls it applies to (default 1; ``null``: until cleared).
+Matching and consuming happen under one lock, so concurrent calls never use a fault twice.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..codec_utils import iso_utc
+
+ACTIONS = ("http_status", "soap_fault", "result", "drop_connection", "expire_session")
+MATCHERS = ("operation", "service", "path", "client_id", "method")
+SOAP_ONLY = ("soap_fault", "result")
+SAVE_RESULT_TYPES = ("Ok", "DuplicateData", "DataAlreadySaved", "NotAuthenticated", "SystemError",
+                     "Exception", "NotSaved")
+
+
+class FaultSpecError(ValueError):
+    """A fault definition that cannot be used; the text names the field."""
+
+
+@dataclass
+class Fault:
+    id: int
+    action: str  # one of ACTIONS, or "delay"
+    created: datetime
+    operation: str | None = None
+    service: str | None = None
+    path: str | None = None
+    client_id: int | None = None
+    method: str | None = None
+    times: int | None = 1  # None: until cleared
+    delay_ms: int = 0
+    http_status: int | None = None
+    soap_fault: str | None = None
+    result: dict | None = None
+    hits: int = 0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.times is None else max(0, self.times - self.hits)
+
+    @property
+    def soap_only(self) -> bool:
+        return self.action in SOAP_ONLY
+
+    def matches(self, call: Call) -> bool:
+        if self.soap_only and not call.soap:
+            return False
+        if self.client_id is not None and call.client_id != self.client_id:
+            return False
+        if self.operation is not None and (call.operation or "").lower() != self.operation.lower():
+            return False
+        if self.service is not None and (call.service or "").lower() != self.service.lower():
+            return False
+        if self.method is not None and call.method.upper() != self.method.upper():
+            return False
+        if self.path is not None and not call.path.lower().rstrip("/").startswith(
+                self.path.lower().rstrip("/")):
+            return False
+        return True
+
+    def to_json(self) -> dict:
+        out: dict = {"id": self.id, "action": self.action}
+        for key in MATCHERS:
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        out["times"] = self.times
+        out["remaining"] = self.remaining
+        out["hits"] = self.hits
+        if self.delay_ms:
+            out["delay_ms"] = self.delay_ms
+        if self.action == "http_status":
+            out["http_status"] = self.http_status
+        elif self.action == "soap_fault":
+            out["soap_fault"] = self.soap_fault
+        elif self.action == "result":
+            out["result"] = self.result
+        elif self.action in ("drop_connection", "expire_session"):
+            out[self.action] = True
+        out["created"] = iso_utc(self.created)
+        return out
+
+
+@dataclass
+class Call:
+    """What the front door knows about a request before running it."""
+
+    soap: bool
+    method: str
+    path: str
+    service: str | None
+    operation: str | None
+    client_id: int | None
+
+
+def _int(body: dict, key: str, low: int, high: int) -> int:
+    value = body[key]
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise FaultSpecError(f"{key} must be an integer from {low} to {high}, not {value!r}")
+    return value
+
+
+def parse(body, known_services: dict[str, str], now: datetime) -> Fault:
+    """A fault from a JSON body of ``POST /__admin/faults``; ``FaultSpecError`` names the field.
+
+    ``known_services``: lower-case name -> the spelling used in the journal.
+    """
+    if not isinstance(body, dict):
+        raise FaultSpecError("The body must be a JSON object")
+    known = set(MATCHERS) | set(ACTIONS) | {"times", "delay_ms"}
+    unknown = sorted(set(body) - known)
+    if unknown:
+        raise FaultSpecError(f"Unknown field(s): {', '.join(unknown)}; a fault has matchers "
+                             f"({', '.join(MATCHERS)}), times, delay_ms and one of "
+                             f"{', '.join(ACTIONS)}")
+    actions = [a for a in ACTIONS if body.get(a) not in (None, False)]
+    if len(actions) > 1:
+        raise FaultSpecError(f"Give one of {', '.join(ACTIONS)}, not {' and '.join(actions)}")
+    delay = _int(body, "delay_ms", 0, 600_000) if body.get("delay_ms") is not None else 0
+    if not actions and not delay:
+        raise FaultSpecError(f"Give delay_ms or one of {', '.join(ACTIONS)}")
+    fault = Fault(id=0, action=actions[0] if actions else "delay", created=now, delay_ms=delay)
+
+    for key in ("operation", "path", "method"):
+        value = body.get(key)
+        if value is not None:
+            if not isinstance(value, str) or not value.strip():
+                raise FaultSpecError(f"{key} must be a non-empty string")
+            setattr(fault, key, value.strip())
+    if fault.path is not None and not fault.path.startswith("/"):
+        raise FaultSpecError(f"path must start with '/', e.g. /v1/transactionlines, not {fault.path!r}")
+    service = body.get("service")
+    if service is not None:
+        if not isinstance(service, str) or service.strip().lower() not in known_services:
+            raise FaultSpecError(
+                f"service must be one of {', '.join(sorted(known_services.values()))}, not {service!r}")
+        fault.service = known_services[service.strip().lower()]
+    if body.get("client_id") is not None:
+        fault.client_id = _int(body, "client_id", 0, 2**63 - 1)
+    if "times" in body:
+        fault.times = None if body["times"] is None else _int(body, "times", 1, 1_000_000)
+
+    if fault.action == "http_status":
+        fault.http_status = _int(body, "http_status", 100, 599)
+    elif fault.action == "soap_fault":
+        text = body["soap_fault"]
+        if not isinstance(text, str) or not text:
+            raise FaultSpecError("soap_fault must be the fault text, a non-empty string")
+        fault.soap_fault = text
+    elif fault.action == "result":
+        fault.result = _result(body["result"], fault.operation)
+    elif body.get(fault.action) is not True and fault.action != "delay":
+        raise FaultSpecError(f"{fault.action} must be true")
+    if fault.soap_only:
+        if fault.service == "rest" or (fault.path or "").lower().startswith(("/v1", "/oauth")):
+            raise FaultSpecError(f"{fault.action} applies to SOAP calls; for REST use http_status")
+    return fault
+
+
+def _result(value, operation: str | None) -> dict:
+    if not isinstance(value, dict) or not value:
+        raise FaultSpecError('result must be an object, e.g. {"Type": "SystemError", "Description": "..."}')
+    if operation is None:
+        raise FaultSpecError("result needs operation: the operation whose result it replaces")
+    if operation.lower() == "savebundlelist":
+        unknown = sorted(set(value) - {"Type", "Description"})
+        if unknown:
+            raise FaultSpecError(f"result of SaveBundleList has Type and Description, not {', '.join(unknown)}")
+        if value.get("Type") not in SAVE_RESULT_TYPES:
+            raise FaultSpecError(f"result.Type must be one of {', '.join(SAVE_RESULT_TYPES)}, "
+                                 f"not {value.get('Type')!r}")
+        if not isinstance(value.get("Description", ""), str | None):
+            raise FaultSpecError("result.Description must be a string")
+    return value
+
+
+class FaultBook:
+    """The injected faults, oldest first; the first match with uses left is used."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = []
+        self._ids = itertools.count(1)
+
+    def add(self, fault: Fault) -> Fault:
+        with self._lock:
+            fault.id = next(self._ids)
+            self._faults.append(fault)
+        return fault
+
+    def take(self, call: Call) -> Fault | None:
+        """Consume one use of the first fault that matches ``call``."""
+        if not self._faults:
+            return None
+        with self._lock:
+            for fault in self._faults:
+                if (fault.times is None or fault.hits < fault.times) and fault.matches(call):
+                    fault.hits += 1  # a used-up fault stays listed (remaining 0) until cleared
+                    return fault
+        return None
+
+    def list(self, client_id: int | None = None) -> list[dict]:
+        with self._lock:
+            items = [f for f in self._faults if client_id is None or f.client_id == client_id]
+            return [f.to_json() for f in items]
+
+    def clear(self, fault_id: int | None = None, client_id: int | None = None) -> int:
+        with self._lock:
+            keep = [f for f in self._faults
+                    if not ((fault_id is None or f.id == fault_id)
+                            and (client_id is None or f.client_id == client_id))]
+            n = len(self._faults) - len(keep)
+            self._faults = keep
+            return n
