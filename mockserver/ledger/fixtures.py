@@ -16,11 +16,12 @@ from .model import Account, Customer, EntrySeries, TaxCode, TransactionType
 
 
 def fixtures_dir() -> Path:
-    """``fixtures/`` of a source checkout, else the copy installed as ``mockserver.fixtures``."""
+    """``fixtures/`` of a source checkout, else the copy installed as ``mockserver/fixtures``
+    (setup.py ships it there; a folder without ``__init__``, so found from ``mockserver``)."""
     here = Path(__file__).resolve().parents[2] / "fixtures"
     if (here / "defaults").is_dir():
         return here
-    return Path(str(resources.files("mockserver.fixtures")))
+    return Path(str(resources.files("mockserver"))) / "fixtures"
 
 
 def _load(name: str) -> dict:
