@@ -32,9 +32,12 @@ from . import jsonout, openapi
 log = logging.getLogger("mockserver.rest")
 
 SCOPE_READ = openapi.SCOPE
+_GUID_RE = re.compile(openapi.GUID_PATTERN)
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INT_RE = re.compile(r"^[+-]?\d+$")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_TOKEN_FIELDS = ("grant_type", "client_id", "client_secret", "audience", "login_organization",
+                 "scope")
 _BOOLS = {"true": True, "false": False, "1": True, "0": False}
 
 
@@ -281,7 +284,8 @@ def create_rest(server) -> Flask:
             fields = body
         else:
             fields = request.form.to_dict()
-        for name, value in fields.items():
+        for name in _TOKEN_FIELDS:
+            value = fields.get(name)
             if value is not None and not isinstance(value, str):
                 raise OAuthError(400, "invalid_request", f"{name} must be a string")
         auth = request.headers.get("Authorization", "")
@@ -345,11 +349,10 @@ def create_rest(server) -> Flask:
     def transaction_line_by_id(line_id: str):
         meta(operation="GetTransactionLine")
         token = authenticate()
-        try:
-            wanted = uuid.UUID(line_id)
-        except ValueError:
+        if not _GUID_RE.match(line_id):
             raise RestError(400, rest_errors.validation_error(
                 [("id", "format")], "id must be a GUID")) from None
+        wanted = uuid.UUID(line_id)
         q = _Query(request.args)
         dimensions = q.boolean("includeDimensions", False)
         q.check()

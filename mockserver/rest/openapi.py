@@ -22,6 +22,7 @@ DEVIATIONS = (
     "Transactions: no minItems (a period without lines is answered with an empty list)",
     "limit and page: minimum 1 (0 or less is a 400 ValidationError)",
     "400, 401, 403, 404 and 429 answers are documented (the vendor documents only 200)",
+    "the id path parameter has a GUID pattern besides format guid (another id is a 400)",
     "the Authorization header parameter is described by the tfso security scheme only "
     "(OpenAPI 3.0 ignores header parameters named Authorization)",
     "POST /oauth/token (the vendor serves it at https://login.24sevenoffice.com/oauth/token)",
@@ -209,6 +210,14 @@ VENDOR_ID_PARAMETER = {
 
 # --- the emulator's document ---------------------------------------------------------------------
 
+GUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+
+def _id_parameter() -> dict:
+    p = copy.deepcopy(VENDOR_ID_PARAMETER)
+    p["schema"]["pattern"] = GUID_PATTERN
+    return p
+
 
 def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -305,7 +314,7 @@ def _document() -> dict:
                 },
             },
             "/transactionlines/{id}": {
-                "parameters": [copy.deepcopy(VENDOR_ID_PARAMETER)],
+                "parameters": [_id_parameter()],
                 "get": {
                     "summary": "Read a transaction line by ID",
                     "description": "Read a single transaction line identified by its unique ID.",

@@ -182,9 +182,12 @@ def _nillable_absent_is_nil(model) -> None:
     """XmlSerializer leaves a missing ``Nullable<T>`` member null; the shared reader gives a
     missing scalar its .NET default (false, 0) unless the WSDL has a default. For the
     nillable search parameters "missing" must mean "not given", so make it None."""
-    for f in spec_of(model).fields:
+    spec = spec_of(model)
+    for f in spec.fields:
         if f.kind == "scalar" and f.nillable and not f.has_default:
             f.absent = None
+            if isinstance(getattr(spec, "absent", None), dict):  # the reader's per-model copy
+                spec.absent[f.name] = None
 
 
 _SEARCH = el(TransactionSearchParameters)
@@ -298,8 +301,8 @@ class TransactionService(Service):
         book = ctx.book()
         with ctx.ledger.lock:
             types = queries.user_dimension_types(book)
-        return [_dimension_out(queries.DimensionValue("UserDefined", t, "")) | {"Value": None}
-                for t in types]
+        return [{"Type": "UserDefined", "Name": d.type_name, "TypeId": d.type_id}
+                for d in (queries.DimensionValue("UserDefined", t, "") for t in types)]
 
     @rpc(el(Int, min_occurs=1), _returns=_DIMENSIONS)
     def GetUserDefinedDimensionValues(ctx, DimensionType):

@@ -1,0 +1,69 @@
+"""Shared set-up for the TransactionService (T1) and REST /transactionlines (R1-R4) tests:
+vouchers posted through SaveBundleList, OAuth tokens, and the admin snapshot's times."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import requests
+
+from helpers import bundle, bundle_list, entry, voucher
+
+UTC = dt.UTC
+AUDIENCE = "https://api.24sevenoffice.com"
+ALL_SCOPES = ("api.accounting.account:read api.accounting.tax:read "
+              "api.accounting.transaction:read api.accounting.transactiontype:read")
+
+
+def rich_sale(transaction_no: int = 10000, day: dt.date = dt.date(2024, 1, 31)) -> dict:
+    """A sale with everything a line can carry: customer, invoice, OCR, due date,
+    department, project, user-defined dimensions, comment, VAT code."""
+    return voucher([
+        entry(1500, "125.00", day, CustomerId=123, InvoiceReferenceNo="INV-2024-001",
+              InvoiceOcr="12345678903", DueDate=dt.datetime(2024, 2, 14), DepartmentId=7,
+              ProjectId=13, Comment="Consulting, January",
+              UserDefinedDimensions={"UserDefinedDimension": [{"Type": 101, "Value": "Oslo"}]}),
+        entry(3000, "-100.00", day, TaxNo="3", DepartmentId=7),
+        entry(2700, "-25.00", day),
+    ], transaction_no=transaction_no, sort=1)
+
+
+def transfer(amount: str, day: dt.date, customer: int = 123, sort: int = 3, **kw) -> dict:
+    """A two-line voucher (bank against receivable), no VAT."""
+    return voucher([entry(1920, amount, day), entry(1500, f"{-Decimal(amount)}", day,
+                                                    CustomerId=customer, **kw)], sort=sort)
+
+
+def save(client, vouchers: list[dict], save_option: int = 0, sort: int = 1) -> None:
+    result = client.account.SaveBundleList(
+        bundle_list([bundle(vouchers, sort=sort)], save_option=save_option))
+    assert (result.Type, result.Description) == ("Ok", None)
+
+
+def instant(text: str | None) -> dt.datetime | None:
+    """An admin snapshot time (ISO with offset) as an aware datetime."""
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+def zulu(text: str) -> str:
+    """An admin snapshot time as the REST surface writes it: UTC, milliseconds, Z."""
+    value = instant(text).astimezone(UTC)
+    ms = f".{value.microsecond // 1000:03d}" if value.microsecond else ""
+    return value.strftime("%Y-%m-%dT%H:%M:%S") + ms + "Z"
+
+
+def token_response(base_url: str, client, **overrides) -> requests.Response:
+    oauth = client.info["oauth"]
+    form = {"grant_type": "client_credentials", "client_id": oauth["client_id"],
+            "client_secret": oauth["client_secret"], "audience": AUDIENCE,
+            "login_organization": oauth["organization"]}
+    form.update(overrides)
+    form = {k: v for k, v in form.items() if v is not None}
+    return requests.post(f"{base_url}/oauth/token", data=form, timeout=30)
+
+
+def bearer(base_url: str, client, **overrides) -> dict:
+    resp = token_response(base_url, client, **overrides)
+    assert resp.status_code == 200, resp.text
+    return {"Authorization": f"Bearer {resp.json()['access_token']}"}
