@@ -34,13 +34,14 @@ class Emulator:
     """A running ``tfso-mock serve``; ``url`` is what it printed on its first line."""
 
     def __init__(self, args: list[str], env: dict | None = None, timeout: float = 30.0,
-                 command: list[str] | None = None):
+                 command: list[str] | None = None, cwd: str | Path | None = None):
         self.stderr_file = tempfile.TemporaryFile(mode="w+")
         full_env = dict(os.environ if env is None else env)
         full_env.setdefault("PYTHONUNBUFFERED", "1")
         self.command = (command or serve_command()) + list(args)
         self.proc = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=self.stderr_file,
-                                     stdin=subprocess.DEVNULL, text=True, env=full_env)
+                                     stdin=subprocess.DEVNULL, text=True, env=full_env,
+                                     cwd=cwd)
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.output: list[str] = []
         threading.Thread(target=self._pump, daemon=True).start()
