@@ -66,11 +66,44 @@ _KINDS: dict[str, re.Pattern | None] = {
     "number": re.compile(r"^-?\d+(\.\d+)?$"),
     "token": re.compile(r"^\S+$"),
     "text": None,
+    "any": None,  # no shape at all (a documented divergence, see the pair's notes)
+    "datetime": re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d$"),
     "session_cookie": re.compile(r"^ASP\.NET_SessionId=([a-z0-5]{24})(;.*)?$"),
     "bearer": re.compile(r"^Bearer \S+$"),
     # scheme and host vary (a WSDL's soap:address); the path after them is compared
     "url_base": re.compile(r"^(https?://[^/\s]+)(/\S*)?$"),
+    # a Link header: scheme and host of each URL vary, paths and rels are compared
+    "link_header": re.compile(r'^<[^>]+>;\s*rel="?\w+"?(\s*,\s*<[^>]+>;\s*rel="?\w+"?)*$'),
 }
+
+
+class JsonNumber(str):
+    """A JSON number kept as its text (``80.00`` stays ``80.00``: W7), never a float."""
+
+
+def json_loads(text: str | bytes):
+    return json.loads(text, parse_float=JsonNumber)
+
+
+def json_dumps(value, **kw) -> str:
+    """``json.dumps`` that writes JsonNumber back as the number text it was read from."""
+    marks: dict[str, str] = {}
+
+    def mark(v):
+        if isinstance(v, JsonNumber):
+            key = f"\u0000num{len(marks)}\u0000"
+            marks[key] = str(v)
+            return key
+        if isinstance(v, dict):
+            return {k: mark(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [mark(x) for x in v]
+        return v
+
+    text = json.dumps(mark(value), **kw)
+    for key, number in marks.items():
+        text = text.replace(json.dumps(key), number)
+    return text
 
 
 class PairError(Exception):
@@ -91,11 +124,14 @@ class Normaliser:
             raise PairError(f"unknown volatile kind {kind!r} at {where}")
         text = value if isinstance(value, str) else json.dumps(value)
         pattern = _KINDS[kind]
-        if kind in ("integer", "number") and (typed or not isinstance(value, str)):
-            ok = isinstance(value, int | float) and not isinstance(value, bool) and (
-                kind == "number" or isinstance(value, int))
+        if kind == "any":
+            ok = True
+        elif kind in ("integer", "number") and (typed or not isinstance(value, str)):
+            ok = (isinstance(value, int) and not isinstance(value, bool)) or (
+                kind == "number" and isinstance(value, float | JsonNumber))
         else:
-            ok = isinstance(value, str) and (pattern is None or bool(pattern.match(value)))
+            ok = isinstance(value, str) and not isinstance(value, JsonNumber) and (
+                pattern is None or bool(pattern.match(value)))
         if not ok:
             article = "an" if kind[0] in "aeiou" else "a"
             self.problems.append(f"{where}: {text!r} does not look like {article} {kind}")
@@ -103,6 +139,8 @@ class Normaliser:
         if kind == "session_cookie":
             m = pattern.match(value)
             return f"{SESSION_COOKIE}={self('session_id', m.group(1), where)}{m.group(2) or ''}"
+        if kind == "link_header":
+            return re.sub(r"<https?://[^/>]+", "<«url_base»", value)
         if kind == "url_base":
             m = pattern.match(value)
             text, suffix = m.group(1), m.group(2) or ""
@@ -198,6 +236,19 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _within(rule: dict, text: str, norm: Normaliser, where: str) -> str:
+    """Normalise the whole text, or with ``within: REGEX`` only its first group (a timestamp
+    inside an error message)."""
+    pattern = rule.get("within")
+    if not pattern:
+        return norm(rule["kind"], text, where)
+    m = re.search(pattern, text)
+    if m is None:
+        norm.problems.append(f"{where}: {text!r} does not match {pattern!r}")
+        return text
+    return text[:m.start(1)] + norm(rule["kind"], m.group(1), where) + text[m.end(1):]
+
+
 def normalise_xml(body: str | bytes, rules: list[dict], norm: Normaliser) -> list[str]:
     root = parse_xml(body)
     for rule in rules:
@@ -212,7 +263,7 @@ def normalise_xml(body: str | bytes, rules: list[dict], norm: Normaliser) -> lis
                 continue
             if el.text is None and not len(el):
                 continue
-            el.text = norm(rule["kind"], el.text or "", "/".join(_path(el)))
+            el.text = _within(rule, el.text or "", norm, "/".join(_path(el)))
     return canonical_xml(root)
 
 
@@ -258,15 +309,38 @@ def json_select(value, selector: str) -> list:
     return found
 
 
-def normalise_json(body: str | bytes, rules: list[dict], norm: Normaliser) -> list[str]:
-    value = json.loads(body) if body not in (b"", "") else None
+def _shape(value):
+    """Values replaced by their JSON type; placeholders of volatile values are kept."""
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shape(v) for v in value]
+    if isinstance(value, str) and value.startswith("«"):
+        return value
+    if value is None:
+        return "«null»"
+    if isinstance(value, bool):
+        return "«boolean»"
+    if isinstance(value, int | float | JsonNumber):
+        return "«number»"
+    return "«string»"
+
+
+def normalise_json(body: str | bytes, rules: list[dict], norm: Normaliser,
+                   shape: bool = False) -> list[str]:
+    """``shape``: compare structure and JSON types only (a documentation example's values are
+    illustrations, its structure is the contract)."""
+    value = json_loads(body) if body not in (b"", "") else None
     for rule in rules:
         sel = rule.get("path")
         if not sel:
             continue
-        value = _json_walk(value, json_parts(sel), "$", lambda v, w, k=rule["kind"]: norm(k, v, w, typed=True))
+        value = _json_walk(value, json_parts(sel), "$", lambda v, w, r=rule: (
+            _within(r, v, norm, w) if r.get("within") else norm(r["kind"], v, w, typed=True)))
+    if shape:
+        value = _shape(value)
     # Key order of a JSON object carries no meaning for its readers: sorted for comparison.
-    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
+    return json_dumps(value, indent=2, sort_keys=True, ensure_ascii=False).splitlines()
 
 
 # --- the pair -------------------------------------------------------------------------------
@@ -305,6 +379,11 @@ class Pair:
     def live(self) -> str:
         return (self.data.get("live") or {}).get("mode", "emulator-only") if isinstance(
             self.data.get("live"), dict) else (self.data.get("live") or "emulator-only")
+
+    @property
+    def mode(self) -> str:
+        """``exact`` (default) or ``shape`` (JSON structure and types only)."""
+        return self.data.get("compare", "exact")
 
     @property
     def test_id(self) -> str:
@@ -369,7 +448,7 @@ def pretty_body(body: bytes | str, content_type: str) -> str:
             return '<?xml version="1.0" encoding="utf-8"?>\n' + etree.tostring(
                 root, encoding="unicode") + "\n"
         if kind == "json":
-            return json.dumps(json.loads(text), indent=2, ensure_ascii=False) + "\n"
+            return json_dumps(json_loads(text), indent=2, ensure_ascii=False) + "\n"
     except (etree.XMLSyntaxError, ValueError):
         pass
     return text
@@ -412,7 +491,8 @@ COMPARED_HEADERS = ("Content-Type", "Set-Cookie", "APILimitRemaining", "APILimit
                     "Retry-After", "Link", "WWW-Authenticate")
 
 
-def render(ex: Exchange, rules: list[dict], header_names: list[str], norm: Normaliser) -> list[str]:
+def render(ex: Exchange, rules: list[dict], header_names: list[str], norm: Normaliser,
+           mode: str = "exact") -> list[str]:
     """An exchange as comparable text lines: status, chosen headers, the normalised body."""
     lines = [f"HTTP {ex.status}"]
     header_rules = {r["header"].lower(): r["kind"] for r in rules if r.get("header")}
@@ -427,7 +507,7 @@ def render(ex: Exchange, rules: list[dict], header_names: list[str], norm: Norma
         if kind == "xml":
             lines += normalise_xml(ex.body, rules, norm)
         elif kind == "json":
-            lines += normalise_json(ex.body, rules, norm)
+            lines += normalise_json(ex.body, rules, norm, shape=mode == "shape")
         else:
             lines += ex.body.splitlines()
     except (etree.XMLSyntaxError, ValueError) as exc:
@@ -437,7 +517,7 @@ def render(ex: Exchange, rules: list[dict], header_names: list[str], norm: Norma
 
 
 def compare(recorded: Exchange, actual: Exchange, rules: list[dict],
-            header_names: list[str] | None = None) -> list[str]:
+            header_names: list[str] | None = None, mode: str = "exact") -> list[str]:
     """A unified diff of recorded against actual after normalisation; empty when they agree.
 
     Shape violations of volatile values (on either side) are reported too.
@@ -445,8 +525,8 @@ def compare(recorded: Exchange, actual: Exchange, rules: list[dict],
     names = header_names if header_names is not None else [
         h for h in COMPARED_HEADERS if recorded.header(h) is not None]
     rec_norm, act_norm = Normaliser(), Normaliser()
-    left = render(recorded, rules, names, rec_norm)
-    right = render(actual, rules, names, act_norm)
+    left = render(recorded, rules, names, rec_norm, mode)
+    right = render(actual, rules, names, act_norm, mode)
     out = list(difflib.unified_diff(left, right, "recorded", "actual", lineterm="", n=3))
     for p in rec_norm.problems:
         out.append(f"! recorded {p}")
@@ -698,14 +778,14 @@ def scrub_request_body(body: str, content_type: str) -> str:
         return body
     if kind == "json":
         try:
-            value = json.loads(body)
+            value = json_loads(body)
         except ValueError:
             return body
         if isinstance(value, dict):
             for key, var in _SECRET_FIELDS.items():
                 if key in value:
                     value[key] = f"{{{{{var}}}}}"
-            return json.dumps(value, indent=2)
+            return json_dumps(value, indent=2)
         return body
     if "x-www-form-urlencoded" in (content_type or "").lower():
         from urllib.parse import parse_qsl
@@ -724,12 +804,12 @@ def scrub_response_body(body: str, content_type: str) -> str:
                       rf"\g<1>{SCRUBBED_SESSION}\g<2>", body)
     if kind == "json":
         try:
-            value = json.loads(body)
+            value = json_loads(body)
         except ValueError:
             return body
         if isinstance(value, dict) and "access_token" in value:
             value["access_token"] = SCRUBBED_TOKEN
-            return json.dumps(value)
+            return json_dumps(value)
     return body
 
 
