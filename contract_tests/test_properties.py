@@ -374,3 +374,27 @@ def test_R1_broken_queries_get_the_vendor_validation_error(rest_client, query):
     body = resp.json()
     assert body["error"]["name"] == "ValidationError"
     assert isinstance(body["trackingId"], str) and body["trackingId"]
+
+
+# --- links --------------------------------------------------------------------------------
+
+
+@given(data=st.data())
+def test_K2_new_entries_linked_to_existing_lines_share_their_link(base_url, data):
+    client = Client(base_url)
+    first = data.draw(tst.bundle_lists(save_option=0, max_bundles=1, max_vouchers=1, vat=False,
+                                       currency=False), label="existing")
+    assert client.save(first) == ("Ok", None)
+    existing = [ln["line_id"] for ln in client.ledger()]
+    link = data.draw(tst.links(existing), label="link")
+    second = data.draw(tst.bundle_lists(save_option=0, max_bundles=1, max_vouchers=1, vat=False,
+                                        currency=False), label="linking")
+    entry = second["Bundles"]["Bundle"][0]["Vouchers"]["Voucher"][0]["Entries"]["Entry"][0]
+    entry.update(link)
+    assert client.save(second) == ("Ok", None)
+    by_id = {ln["line_id"]: ln for ln in client.ledger()}
+    linked = {str(m["LineId"]) for m in link["Links"]["LinkModel"]}
+    new_line = next(ln for lid, ln in by_id.items() if lid not in existing
+                    and ln["sequence_no"] == 1)
+    assert new_line["link_id"] is not None
+    assert {lid for lid in linked if by_id[lid]["link_id"] == new_line["link_id"]} == linked
