@@ -1,7 +1,10 @@
 """One client's books: reference data, journal and ledger lines, and the indexes over them.
 
 Lines are indexed by date (a sorted list of distinct dates, each with its lines in booking
-order), so a date-range query touches only the days in the range, never every line. Posted
+order), so a date-range query touches only the days in the range, never every line; a
+Fenwick tree of line counts over those dates answers "how many lines in this range" and "skip
+the first N lines" (a REST page far into a large ledger) in O(log days), without walking dates
+or lines. Posted
 lines are also indexed by ``modified_at`` (GetTransactions with DateChangedUTC): change a line's
 ``modified_at`` only through ``touch`` so that index stays right. Numbering,
 stamps, invoices and links have their own maps so every rule is a dictionary look-up.
@@ -55,6 +58,9 @@ class ClientBook:
 
     _dates: list[date] = field(default_factory=list)
     _by_date: dict[date, list[Line]] = field(default_factory=dict)
+    #: Fenwick tree of line counts over the positions of ``_dates`` (1-based); None while stale
+    #: (a new date shifts positions), built again by the next count or skip that needs it
+    _counts: list[int] | None = None
     _seq: itertools.count = field(default_factory=lambda: itertools.count(1))
     _link_seq: itertools.count = field(default_factory=lambda: itertools.count(1))
     #: posted lines by (modified_at, seq), sorted; seq -> line
@@ -82,8 +88,53 @@ class ClientBook:
         if bucket is None:
             bucket = self._by_date[line.date] = []
             bisect.insort(self._dates, line.date)
+            self._counts = None
+        elif self._counts is not None:
+            tree = self._counts
+            i = bisect.bisect_left(self._dates, line.date) + 1
+            while i < len(tree):
+                tree[i] += 1
+                i += i & -i
         bucket.append(line)
         self._mod_add(line)
+
+    def _tree(self) -> list[int]:
+        tree = self._counts
+        if tree is None:
+            n = len(self._dates)
+            tree = [0] * (n + 1)
+            by_date = self._by_date
+            for i, day in enumerate(self._dates, start=1):
+                tree[i] += len(by_date[day])
+                parent = i + (i & -i)
+                if parent <= n:
+                    tree[parent] += tree[i]
+            self._counts = tree
+        return tree
+
+    def _lines_before(self, pos: int) -> int:
+        """Lines on the first ``pos`` dates."""
+        tree = self._tree()
+        total = 0
+        while pos > 0:
+            total += tree[pos]
+            pos &= pos - 1
+        return total
+
+    def _seek(self, k: int) -> tuple[int, int]:
+        """Where the line with 0-based rank ``k`` (by date, then booking) is: the position of its
+        date, and its place among that date's lines. (len(dates), 0) when there are fewer."""
+        tree = self._tree()
+        n = len(tree) - 1
+        pos = 0
+        step = 1 << n.bit_length()
+        while step:
+            nxt = pos + step
+            if nxt <= n and tree[nxt] <= k:
+                pos = nxt
+                k -= tree[nxt]
+            step >>= 1
+        return pos, k
 
     # --- posted lines by modification time ---------------------------------------------------
 
@@ -120,17 +171,28 @@ class ClientBook:
         for _, seq in keys[lo:hi]:
             yield lines[seq]
 
-    def ledger_lines(self, start: date | None = None, end: date | None = None) -> Iterator[Line]:
-        """Posted lines with start <= date < end (either bound open), by date then booking."""
-        lo = 0 if start is None else bisect.bisect_left(self._dates, start)
-        hi = len(self._dates) if end is None else bisect.bisect_left(self._dates, end)
-        for day in self._dates[lo:hi]:
-            yield from self._by_date[day]
+    def ledger_lines(self, start: date | None = None, end: date | None = None,
+                     skip: int = 0) -> Iterator[Line]:
+        """Posted lines with start <= date < end (either bound open), by date then booking,
+        leaving out the first ``skip`` of them (found through the count tree, not by reading)."""
+        dates, by_date = self._dates, self._by_date
+        lo = 0 if start is None else bisect.bisect_left(dates, start)
+        hi = len(dates) if end is None else bisect.bisect_left(dates, end)
+        if skip > 0 and lo < hi:
+            pos, offset = self._seek(self._lines_before(lo) + skip)
+            if pos >= hi:
+                return
+            yield from by_date[dates[pos]][offset:]
+            lo = pos + 1
+        for day in dates[lo:hi]:
+            yield from by_date[day]
 
     def count_ledger_lines(self, start: date | None = None, end: date | None = None) -> int:
         lo = 0 if start is None else bisect.bisect_left(self._dates, start)
         hi = len(self._dates) if end is None else bisect.bisect_left(self._dates, end)
-        return sum(len(self._by_date[d]) for d in self._dates[lo:hi])
+        if lo >= hi:
+            return 0
+        return self._lines_before(hi) - self._lines_before(lo)
 
     def journal_lines(self) -> Iterator[Line]:
         for key in self.journal:

@@ -6,6 +6,7 @@ works on one identity at a time. Session ids look like ASP.NET's: 24 lower-case 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -17,10 +18,14 @@ from . import interpretations as rules
 from .model import NIL_GUID
 
 _SESSION_ALPHABET = "abcdefghijklmnopqrstuvwxyz012345"  # ASP.NET session id alphabet
+#: base32's 32 letters, position by position, onto the session id alphabet
+_FROM_BASE32 = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", _SESSION_ALPHABET.encode())
 
 
 def new_session_id() -> str:
-    return "".join(secrets.choice(_SESSION_ALPHABET) for _ in range(24))
+    """24 characters, each uniform over the 32-letter alphabet: 120 random bits from one system
+    call (24 ``secrets.choice`` calls made 48, most of a Login's time)."""
+    return base64.b32encode(secrets.token_bytes(15)).translate(_FROM_BASE32).decode("ascii")
 
 
 def md5_utf16le(password: str) -> str:

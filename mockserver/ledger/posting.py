@@ -7,6 +7,7 @@ is committed only when every voucher in it planned cleanly, so a bundle is all-o
 from __future__ import annotations
 
 import hashlib
+import random
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -59,18 +60,22 @@ def _local(entry: Entry) -> Decimal:
     return cents(entry.amount)
 
 
+_ids = random.Random()
+
+
+def new_line_id() -> uuid.UUID:
+    """A random (version 4) GUID for a new line. Line ids need to be unique, not secret: drawn
+    from ``random`` rather than ``uuid.uuid4()``, which makes a system call per id."""
+    return uuid.UUID(int=_ids.getrandbits(128), version=4)
+
+
 def _fingerprint(year: int, type_no: int, entries: list[Entry]) -> str:
-    parts = [str(year), str(type_no)]
-    for e in entries:
+    parts = [f"{year!s}\n{type_no!s}"]
+    for e in entries:  # each member as str() writes it, joined by "|"
         parts.append(
-            "|".join(
-                str(x)
-                for x in (
-                    e.account_no, e.customer_id, e.date, e.due_date, e.amount.normalize(MONEY),
-                    e.vat_amount.normalize(MONEY), e.currency_id, e.tax_no, e.comment,
-                    e.invoice_reference_no, e.stamp_no,
-                )
-            )
+            f"{e.account_no!s}|{e.customer_id!s}|{e.date!s}|{e.due_date!s}|"
+            f"{e.amount.normalize(MONEY)!s}|{e.vat_amount.normalize(MONEY)!s}|{e.currency_id!s}|"
+            f"{e.tax_no!s}|{e.comment!s}|{e.invoice_reference_no!s}|{e.stamp_no!s}"
         )
     return hashlib.sha1("\n".join(parts).encode()).hexdigest()
 
@@ -269,8 +274,9 @@ class _Planner:
                 self.warn(errors.VatNotInBalance(
                     f"VAT on account {account_no} is {add(*posted):f}, expected {expected:f}."
                 ))
+        vat_accounts = self.book.vat_accounts() if plain else ()
         for e in plain:
-            if e.account_no in self.book.vat_accounts() and e.account_no not in expected_by_account and e.amount:
+            if e.account_no in vat_accounts and e.account_no not in expected_by_account and e.amount:
                 self.warn(errors.VatMissingFoundation(
                     f"VAT amount on account {e.account_no} has no corresponding foundation entry."
                 ))
@@ -293,7 +299,7 @@ class _Planner:
         for pos, (e, amount, account_no, generated) in enumerate(rows, start=1):
             code = _tax_code(book, e.tax_no) if not generated else None
             lines.append(Line(
-                line_id=uuid.uuid4(), seq=book.next_seq(), transaction_no=number,
+                line_id=new_line_id(), seq=book.next_seq(), transaction_no=number,
                 series_id=ttype.series_id, year=year, type_no=ttype.type_no, type_id=ttype.type_id,
                 account_no=account_no, date=e.date, amount=amount, customer_id=e.customer_id,
                 due_date=e.due_date, period_date=e.period_date, currency=e.currency_id,
@@ -335,7 +341,7 @@ def _difference_line(planner: _Planner, voucher: Voucher, planned: PlannedVouche
     first = planned.lines[0]
     day = opts.date or first.date
     line = Line(
-        line_id=uuid.uuid4(), seq=book.next_seq(), transaction_no=first.transaction_no,
+        line_id=new_line_id(), seq=book.next_seq(), transaction_no=first.transaction_no,
         series_id=first.series_id, year=first.year, type_no=first.type_no, type_id=first.type_id,
         account_no=opts.account_id, date=day, amount=difference.copy_negate(),
         customer_id=opts.customer_id, due_date=opts.due_date,

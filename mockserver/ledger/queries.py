@@ -350,8 +350,12 @@ def find_lines(book: ClientBook, f: LineFilter, limit: int, page: int) -> tuple[
     if tests is None or f.date_to <= f.date_from:
         return [], False
     skip = (page - 1) * limit
+    if not tests:  # the date index skips the earlier pages without reading them
+        source, skip = book.ledger_lines(f.date_from, f.date_to, skip=skip), 0
+    else:
+        source = book.ledger_lines(f.date_from, f.date_to)
     found: list[Line] = []
-    for ln in book.ledger_lines(f.date_from, f.date_to):
+    for ln in source:
         if tests and not all(t(ln) for t in tests):
             continue
         if skip:

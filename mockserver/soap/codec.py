@@ -43,7 +43,12 @@ _GUID_RE = re.compile(r"^\s*\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-
 
 
 def _parse_int(text: str, xsd: str) -> int:
-    if not _INT_RE.match(text):
+    # What _INT_RE accepts (str methods are several times faster than the regex):
+    # whitespace, an optional sign, decimal digits, whitespace.
+    digits = text.strip()
+    if digits[:1] in ("+", "-"):
+        digits = digits[1:]
+    if not digits.isdecimal():
         raise ValueError
     value = int(text)
     lo, hi = _INT_RANGES[xsd]
@@ -55,11 +60,14 @@ def _parse_int(text: str, xsd: str) -> int:
 def _parse_decimal(text: str, _xsd: str) -> Decimal:
     if not _DEC_RE.match(text):
         raise ValueError
+    text = text.strip()
     try:
-        value = Decimal(text.strip())
+        value = Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the regex already rules these out
         raise ValueError from exc
-    if value.copy_abs() > DECIMAL_MAX or -value.as_tuple().exponent > 28:
+    # The regex leaves only plain notation, so the scale is the count of digits after the point.
+    point = text.find(".")
+    if (point >= 0 and len(text) - point - 1 > 28) or value.copy_abs() > DECIMAL_MAX:
         raise ValueError
     return value
 
@@ -194,6 +202,16 @@ class ModelSpec:
     ns: str
     fields: list[FieldSpec]
     by_name: dict[str, FieldSpec] = field(default_factory=dict)
+    #: every field's value when its element is absent, copied as the start of each read
+    absent: dict[str, object] = field(default_factory=dict)
+    #: namespace -> {Clark tag "{ns}Name": field}, so a child is matched with one look-up
+    by_tag: dict[str, dict[str, FieldSpec]] = field(default_factory=dict)
+
+    def tags(self, ns: str) -> dict[str, FieldSpec]:
+        tags = self.by_tag.get(ns)
+        if tags is None:
+            tags = self.by_tag[ns] = {_clark(ns, f.name): f for f in self.fields}
+        return tags
 
 
 _SPECS: dict[type, ModelSpec] = {}
@@ -234,7 +252,9 @@ def spec_of(model, ns: str | None = None) -> ModelSpec:
         flat = model.get_flat_type_info(model)
         fields = [field_spec(n, t) for n, t in flat.items()]
         spec = ModelSpec(ns=ns or model.get_namespace(), fields=fields,
-                         by_name={f.name: f for f in fields})
+                         by_name={f.name: f for f in fields},
+                         absent={f.name: f.absent if f.kind == "scalar" else None
+                                 for f in fields})
         _SPECS[model] = spec
     return spec
 
@@ -242,56 +262,48 @@ def spec_of(model, ns: str | None = None) -> ModelSpec:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def _split(tag: str) -> tuple[str, str]:
-    if tag[0] == "{":
-        ns, _, local = tag[1:].partition("}")
-        return ns, local
-    return "", tag
+def _clark(ns: str, local: str) -> str:
+    return f"{{{ns}}}{local}" if ns else local
 
 
 def read_complex(elem, model, ns: str | None = None) -> dict:
     """The element's children as a dict of field name to value, defaults applied."""
-    spec = spec_of(model, ns)
+    spec = _SPECS.get(model) or spec_of(model, ns)
     ns = ns or spec.ns
-    values: dict = {}
+    tags = spec.tags(ns)
+    values = spec.absent.copy()
     for child in elem:
-        tag = child.tag
-        if not isinstance(tag, str):
-            continue  # comments and processing instructions
-        cns, local = _split(tag)
-        if cns != ns:
-            continue
-        f = spec.by_name.get(local)
+        # Comments, processing instructions and elements of other namespaces match no tag;
+        # unknown elements are ignored, as ASMX does.
+        f = tags.get(child.tag)
         if f is None:
-            continue  # unknown elements are ignored, as ASMX does
-        values[f.name] = _read_field(child, f, ns)
-    for f in spec.fields:
-        if f.name not in values:
-            values[f.name] = f.absent if f.kind == "scalar" else None
+            continue
+        if f.kind != "scalar" or child.get(_NIL) in ("true", "1"):
+            values[f.name] = _read_field(child, f, ns)
+            continue
+        text = child.text or ""  # a scalar, read here: the hot path of every request
+        try:
+            values[f.name] = f.parse(text, f.xsd)
+        except (ValueError, OverflowError):
+            raise BadValue(f.name, text, f.xsd, child.sourceline) from None
     return values
 
 
 def _read_field(child, f: FieldSpec, ns: str):
     if child.get(_NIL) in ("true", "1"):
         return None
-    if f.kind == "scalar":
+    kind = f.kind
+    if kind == "scalar":
         text = child.text or ""
         try:
             return f.parse(text, f.xsd)
         except (ValueError, OverflowError):
             raise BadValue(f.name, text, f.xsd, child.sourceline) from None
-    if f.kind == "complex":
+    if kind == "complex":
         return read_complex(child, f.model, ns)
     item = f.item
-    out = []
-    for sub in child:
-        tag = sub.tag
-        if not isinstance(tag, str):
-            continue
-        cns, local = _split(tag)
-        if cns == ns and local == item.name:
-            out.append(_read_field(sub, item, ns))
-    return out
+    item_tag = _clark(ns, item.name)
+    return [_read_field(sub, item, ns) for sub in child if sub.tag == item_tag]
 
 
 # --- writing ----------------------------------------------------------------------------------

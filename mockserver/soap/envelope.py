@@ -16,6 +16,7 @@ from ..errors import RequestError, VendorError
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 CONTENT_TYPES = {SOAP11: "text/xml; charset=utf-8", SOAP12: "application/soap+xml; charset=utf-8"}
+_BODY_TAGS = {SOAP11: f"{{{SOAP11}}}Body", SOAP12: f"{{{SOAP12}}}Body"}
 
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
@@ -65,10 +66,19 @@ def parse(body: bytes, content_type: str) -> SoapRequest:
         err.fault_code = "VersionMismatch"
         err.version = declared  # answer in the version the content type announced
         raise err
-    body_el = root.find(f"{{{ns}}}Body")
+    body_tag = _BODY_TAGS[ns]
+    body_el = None
+    for child in root:  # root.find() is several times slower for this one look-up
+        if child.tag == body_tag:
+            body_el = child
+            break
     if body_el is None:
         raise RequestError("Request format is invalid: the SOAP Envelope has no Body.")
-    op = next((c for c in body_el if isinstance(c.tag, str)), None)
+    op = None
+    for child in body_el:
+        if isinstance(child.tag, str):
+            op = child
+            break
     if op is None:
         raise RequestError("Request format is invalid: the SOAP Body is empty.")
     op_ns, _, op_name = op.tag[1:].partition("}") if op.tag.startswith("{") else ("", "", op.tag)

@@ -1,0 +1,112 @@
+"""The emulator's own CPU per request, without HTTP: the WSGI app called directly.
+
+    python bench/inprocess.py                 # every operation, best of 5 rounds
+    python bench/inprocess.py save --profile  # a cProfile of one operation (sorted by tottime)
+
+``bench/run.py`` measures what a client sees through waitress; this measures only the application
+(front door, SOAP wire layer, ledger), single-threaded, as the best of several rounds of process
+CPU time, so it is steady on a busy machine and shows the effect of a change to the hot paths.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import run as R  # noqa: E402
+
+
+class InProcess:
+    def __init__(self):
+        from mockserver.app import create_app
+        from mockserver.settings import Settings
+
+        self.app = create_app(Settings(rate_limit=0))
+        info = self.app.startup_client
+        self.creds = {k: str(info[k]) for k in ("username", "password", "application_id",
+                                                 "identity_id")}
+        self.year = max(info["fiscal_years"])
+        self.day = dt.date(self.year, 1, 15)
+        status, body = self.call("POST", R.AUTH, R.login_body(self.creds), R.soap_headers("Login"))
+        self.session = re.search(rb"<LoginResult>([^<]+)<", body).group(1).decode()
+
+    def call(self, method: str, path: str, body: bytes, headers: dict) -> tuple[str, bytes]:
+        path, _, query = path.partition("?")
+        env = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query,
+               "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8080", "HTTP_HOST": "127.0.0.1:8080",
+               "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http",
+               "REMOTE_ADDR": "127.0.0.1", "CONTENT_LENGTH": str(len(body)),
+               "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr}
+        for k, v in headers.items():
+            key = k.upper().replace("-", "_")
+            env[key if key in ("CONTENT_TYPE",) else "HTTP_" + key] = v
+        out = {}
+
+        def start_response(status, hdrs, exc_info=None):
+            out["status"] = status
+
+        data = b"".join(self.app(env, start_response))
+        return out["status"], data
+
+    def loads(self) -> dict[str, tuple]:
+        s = self.session
+        return {
+            "save": ("SaveBundleList", "POST", R.ACCOUNT, R.save_body(self.year, self.day),
+                     R.soap_headers("SaveBundleList", s), rb"<Type>Ok</Type>"),
+            "entry": ("GetEntryId", "POST", R.ACCOUNT, R.entry_id_body(self.day),
+                      R.soap_headers("GetEntryId", s), rb"<EntryNo>\d+</EntryNo>"),
+            "login": ("Login", "POST", R.AUTH, R.login_body(self.creds), R.soap_headers("Login"),
+                      rb"<LoginResult>[a-z0-5]{24}</LoginResult>"),
+            "health": ("GET /__admin/health", "GET", "/__admin/health", b"", {}, rb""),
+        }
+
+
+def measure(ip: InProcess, load: tuple, n: int, rounds: int) -> float:
+    name, method, path, body, headers, expect = load
+    status, data = ip.call(method, path, body, headers)
+    if not status.startswith("200") or not re.search(expect, data):
+        raise RuntimeError(f"{name}: {status} {data[:300]!r}")
+    best = float("inf")
+    for _ in range(rounds):
+        t = time.process_time()
+        for _ in range(n):
+            ip.call(method, path, body, headers)
+        best = min(best, (time.process_time() - t) / n)
+    return best * 1e6
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("ops", nargs="*", help="save, entry, login, health (default: all)")
+    p.add_argument("-n", type=int, default=2000, help="calls per round (2000)")
+    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--profile", action="store_true", help="cProfile the calls instead")
+    args = p.parse_args(argv)
+    ip = InProcess()
+    loads = ip.loads()
+    for op in args.ops or list(loads):
+        load = loads[op]
+        if args.profile:
+            import cProfile
+            import pstats
+
+            prof = cProfile.Profile()
+            prof.enable()
+            for _ in range(args.n):
+                ip.call(*load[1:5])
+            prof.disable()
+            pstats.Stats(prof).sort_stats("tottime").print_stats(30)
+            continue
+        print(f"{load[0]:22s} {measure(ip, load, args.n, args.rounds):7.1f} us CPU per call")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,538 @@
+"""Benchmark the emulator the way an integrator's CI uses it, beside a bare WSGI app.
+
+    python bench/run.py            # about 3 minutes: 10 s per load row, 1,000,000-line scale rows
+    python bench/run.py --quick    # about 1 minute: a smoke run with shorter rows, 100,000 lines
+
+Starts ``tfso-mock serve`` as a subprocess (as a user would), drives it from separate processes
+(wrk with ``bench/wrk/request.lua`` where installed, else ``bench/loadgen.py``), and prints one
+table: start-up, req/s, server CPU ms per request (the server process's /proc CPU time over the
+run divided by the requests served), p50/p99 latency and RSS, for a bare WSGI app on the same
+server (waitress, same threads) and for SaveBundleList, GetEntryId, Login and
+GET /v1/transactionlines, then the scale rows. Every SOAP row is checked: the first answer is
+read, and SaveBundleList must really post (the series' next number moves by the number of
+requests served). Targets are printed beside the figures, never asserted: a benchmark
+measures, tests check behaviour.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import loadgen  # noqa: E402
+
+NS = "http://24sevenOffice.com/webservices"
+ACCOUNT = "/Economy/Account/V004/Accountservice.asmx"
+AUTH = "/authenticate/v001/authenticate.asmx"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+# --- targets (issue 7); printed, never asserted ---------------------------------------------------
+TARGET_STARTUP_S = 0.4
+TARGET_CPU_MS = 0.8
+TARGET_P99_MS = 15.0
+TARGET_REST_SHARE = 0.6
+TARGET_SCALE_RATIO = 1.5
+
+
+# --- processes ------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tfso_mock_command() -> list[str]:
+    """``tfso-mock`` from this interpreter's scripts folder (not a pyenv shim, which would add
+    its own start-up to ours), else from PATH, else ``python -m mockserver``."""
+    here = Path(sys.executable).parent / "tfso-mock"
+    if here.exists():
+        return [str(here)]
+    found = shutil.which("tfso-mock")
+    if found and "shims" not in found:
+        return [found]
+    return [sys.executable, "-m", "mockserver"]
+
+
+class Server:
+    """A server subprocess: started, timed to its first 200, measured through /proc, stopped."""
+
+    def __init__(self, cmd: list[str], port: int, health: str, log: Path):
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.health = health
+        self.stdout: list[str] = []
+        self._log = open(log, "ab")  # noqa: SIM115 - closed in stop()
+        self.started = time.perf_counter()
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self._log, env=env,
+                                     cwd=ROOT, text=True)
+        self.startup_s = self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 30.0) -> float:
+        # The first stdout line comes just before the server accepts (no busy polling meanwhile).
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"server exited with {self.proc.wait()}: see {self._log.name}")
+        self.stdout.append(line.rstrip("\n"))
+        deadline = self.started + timeout
+        while time.perf_counter() < deadline:
+            try:
+                status, _, _ = request("GET", self.base + self.health, timeout=2)
+                if status == 200:
+                    return time.perf_counter() - self.started
+            except OSError:
+                pass
+            time.sleep(0.002)
+        raise RuntimeError(f"no 200 from {self.health} within {timeout} s")
+
+    def read_banner(self) -> list[str]:
+        """The rest of the start-up banner (``tfso-mock serve`` without --quiet)."""
+        while not self.stdout[-1].startswith("Press Ctrl+C"):
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            self.stdout.append(line.rstrip("\n"))
+        return self.stdout
+
+    def cpu_s(self) -> float:
+        with open(f"/proc/{self.proc.pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+
+    def rss_mb(self) -> float:
+        with open(f"/proc/{self.proc.pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc.stdout:
+            self.proc.stdout.close()
+        self._log.close()
+
+
+def start_emulator(log: Path, threads: int) -> Server:
+    port = free_port()
+    cmd = tfso_mock_command() + ["serve", "--port", str(port), "--threads", str(threads),
+                                 "--rate-limit", "0"]
+    return Server(cmd, port, "/__admin/health", log)
+
+
+def start_bare(log: Path, threads: int) -> Server:
+    port = free_port()
+    cmd = [sys.executable, str(HERE / "bare_app.py"), "--port", str(port),
+           "--threads", str(threads)]
+    return Server(cmd, port, "/", log)
+
+
+# --- HTTP -----------------------------------------------------------------------------------------
+
+
+def request(method: str, url: str, body: bytes | None = None, headers: dict | None = None,
+            timeout: float = 30) -> tuple[int, dict, bytes]:
+    rest = url.split("://", 1)[1]
+    hostport, _, path = rest.partition("/")
+    host, _, port = hostport.partition(":")
+    conn = http.client.HTTPConnection(host, int(port or 80), timeout=timeout)
+    try:
+        conn.request(method, "/" + path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+    finally:
+        conn.close()
+
+
+def envelope(inner: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xmlns:xsd="http://www.w3.org/2001/XMLSchema">'
+        f"<soap:Body>{inner}</soap:Body></soap:Envelope>"
+    ).encode()
+
+
+def soap_headers(operation: str, session: str | None = None) -> dict:
+    h = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{NS}/{operation}"'}
+    if session:
+        h["Cookie"] = f"ASP.NET_SessionId={session}"
+    return h
+
+
+def login_body(creds: dict) -> bytes:
+    return envelope(
+        f'<Login xmlns="{NS}"><credential>'
+        f"<ApplicationId>{creds['application_id']}</ApplicationId>"
+        f"<IdentityId>{creds['identity_id']}</IdentityId>"
+        f"<Password>{creds['password']}</Password><Username>{creds['username']}</Username>"
+        "</credential></Login>"
+    )
+
+
+def entry_id_body(day: dt.date, series: int = 1) -> bytes:
+    return envelope(
+        f'<GetEntryId xmlns="{NS}"><argEntryId><Date>{day.isoformat()}T00:00:00</Date>'
+        f"<SortNo>{series}</SortNo><EntryNo>0</EntryNo></argEntryId></GetEntryId>"
+    )
+
+
+def save_body(year: int, day: dt.date) -> bytes:
+    """One bundle, one voucher of two balanced entries, posted to the ledger (SaveOption 0),
+    numbered by the emulator (TransactionNo 0), so the same body books a new voucher each time."""
+    entry = (
+        "<Entry><AccountNo>{acc}</AccountNo><Date>{day}T00:00:00</Date>"
+        "<Amount>{amount}</Amount><Comment>bench</Comment></Entry>"
+    )
+    entries = (entry.format(acc=1920, day=day.isoformat(), amount="1250.00")
+               + entry.format(acc=3000, day=day.isoformat(), amount="-1250.00"))
+    return envelope(
+        f'<SaveBundleList xmlns="{NS}"><BundleList><SaveOption>0</SaveOption>'
+        f"<Bundles><Bundle><YearId>{year}</YearId><Sort>1</Sort><Name>bench</Name>"
+        f"<Vouchers><Voucher><TransactionNo>0</TransactionNo><Sort>1</Sort>"
+        f"<Entries>{entries}</Entries></Voucher></Vouchers></Bundle></Bundles>"
+        "</BundleList></SaveBundleList>"
+    )
+
+
+def banner_credentials(lines: list[str]) -> dict:
+    want = {"Username": "username", "Password": "password", "ApplicationId": "application_id",
+            "IdentityId": "identity_id", "Fiscal years": "fiscal_years"}
+    creds = {}
+    for line in lines:
+        name, _, value = line.strip().partition(":")
+        if name in want:
+            creds[want[name]] = value.strip()
+    missing = set(want.values()) - set(creds)
+    if missing:
+        raise RuntimeError(f"start-up banner lacks {sorted(missing)}: {lines}")
+    return creds
+
+
+def soap_call(base: str, path: str, operation: str, body: bytes, session: str | None = None):
+    status, headers, data = request("POST", base + path, body, soap_headers(operation, session))
+    return status, headers, data.decode("utf-8", "replace")
+
+
+def login(base: str, creds: dict) -> str:
+    status, headers, text = soap_call(base, AUTH, "Login", login_body(creds))
+    m = re.search(r"<LoginResult>([^<]+)</LoginResult>", text)
+    if status != 200 or not m:
+        raise RuntimeError(f"Login failed: {status} {text[:300]}")
+    return m.group(1)
+
+
+def next_entry_no(base: str, session: str, day: dt.date) -> int:
+    status, _, text = soap_call(base, ACCOUNT, "GetEntryId", entry_id_body(day), session)
+    m = re.search(r"<EntryNo>(-?\d+)</EntryNo>", text)
+    if status != 200 or not m:
+        raise RuntimeError(f"GetEntryId failed: {status} {text[:300]}")
+    return int(m.group(1))
+
+
+# --- load -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Load:
+    """One driven request: what to send and how to check the first answer."""
+
+    name: str
+    method: str
+    path: str
+    headers: dict
+    body: bytes = b""
+    expect: str = ""  # a regex the first answer must match
+
+
+@dataclass
+class Row:
+    name: str
+    startup_s: float | None = None
+    rps: float | None = None
+    cpu_ms: float | None = None
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    rss_mb: float | None = None
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+class Driver:
+    def __init__(self, connections: int, duration: float, warmup: float, tmp: Path,
+                 force_python: bool = False):
+        self.connections = connections
+        self.duration = duration
+        self.warmup = warmup
+        self.tmp = tmp
+        self.wrk = None if force_python else shutil.which("wrk")
+
+    @property
+    def name(self) -> str:
+        if self.wrk:
+            return f"wrk -t2 -c{self.connections}"
+        return f"bench/loadgen.py (2 processes, {self.connections} connections; wrk not found)"
+
+    def _run(self, server: Server, load: Load, seconds: float) -> dict:
+        if self.wrk:
+            body_file = self.tmp / "body.bin"
+            body_file.write_bytes(load.body)
+            out = self.tmp / "wrk.json"
+            out.unlink(missing_ok=True)
+            cmd = [self.wrk, "-t2", f"-c{self.connections}", f"-d{seconds:g}s", "--timeout", "5s",
+                   "-s", str(HERE / "wrk" / "request.lua")]
+            for k, v in load.headers.items():
+                cmd += ["-H", f"{k}: {v}"]
+            cmd.append(server.base + load.path)
+            env = dict(os.environ, BENCH_METHOD=load.method, BENCH_BODY_FILE=str(body_file),
+                       BENCH_OUT=str(out))
+            subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL,
+                           timeout=seconds + 60)
+            return json.loads(out.read_text())
+        req = loadgen.build_request(load.method, "127.0.0.1", server.port, load.path,
+                                    load.headers, load.body)
+        return loadgen.run("127.0.0.1", server.port, req, self.connections, seconds)
+
+    def measure(self, server: Server, load: Load) -> tuple[Row, int]:
+        """Check one answer, warm up, then the timed run. Returns the row and the requests served
+        (warm-up and check included), for the caller's own consistency checks."""
+        status, _, data = request(load.method, server.base + load.path, load.body or None,
+                                  load.headers)
+        text = data.decode("utf-8", "replace")
+        if status != 200 or (load.expect and not re.search(load.expect, text)):
+            raise RuntimeError(f"{load.name}: unexpected answer {status}: {text[:400]}")
+        served = 1
+        if self.warmup:
+            served += self._run(server, load, self.warmup)["requests"]
+        cpu0 = server.cpu_s()
+        res = self._run(server, load, self.duration)
+        cpu1 = server.cpu_s()
+        served += res["requests"]
+        n = max(res["requests"], 1)
+        errors = sum(res[k] for k in ("connect", "read", "write", "status", "timeout"))
+        row = Row(load.name, rps=res["requests"] / (res["duration_us"] / 1e6),
+                  cpu_ms=(cpu1 - cpu0) * 1000 / n, p50_ms=res["p50_us"] / 1000,
+                  p99_ms=res["p99_us"] / 1000, rss_mb=server.rss_mb())
+        if errors:
+            row.note = f"{errors} errors ({', '.join(f'{k} {res[k]}' for k in ('connect', 'read', 'write', 'status', 'timeout') if res[k])})"
+        return row, served
+
+
+# --- the runs -------------------------------------------------------------------------------------
+
+
+def median_startup(start, repeats: int, log: Path, threads: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(repeats):
+        srv = start(log, threads)
+        try:
+            times.append(srv.startup_s)
+        finally:
+            srv.stop()
+    return statistics.median(times), times
+
+
+def run_bare(driver: Driver, args, log: Path) -> Row:
+    startup, _ = median_startup(start_bare, args.startups, log, args.threads)
+    srv = start_bare(log, args.threads)
+    try:
+        load = Load("bare WSGI (waitress, fixed bytes)", "POST", ACCOUNT,
+                    soap_headers("SaveBundleList"), save_body(2000, dt.date(2000, 1, 1)))
+        row, _ = driver.measure(srv, load)
+    finally:
+        srv.stop()
+    row.startup_s = startup
+    return row
+
+
+def run_emulator(driver: Driver, args, log: Path) -> list[Row]:
+    startup, times = median_startup(start_emulator, args.startups, log, args.threads)
+    rows = [Row("tfso-mock serve: launch to first 200 on /__admin/health", startup_s=startup,
+                note="median of " + ", ".join(f"{t:.2f}" for t in times) + " s")]
+    srv = start_emulator(log, args.threads)
+    try:
+        creds = banner_credentials(srv.read_banner())
+        years = [int(y) for y in creds["fiscal_years"].split(",")]
+        year = max(years)
+        day = dt.date(year, 1, 15)
+        session = login(srv.base, creds)
+
+        before = next_entry_no(srv.base, session, day)
+        save = Load("SaveBundleList (2 entries, posted)", "POST", ACCOUNT,
+                    soap_headers("SaveBundleList", session), save_body(year, day),
+                    expect=r"<Type>Ok</Type>")
+        row, served = driver.measure(srv, save)
+        after = next_entry_no(srv.base, session, day)
+        # Every answered request posted a voucher; requests still in flight when a run's time
+        # was up (at most one per connection, per run) posted one too without being counted.
+        posted, in_flight = after - before, 2 * driver.connections
+        ok = served <= posted <= served + in_flight
+        check = (f"{posted:,} vouchers posted" if ok else
+                 f"CHECK FAILED: {served:,} answered, {posted:,} vouchers posted")
+        row.note = f"{row.note}; {check}" if row.note else check
+        rows.append(row)
+
+        rows.append(driver.measure(srv, Load(
+            "GetEntryId", "POST", ACCOUNT, soap_headers("GetEntryId", session),
+            entry_id_body(day), expect=rf"<EntryNo>{after}</EntryNo>"))[0])
+        rows.append(driver.measure(srv, Load(
+            "Login", "POST", AUTH, soap_headers("Login"), login_body(creds),
+            expect=r"<LoginResult>[a-z0-5]{24}</LoginResult>"))[0])
+        rows.append(rest_row(driver, srv, creds))
+    finally:
+        srv.stop()
+    return rows
+
+
+def rest_row(driver: Driver, srv: Server, creds: dict) -> Row:
+    name = "GET /v1/transactionlines (page of 50)"
+    status, _, text = request("GET", srv.base + "/v1/transactionlines")
+    if status == 404 and b"No service" in text:
+        return Row(name, note="not available yet (mockserver/rest/api.py is not in this tree)")
+    return Row(name, note="not available yet (no driver for the REST authentication yet)")
+
+
+def scale_rows(args) -> list[Row]:
+    """In-process ClientBook micro-benchmark (bench/book_scale.py), and the served scale rows."""
+    rows = []
+    cmd = [sys.executable, str(HERE / "book_scale.py"), "--lines", str(args.lines), "--json"]
+    res = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=1800)
+    if res.returncode != 0:
+        rows.append(Row("ClientBook (in process)", note="failed: " + res.stderr.strip()[-300:]))
+    else:
+        for item in json.loads(res.stdout):
+            rows.append(Row(item["name"], p50_ms=item.get("p50_ms"), p99_ms=item.get("p99_ms"),
+                            note=item.get("note", ""), extra=item))
+    rows.append(Row(f"served: one client with {args.lines:,} ledger lines",
+                    note="not available yet (no bulk loader: mockserver/ledger/scenario.py)"))
+    return rows
+
+
+# --- output ---------------------------------------------------------------------------------------
+
+
+def fmt(value, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def print_table(rows: list[Row]) -> None:
+    head = ["", "start-up s", "req/s", "CPU ms/req", "p50 ms", "p99 ms", "RSS MB", "notes"]
+    body = [[r.name, fmt(r.startup_s, ".2f"), fmt(r.rps, ",.0f"), fmt(r.cpu_ms, ".2f"),
+             fmt(r.p50_ms, ".2f"), fmt(r.p99_ms, ".2f"), fmt(r.rss_mb, ".0f"), r.note]
+            for r in rows]
+    widths = [max(len(str(x[i])) for x in [head] + body) for i in range(len(head) - 1)]
+    line = lambda cells: "  ".join(  # noqa: E731
+        (c.ljust(w) if i == 0 else c.rjust(w)) for i, (c, w) in enumerate(zip(cells, widths, strict=False))
+    ) + "  " + cells[-1]
+    print(line(head))
+    print("-" * (sum(widths) + 2 * len(widths) + 5))
+    for cells in body:
+        print(line(cells).rstrip())
+
+
+def verdicts(bare: Row, rows: list[Row]) -> list[str]:
+    by = {r.name.split(" ")[0]: r for r in rows}
+    out = []
+
+    def say(ok: bool | None, text: str) -> None:
+        mark = "n/a " if ok is None else ("met " if ok else "MISS")
+        out.append(f"  [{mark}] {text}")
+
+    start = rows[0]
+    say(start.startup_s <= TARGET_STARTUP_S,
+        f"start-up {start.startup_s:.2f} s <= {TARGET_STARTUP_S} s")
+    save = by.get("SaveBundleList")
+    if save and save.rps:
+        say(save.cpu_ms <= TARGET_CPU_MS,
+            f"SaveBundleList CPU {save.cpu_ms:.2f} ms/req <= {TARGET_CPU_MS} ms")
+        say(save.rps >= 0.5 * bare.rps,
+            f"SaveBundleList {save.rps:,.0f} req/s >= half the bare app's {bare.rps:,.0f} "
+            f"({save.rps / bare.rps:.2f}x)")
+        say(save.p99_ms <= TARGET_P99_MS, f"SaveBundleList p99 {save.p99_ms:.1f} ms <= {TARGET_P99_MS} ms")
+    rest = by.get("GET")
+    if rest and rest.rps:
+        say(rest.rps >= TARGET_REST_SHARE * bare.rps,
+            f"GET /v1/transactionlines {rest.rps:,.0f} req/s >= {TARGET_REST_SHARE}x bare "
+            f"({rest.rps / bare.rps:.2f}x)")
+    else:
+        say(None, "GET /v1/transactionlines: not available yet")
+    scale = [r for r in rows if "ratio" in r.extra]
+    for r in scale:
+        say(r.extra["ratio"] <= TARGET_SCALE_RATIO,
+            f"{r.name}: page latency {r.extra['ratio']:.2f}x the 1,000-line client's "
+            f"<= {TARGET_SCALE_RATIO}x")
+    return out
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="a smoke run of about a minute")
+    p.add_argument("--duration", type=float, help="seconds per timed run (10; quick 3)")
+    p.add_argument("--connections", type=int, default=8)
+    p.add_argument("--threads", type=int, default=8,
+                   help="server threads, the same for the emulator and the bare app (8)")
+    p.add_argument("--lines", type=int, help="ledger lines of the scale rows (1,000,000; quick 100,000)")
+    p.add_argument("--python-loadgen", action="store_true", help="use bench/loadgen.py even if wrk is here")
+    p.add_argument("--no-scale", action="store_true", help="skip the scale rows")
+    args = p.parse_args(argv)
+    args.duration = args.duration or (3.0 if args.quick else 10.0)
+    args.lines = args.lines or (100_000 if args.quick else 1_000_000)
+    args.startups = 3 if args.quick else 7
+    warmup = 1.0 if args.quick else 2.0
+
+    with tempfile.TemporaryDirectory(prefix="tfso-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        log = tmp / "servers.log"
+        driver = Driver(args.connections, args.duration, warmup, tmp, args.python_loadgen)
+        try:
+            bare = run_bare(driver, args, log)
+            rows = run_emulator(driver, args, log)
+            if not args.no_scale:
+                rows += scale_rows(args)
+        except Exception:
+            if log.exists():
+                sys.stderr.write(log.read_text(errors="replace")[-3000:])
+            raise
+    cpus = os.cpu_count()
+    print(f"tfso-mockserver benchmark, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
+          f"{cpus} CPUs, Python {platform.python_version()}, {platform.machine()}")
+    print(f"load: {driver.name}, {args.duration:g} s per row after {warmup:g} s warm-up; "
+          f"servers: waitress, {args.threads} threads; same machine")
+    print()
+    print_table([bare] + rows)
+    print()
+    print("Targets (issue 7):")
+    print("\n".join(verdicts(bare, rows)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
