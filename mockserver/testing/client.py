@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 from pathlib import Path
 
@@ -12,6 +13,7 @@ AUTH_PATH = "/authenticate/v001/authenticate.asmx"
 TRANSACTION_PATH = "/Economy/Accounting/V001/TransactionService.asmx"
 NS = "{http://24sevenOffice.com/webservices}"
 TNS = "{http://24sevenoffice.com/webservices/economy/accounting/}"
+_KEEP = object()  # "leave as it is"
 _FILES = {AUTH_PATH: "Authenticate.wsdl", ACCOUNT_PATH: "AccountV004.wsdl",
           TRANSACTION_PATH: "TransactionService.wsdl"}
 
@@ -108,10 +110,156 @@ class MockClient:
         resp.raise_for_status()
         return resp.json()["posted_lines"]
 
+    # --- request journal --------------------------------------------------------------------
+
     def requests(self, **filters) -> list[dict]:
+        """This client's recorded requests (filters: operation, service, status, method, path,
+        since, after, result_type, rate_limited, limit), oldest first."""
         resp = self.admin("GET", "/requests", params={"client_id": self.client_id, **filters})
         resp.raise_for_status()
         return resp.json()
+
+    def verify(self, count: int | None = None, *, at_least: int | None = None,
+               at_most: int | None = None, **criteria) -> dict:
+        """Assert how many of this client's requests match; the AssertionError says why not.
+
+        ``tfso_client.verify(2, operation="SaveBundleList")``; without a count: at least one.
+        """
+        body = {"client_id": self.client_id, **criteria}
+        for key, value in (("count", count), ("at_least", at_least), ("at_most", at_most)):
+            if value is not None:
+                body[key] = value
+        resp = self.admin("POST", "/requests/verify", json=_jsonable(body))
+        resp.raise_for_status()
+        result = resp.json()
+        if not result["matched"]:
+            raise AssertionError(result["reason"])
+        return result
+
+    def clear_requests(self) -> int:
+        resp = self.admin("DELETE", "/requests", params={"client_id": self.client_id})
+        resp.raise_for_status()
+        return resp.json()["cleared"]
+
+    # --- fault injection ---------------------------------------------------------------------
+
+    def inject_fault(self, **spec) -> dict:
+        """Misbehave on this client's next matching call(s), e.g.
+        ``inject_fault(operation="SaveBundleList", result={"Type": "SystemError", ...})``.
+
+        The fault is scoped to this client unless ``client_id=None`` is passed explicitly.
+        """
+        spec.setdefault("client_id", self.client_id)
+        resp = self.admin("POST", "/faults", json={k: v for k, v in spec.items() if v is not None or k == "times"})
+        if resp.status_code != 201:
+            raise ValueError(resp.json()["error"]["message"])
+        return resp.json()
+
+    def faults(self) -> list[dict]:
+        resp = self.admin("GET", "/faults", params={"client_id": self.client_id})
+        resp.raise_for_status()
+        return resp.json()
+
+    def clear_faults(self) -> int:
+        resp = self.admin("DELETE", "/faults", params={"client_id": self.client_id})
+        resp.raise_for_status()
+        return resp.json()["cleared"]
+
+    # --- clock (this client's time; other clients keep theirs) -------------------------------
+
+    def now(self) -> datetime.datetime:
+        resp = self.admin("GET", f"/clients/{self.client_id}/clock")
+        resp.raise_for_status()
+        return _parse_time(resp.json()["now"])
+
+    def set_time(self, when: datetime.datetime | str) -> datetime.datetime:
+        """Pin this client's clock (naive datetimes are UTC)."""
+        text = when if isinstance(when, str) else _iso(when)
+        resp = self.admin("POST", f"/clients/{self.client_id}/clock", json={"now": text})
+        if resp.status_code != 200:
+            raise ValueError(resp.json()["error"]["message"])
+        return _parse_time(resp.json()["now"])
+
+    def advance(self, seconds: float = 0, **delta) -> datetime.datetime:
+        """Move this client's clock on: ``advance(3600)`` or ``advance(hours=1)``."""
+        total = seconds + datetime.timedelta(**delta).total_seconds()
+        resp = self.admin("POST", f"/clients/{self.client_id}/clock", json={"advance_seconds": total})
+        resp.raise_for_status()
+        return _parse_time(resp.json()["now"])
+
+    def reset_clock(self) -> datetime.datetime:
+        resp = self.admin("DELETE", f"/clients/{self.client_id}/clock")
+        resp.raise_for_status()
+        return _parse_time(resp.json()["now"])
+
+    # --- rate limit ----------------------------------------------------------------------------
+
+    def set_rate_limit(self, rate_limit: int | None = _KEEP, burst_limit: int | None = _KEEP) -> dict:
+        """This client's hourly quota and burst throttle (None: the emulator's default)."""
+        body = {k: v for k, v in (("rate_limit", rate_limit), ("burst_limit", burst_limit))
+                if v is not _KEEP}
+        resp = self.admin("PUT", f"/clients/{self.client_id}/rate_limit", json=body)
+        if resp.status_code != 200:
+            raise ValueError(resp.json()["error"]["message"])
+        return resp.json()
+
+    def rate_limit(self) -> dict:
+        """Quota, used, remaining, reset and quarantine state of this client this hour."""
+        resp = self.admin("GET", f"/clients/{self.client_id}/rate_limit")
+        resp.raise_for_status()
+        return resp.json()
+
+    def clear_rate_limit(self) -> dict:
+        """Forget this hour's count (ends a quarantine) without moving the clock."""
+        resp = self.admin("DELETE", f"/clients/{self.client_id}/rate_limit/counters")
+        resp.raise_for_status()
+        return resp.json()
+
+    # --- sessions and REST ---------------------------------------------------------------------
+
+    def expire_sessions(self) -> int:
+        resp = self.admin("POST", "/sessions/expire", json={"client_id": self.client_id})
+        resp.raise_for_status()
+        return resp.json()["expired"]
+
+    def oauth_token(self, **fields) -> str:
+        """An access token for the REST API (client credentials grant)."""
+        oauth = self.info["oauth"]
+        body = {"grant_type": "client_credentials", "client_id": oauth["client_id"],
+                "client_secret": oauth["client_secret"], "audience": "https://api.24sevenoffice.com",
+                "login_organization": oauth["organization"], **fields}
+        resp = self.http.post(f"{self.base_url}/oauth/token", data=body, timeout=30)
+        resp.raise_for_status()
+        return resp.json()["access_token"]
+
+    def rest_get(self, path: str, token: str | None = None, **params) -> requests.Response:
+        """GET a REST path (``/v1/transactionlines``) with a bearer token (fetched if not given)."""
+        token = token or self.oauth_token()
+        return self.http.get(f"{self.base_url}{path}", params=params, timeout=30,
+                             headers={"Authorization": f"Bearer {token}"})
+
+    def cleanup(self) -> None:
+        """What the fixtures do after a test: this client's faults and clock go back to normal."""
+        for call in (self.clear_faults, self.reset_clock):
+            try:
+                call()
+            except requests.RequestException:
+                pass
+
+
+
+def _iso(when: datetime.datetime) -> str:
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.UTC)
+    return when.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _parse_time(text: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _jsonable(body: dict) -> dict:
+    return {k: (_iso(v) if isinstance(v, datetime.datetime) else v) for k, v in body.items()}
 
 
 def create_client(base_url: str, admin_headers: dict | None = None, wsdl_dir=None, **options) -> MockClient:

@@ -1,0 +1,142 @@
+"""C: the control API itself: switched off, behind a token beyond loopback, reset, and the
+client set-up calls (fiscal years, entry series, blocked identities, sessions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+
+import pytest
+import requests
+import zeep
+from control_helpers import OwnEmulator, Serve, type_list
+
+from mockserver.cli import effective_settings
+from mockserver.settings import Settings
+from mockserver.testing.client import MockClient
+
+from helpers import bundle, bundle_list, sale
+
+VENDOR = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "vendor"
+BLOCKED_TEXT = (
+    "Provided IdentityId is blocked. Please use GetIdentitiesWithCredential to get a list of "
+    "available Identities and reauthenticate with a valid IdentityId"
+)
+
+
+def test_C_control_api_can_be_switched_off():
+    own = OwnEmulator(admin=False)
+    try:
+        for method, path in (("GET", "/__admin/health"), ("POST", "/__admin/clients"),
+                             ("POST", "/__admin/reset"), ("GET", "/__ADMIN/requests")):
+            resp = requests.request(method, own.url + path)
+            assert (resp.status_code, resp.json()) == (404, {"error": {
+                "name": "NotFound", "message": "The control API is switched off"}})
+        demo = MockClient(own.url, own.app.startup_client, wsdl_dir=VENDOR)
+        assert len(demo.login()) == 24               # the vendor surface still answers
+        assert demo.account.GetTypeList()[0].TypeNo == 1
+    finally:
+        own.stop()
+
+
+def test_C_control_api_token():
+    own = OwnEmulator(admin_token="s3cret")
+    try:
+        for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "s3cret"}):
+            resp = requests.get(own.url + "/__admin/health", headers=headers)
+            assert (resp.status_code, resp.json()) == (401, {"error": {
+                "name": "Unauthorized",
+                "message": "The control API needs 'Authorization: Bearer <admin token>'"}})
+        ok = requests.get(own.url + "/__admin/health", headers={"Authorization": "Bearer s3cret"})
+        assert ok.status_code == 200 and ok.json()["status"] == "ok"
+        client = own.client()                      # the helpers send the token
+        assert type_list(client).status_code == 200
+        assert client.requests()[0]["operation"] == "Login"
+    finally:
+        own.stop()
+
+
+def test_C_token_is_made_up_when_listening_beyond_loopback():
+    assert effective_settings(Settings(host="127.0.0.1")).admin_token == ""
+    assert effective_settings(Settings(host="0.0.0.0", admin_token="mine")).admin_token == "mine"
+    assert effective_settings(Settings(host="0.0.0.0", admin=False)).admin_token == ""
+    made = effective_settings(Settings(host="0.0.0.0")).admin_token
+    assert len(made) >= 32 and made != effective_settings(Settings(host="0.0.0.0")).admin_token
+
+
+def test_C_serve_on_all_interfaces_prints_and_requires_a_token():
+    with Serve("--host", "0.0.0.0") as serve:
+        token = serve.value("Control token")
+        assert requests.get(serve.url + "/__admin/health").status_code == 401
+        ok = requests.get(serve.url + "/__admin/health", headers={"Authorization": f"Bearer {token}"})
+        assert ok.status_code == 200
+        assert "Rate limit:    7200/hour" in "".join(serve.output)
+
+
+def test_C_reset_brings_back_the_startup_state():
+    own = OwnEmulator()
+    try:
+        client = own.client()
+        type_list(client)
+        requests.post(own.url + "/__admin/clock", json={"now": "2024-01-01T00:00:00Z"})
+        requests.post(own.url + "/__admin/faults", json={"operation": "GetTypeList", "http_status": 500})
+        reset = requests.post(own.url + "/__admin/reset").json()
+        assert reset["status"] == "reset"
+        assert reset["demo_client"]["username"] == "demo@24sevenoffice.mock"
+        assert [c["client_id"] for c in requests.get(own.url + "/__admin/clients").json()] == [1000]
+        assert requests.get(own.url + "/__admin/requests").json() == []
+        assert requests.get(own.url + "/__admin/faults").json() == []
+        assert requests.get(own.url + "/__admin/clock").json()["mode"] == "real"
+    finally:
+        own.stop()
+
+
+def test_C_fiscal_years_and_entry_series(tfso_new_client, tfso_mock):
+    client = tfso_new_client(fiscal_years=[2024])
+    base = f"{tfso_mock.url}/__admin/clients/{client.client_id}"
+    assert requests.post(base + "/fiscal_years", json={"year": 2025}).json()["fiscal_years"] == [2024, 2025]
+    assert requests.delete(base + "/fiscal_years/2025").json()["fiscal_years"] == [2024]
+    entry = {"Date": dt.datetime(2024, 3, 1), "SortNo": 12, "EntryNo": 0}
+    with pytest.raises(zeep.exceptions.Fault):       # E3: series 12 has no start number
+        client.account.GetEntryId(entry)
+    added = requests.post(base + "/entry_series", json={"id": 12, "name": "Import", "start": 5000})
+    assert added.status_code == 201
+    assert {"id": 12, "name": "Import", "start": 5000} in added.json()["entry_series"]
+    assert client.account.GetEntryId(entry).EntryNo == 5000
+    conflict = requests.delete(base + "/entry_series/12")
+    assert (conflict.status_code, conflict.json()["error"]["message"]) == (
+        409, "Entry series 12 is used by TypeNo 12")
+
+
+def test_C_block_and_unblock_an_identity(tfso_new_client, tfso_mock):
+    client = tfso_new_client(login=False)
+    url = f"{tfso_mock.url}/__admin/clients/{client.client_id}/blocked"
+    assert requests.put(url, json={"blocked": True}).json() == {
+        "client_id": client.client_id, "blocked": True, "identities": 1}
+    with pytest.raises(zeep.exceptions.Fault) as refused:
+        client.login()
+    assert refused.value.message == BLOCKED_TEXT
+    requests.put(url, json={"blocked": False})
+    assert client.login()
+
+
+def test_C_expire_sessions_of_one_client(tfso_new_client):
+    a = tfso_new_client(fiscal_years=[2024])
+    b = tfso_new_client()
+    assert a.expire_sessions() == 1
+    result = a.account.SaveBundleList(bundle_list([bundle([sale(10000, day=dt.date(2024, 3, 1))])]))
+    assert result.Type == "NotAuthenticated"
+    assert b.auth.HasSession() is True
+
+
+def test_C_unknown_client_and_bad_bodies(tfso_mock):
+    url = tfso_mock.url + "/__admin/clients"
+    missing = requests.get(url + "/99999999/rate_limit")
+    assert (missing.status_code, missing.json()) == (404, {"error": {"name": "NotFound", "message": "No client 99999999"}})
+    bad = requests.post(url, json={"colour": "red"})
+    assert bad.json()["error"]["message"].startswith("Unknown field(s): colour; known: name, fiscal_years")
+    taken = requests.post(url, json={"username": "demo@24sevenoffice.mock"})
+    assert (taken.status_code, taken.json()["error"]["message"]) == (
+        409, "Username demo@24sevenoffice.mock is already taken")
+    limit = requests.post(url, json={"rate_limit": "ten"})
+    assert limit.json()["error"]["message"] == "rate_limit must be a whole number, 0 or more"
