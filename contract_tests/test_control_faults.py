@@ -7,12 +7,13 @@ emulator serves normally again; the request journal shows what happened.
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import time
 
 import pytest
 import requests
 import zeep
-from control_helpers import type_list
+from control_helpers import GET_TYPE_LIST, type_list
 
 from helpers import bundle, bundle_list, sale
 
@@ -89,6 +90,17 @@ def test_C_drop_connection_closes_the_socket_without_an_answer(tfso_new_client):
     assert save(client, 10000).Type == "Ok"
     dropped = client.requests(operation="SaveBundleList")[0]
     assert (dropped["status"], dropped["dropped"], dropped["injected_fault"]) == (None, True, fault["id"])
+
+    # on the socket: the request is read, then the connection closes with not one byte sent
+    client.inject_fault(operation="GetTypeList", drop_connection=True)
+    host, port = client.base_url.rsplit("/", 1)[1].split(":")
+    body = GET_TYPE_LIST.encode()
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(b"POST /Economy/Account/V004/Accountservice.asmx HTTP/1.1\r\n"
+                     b"Host: x\r\nContent-Type: text/xml; charset=utf-8\r\n"
+                     b"Cookie: ASP.NET_SessionId=" + client.http.cookies["ASP.NET_SessionId"].encode()
+                     + b"\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        assert sock.recv(65536) == b""
 
 
 def test_C_expire_session_before_the_call(tfso_new_client):
