@@ -22,3 +22,16 @@ def test_readme_first_steps_example_posts_a_voucher_and_reads_the_next_number(ca
         assert [(ln["account_no"], ln["amount"], ln["invoice_no"]) for ln in lines] == [
             (1500, "125.00", "1001"), (3000, "-100.00", ""), (2700, "-25.00", "")]
     assert ACCOUNT_PATH in src
+
+
+def test_readme_rest_example_gets_a_token_and_pages(capsys):
+    src = ROOT_README.read_text(encoding="utf-8")
+    section = src[src.index("## REST and TransactionService"):src.index("## The control API")]
+    code = re.findall(r"```python\n(.*?)```", section, re.S)[0]
+    with ThreadedEmulator() as emu:
+        code = code.replace('BASE = "http://127.0.0.1:8080"', f'BASE = "{emu.url}"')
+        code = code.replace('while url:', 'seen = []\nwhile url:\n    seen.append(url)')
+        scope: dict = {}
+        exec(compile(code, "README.md", "exec"), scope)
+        assert scope["seen"] == [f"{emu.url}/v1/transactionlines?dateFrom=2024-01-01&dateTo=2024-02-01"]
+        assert scope["resp"].status_code == 200 and scope["resp"].json() == []
