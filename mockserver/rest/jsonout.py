@@ -8,6 +8,7 @@ bools, None and Decimals, so a small writer is enough.
 from __future__ import annotations
 
 import json
+import secrets
 from decimal import Decimal
 
 
@@ -18,21 +19,28 @@ def number(value: Decimal) -> str:
     return format(value, "f")
 
 
-def dumps(value) -> str:
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
+#: A Decimal goes through the C encoder as a string between two marks, which are then taken off
+#: along with the quotes. The marks are a private-use character and a per-process nonce: no text a
+#: client can send or see carries them (ensure_ascii escapes the character, the nonce is secret).
+_MARK = "\ue000" + secrets.token_hex(8)
+_ESCAPED = json.dumps(_MARK)[1:-1]
+_OPEN, _CLOSE = '"' + _ESCAPED, _ESCAPED + '"'
+
+
+def _decimal(value) -> str:
     if isinstance(value, Decimal):
-        return number(value)
-    if isinstance(value, int):
-        return str(int(value))
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{json.dumps(str(k))}:{dumps(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(dumps(v) for v in value) + "]"
+        return _MARK + number(value) + _MARK
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"), default=_decimal)
+
+
+def dumps(value) -> str:
+    """The same text as writing each value by hand (``json.dumps`` for strings, ``,``/``:``
+    without spaces), through the C encoder: a page of lines is written several times faster.
+    (Bodies hold no floats: money is Decimal.)"""
+    text = _ENCODER.encode(value)
+    if _ESCAPED in text:
+        text = text.replace(_OPEN, "").replace(_CLOSE, "")
+    return text
