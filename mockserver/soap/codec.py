@@ -235,7 +235,8 @@ def field_spec(name: str, t) -> FieldSpec:
         return spec
     spec.xsd = xsd_name(t)
     spec.parse, spec.fmt, net_default = _SCALARS[spec.xsd]
-    spec.absent = default if has_default else net_default
+    # A nillable value type is Nullable<T> in .NET: absent means null, not 0 or false.
+    spec.absent = default if has_default else (None if spec.nillable else net_default)
     return spec
 
 

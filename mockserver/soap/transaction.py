@@ -15,7 +15,6 @@ from spyne import ComplexModel, Service, rpc
 
 from .. import errors
 from ..ledger import queries
-from .codec import spec_of
 from .types import (
     EMPTY,
     MIN_DATE,
@@ -178,21 +177,6 @@ class AggregatedData(_Tx):
 _DIMENSIONS = array(Dimension, "ArrayOfDimension")
 
 
-def _nillable_absent_is_nil(model) -> None:
-    """XmlSerializer leaves a missing ``Nullable<T>`` member null; the shared reader gives a
-    missing scalar its .NET default (false, 0) unless the WSDL has a default. For the
-    nillable search parameters "missing" must mean "not given", so make it None."""
-    spec = spec_of(model)
-    for f in spec.fields:
-        if f.kind == "scalar" and f.nillable and not f.has_default:
-            f.absent = None
-            if isinstance(getattr(spec, "absent", None), dict):  # the reader's per-model copy
-                spec.absent[f.name] = None
-
-
-_SEARCH = el(TransactionSearchParameters)
-_nillable_absent_is_nil(TransactionSearchParameters)
-_nillable_absent_is_nil(_SEARCH)  # the reader compiles the customized class on its own
 
 
 # --- request conversion -----------------------------------------------------------------------
@@ -320,7 +304,7 @@ class TransactionService(Service):
         return [{"Id": fy.id, "StartingDate": _midnight(fy.start), "EndingDate": _midnight(end),
                  "IsLocked": fy.locked} for fy, end in years]
 
-    @rpc(_SEARCH, _returns=array(Transaction, "ArrayOfTransaction"))
+    @rpc(el(TransactionSearchParameters), _returns=array(Transaction, "ArrayOfTransaction"))
     def GetTransactions(ctx, searchParams):
         book = ctx.book()
         search = to_search(searchParams)
