@@ -5,6 +5,7 @@ the Docker image work outside a source checkout. Everything else is in pyproject
 from setuptools import find_packages, setup
 
 setup(
-    packages=find_packages(include=["mockserver", "mockserver.*"]) + ["mockserver.fixtures"],
+    packages=find_packages(include=["mockserver", "mockserver.*"])
+    + ["mockserver.fixtures", "mockserver.fixtures.defaults", "mockserver.fixtures.scenarios"],
     package_dir={"mockserver.fixtures": "fixtures"},
 )
