@@ -655,6 +655,10 @@ _UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
 _UUID_V4 = (0x4000 << 64) | (0x8000 << 48)
 
 
+#: A load at least this big ends with ``gc.freeze()`` (see ``load_vouchers``).
+_FREEZE_AFTER = 50_000
+
+
 def load_vouchers(book: ClientBook, vouchers: Iterable[VoucherSpec], now: datetime,
                   check: bool = True, id_seed=None, fingerprints: bool = True) -> int:
     """Write vouchers straight into the book as ledger (or journal) lines; returns lines written.
@@ -672,11 +676,18 @@ def load_vouchers(book: ClientBook, vouchers: Iterable[VoucherSpec], now: dateti
     """
     was_enabled = gc.isenabled()
     gc.disable()
+    written = 0
     try:
-        return _load(book, vouchers, now, check, id_seed, fingerprints)
+        written = _load(book, vouchers, now, check, id_seed, fingerprints)
+        return written
     finally:
         if was_enabled:
             gc.enable()
+        if written >= _FREEZE_AFTER:
+            # A full collection walks every tracked object: after a million lines it would stop
+            # every request for seconds, again and again as the heap grows. The loaded lines
+            # live as long as their client, so move everything alive out of the collector's way.
+            gc.freeze()
 
 
 def _load(book: ClientBook, vouchers: Iterable[VoucherSpec], now: datetime, check: bool,
