@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import types
+from pathlib import Path
 
 from mockserver import compat
 
@@ -96,3 +97,16 @@ def test_cgi_is_there_on_every_version():
 
 def test_check_reports_nothing_in_a_working_install():
     assert compat.check() == []
+
+
+def test_pytest_W_error_collects_modules_that_import_spyne():
+    """`pytest -W error` turns warnings into errors before pyproject's filters apply to imports:
+    collection must still work (no ImportWarning from spyne's six, no cgi DeprecationWarning)."""
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-W", "error", "--collect-only", "-q", "-p", "no:cacheprovider",
+         "-p", "no:xdist", "-p", "no:randomly", str(root / "contract_tests" / "test_wsdl_parity.py")],
+        capture_output=True, text=True, timeout=120, cwd=root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    last = done.stdout.splitlines()[-1]
+    assert last.split()[1:3] == ["tests", "collected"] and int(last.split()[0]) > 10, last
