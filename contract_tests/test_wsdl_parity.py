@@ -14,20 +14,13 @@ import pytest
 import requests
 
 from mockserver.soap import parity
-from mockserver.soap.dispatch import SERVICES
 
 VENDOR = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "vendor"
 TRANSACTION_PATH = "/Economy/Accounting/V001/TransactionService.asmx"
 CASES = [
     ("/authenticate/v001/authenticate.asmx", "Authenticate.wsdl", "Authenticate"),
     ("/Economy/Account/V004/Accountservice.asmx", "AccountV004.wsdl", "AccountService"),
-    pytest.param(
-        TRANSACTION_PATH, "TransactionService.wsdl", "TransactionService",
-        marks=pytest.mark.xfail(
-            TRANSACTION_PATH.lower() not in SERVICES, strict=True,
-            reason="TransactionService is not registered yet (soap/transaction.py lands separately)",
-        ),
-    ),
+    (TRANSACTION_PATH, "TransactionService.wsdl", "TransactionService"),
 ]
 
 
