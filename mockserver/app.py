@@ -2,7 +2,9 @@
 
 Every vendor request (SOAP paths, ``/v1``, ``/oauth``) goes the same way:
 
-1. fold the path's case (IIS does), bound the body;
+1. fold the path's case (IIS does), bound the body: a body over the limit, or a request the HTTP
+   server could not read (``serving.py``), is refused here, before anything else reads it, in
+   the shape of the path (``render_refusal``), journaled but not counted against the quota;
 2. find the caller: the client a session cookie, Login Username, bearer token or OAuth client_id
    names, else the remote address (``control/ratelimit.py`` explains why);
 3. in that client's clock (``Clock.scope``): count it against the hourly quota and the burst
@@ -29,6 +31,7 @@ from urllib.parse import parse_qs, unquote
 
 from . import errors
 from .clock import Clock
+from .codec_utils import read_json
 from .control.faults import Call, Fault, FaultBook
 from .control.ratelimit import Decision, RateLimiter, address_key, client_key
 from .journal import RequestJournal
@@ -71,18 +74,17 @@ def status_line(code: int) -> str:
     return f"{code} {_REASONS.get(code, 'Status')}"
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 def read_body(environ, limit: int) -> bytes:
-    """The request body, refusing more than ``limit`` bytes with or without Content-Length."""
+    """The request body, refusing more than ``limit`` bytes with or without Content-Length
+    (``errors.BodyTooLarge``; with a Content-Length over the limit nothing is read)."""
     stream = environ["wsgi.input"]
-    length = environ.get("CONTENT_LENGTH") or ""
-    if length.strip().isdigit():
+    length = (environ.get("CONTENT_LENGTH") or "").strip()
+    if length:
+        if not (length.isascii() and length.isdigit()):
+            raise errors.MalformedHttp("Content-Length is invalid")
         n = int(length)
         if n > limit:
-            raise BodyTooLarge
+            raise errors.BodyTooLarge(limit)
         return stream.read(n) if n else b""
     chunks, size = [], 0
     while True:
@@ -91,9 +93,46 @@ def read_body(environ, limit: int) -> bytes:
             break
         size += len(chunk)
         if size > limit:
-            raise BodyTooLarge
+            raise errors.BodyTooLarge(limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _has_body(environ) -> bool:
+    length = (environ.get("CONTENT_LENGTH") or "").strip()
+    if length:
+        return length != "0"
+    return "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+
+
+def surface_of(lower_path: str) -> str:
+    """Which protocol answers a (lower-cased) path: soap, rest, oauth, admin or other."""
+    if lower_path in SERVICES:
+        return "soap"
+    if lower_path.startswith("/oauth"):
+        return "oauth"
+    if lower_path.startswith("/v1"):
+        return "rest"
+    if lower_path.startswith("/__admin"):
+        return "admin"
+    return "other"
+
+
+def render_refusal(surface: str, err: errors.HttpRefusal,
+                   version: str = envelope.SOAP11) -> tuple[int, list, bytes]:
+    """The one place a door refusal (``errors.HttpRefusal``) gets its protocol's shape."""
+    status = err.http_status
+    if surface == "soap":
+        return status, [("Content-Type", envelope.CONTENT_TYPES[version])], envelope.fault(version, err)
+    if surface == "oauth":
+        body = rest_errors.dumps(rest_errors.oauth_body(err.oauth_error, err.text))
+        return status, [("Content-Type", "application/json; charset=utf-8"),
+                        ("Cache-Control", "no-store"), ("Pragma", "no-cache")], body
+    if surface == "rest":
+        return _rest_json(status, err.name, err.text)
+    from .admin.api import error_json
+
+    return json_body(status, error_json(err.name.removesuffix("Error"), err.text))
 
 
 def json_body(status: int, payload) -> tuple[int, list, bytes]:
@@ -113,7 +152,8 @@ class _Request:
     client_id: int | None
     key: tuple
     body: bytes | None = None
-    too_large: bool = False
+    #: refused at the door (too large, unreadable HTTP): answered without running anything
+    refusal: errors.HttpRefusal | None = None
     version: str = envelope.SOAP11
 
     @property
@@ -209,35 +249,69 @@ class MockServer:
         path = environ.get("PATH_INFO") or "/"
         lower = path.lower().rstrip("/") or "/"
         sdef = SERVICES.get(lower)
+        refusal = self._door(environ, sdef is not None)
         if sdef is not None or lower.startswith(REST_PREFIXES):
-            req = self._identify(environ, sdef, lower)
+            req = self._identify(environ, sdef, lower, refusal)
             with self.clock.scope(req.client_id):
                 return self._vendor(req, start_response, started)
         if lower.startswith("/__admin"):
             if not self.settings.admin:
                 status, headers, body = json_body(404, {"error": {"name": "NotFound", "message": "The control API is switched off"}})
+            elif refusal is not None:
+                status, headers, body = render_refusal("admin", refusal)
             else:
                 return self.admin(environ, start_response)  # the control API is not journaled
+        elif refusal is not None:
+            status, headers, body = render_refusal("other", refusal)
+            self.journal.record(environ, status, started, {"service": None, "fault": refusal.text})
         else:
             status, headers, body = json_body(404, {"error": {"name": "NotFound", "message": f"No service at {path}"}})
             self.journal.record(environ, status, started, {"service": None})
         start_response(status_line(status), headers + [("Content-Length", str(len(body)))])
         return [body]
 
+    # --- the door -------------------------------------------------------------------------
+
+    def _door(self, environ, soap: bool) -> errors.HttpRefusal | None:
+        """What the HTTP server refused, or a body over the limit; else None. Bodies of REST
+        and control-API requests are read here, once and bounded, so the Flask apps never
+        read more than the limit (SOAP bodies are read by ``_identify``)."""
+        err = environ.get("mockserver.http_error")
+        if err is not None:
+            if isinstance(err, errors.BodyTooLarge):
+                err = errors.BodyTooLarge(self.settings.max_body)
+            return err
+        if soap or not _has_body(environ):
+            return None
+        try:
+            body = read_body(environ, self.settings.max_body)
+        except errors.HttpRefusal as refused:
+            return refused
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        environ.pop("HTTP_TRANSFER_ENCODING", None)
+        return None
+
     # --- who is calling -------------------------------------------------------------------
 
-    def _identify(self, environ, sdef, lower: str) -> _Request:
+    def _identify(self, environ, sdef, lower: str, refusal=None) -> _Request:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         req = _Request(environ, method, environ.get("PATH_INFO") or "/", sdef,
                        sdef.name if sdef is not None else "rest", None, None, ("", ""))
+        req.refusal = refusal
         client_id = None
         if sdef is not None:
             client_id = self.ledger.session_client(session_ids(environ.get("HTTP_COOKIE", "")))
-            if method == "POST":
+            if refusal is not None:
+                req.version = envelope.version_for_content_type(
+                    environ.get("CONTENT_TYPE", "")) or envelope.SOAP11
+            elif method == "POST":
                 try:
                     req.body = read_body(environ, self.settings.max_body)
-                except BodyTooLarge:
-                    req.too_large = True
+                except errors.HttpRefusal as refused:
+                    req.refusal = refused
+                    req.version = envelope.version_for_content_type(
+                        environ.get("CONTENT_TYPE", "")) or envelope.SOAP11
                 else:
                     req.version = _soap_version(req.body, environ.get("CONTENT_TYPE", ""))
                     m = _OPERATION.search(req.body[:8192])
@@ -246,7 +320,7 @@ class MockServer:
                         client_id = self._login_client(req.body)
             elif method == "GET":
                 req.operation = "WSDL"
-        else:
+        elif refusal is None:
             client_id = self._rest_client(environ, lower, method)
         req.client_id = client_id
         req.key = client_key(client_id) if client_id is not None else address_key(
@@ -277,6 +351,12 @@ class MockServer:
 
     def _vendor(self, req: _Request, start_response, started: float):
         meta: dict = {"service": req.service, "operation": req.operation, "client_id": req.client_id}
+        if req.refusal is not None:  # refused at the door: not counted, no injected fault
+            meta["fault"] = req.refusal.text
+            status, headers, body = render_refusal(
+                "soap" if req.soap else surface_of(req.path.lower()), req.refusal, req.version)
+            return self._answer(req, start_response, started, meta, status,
+                                headers + _limit_headers(self.limiter.peek(req.key)), body)
         if req.is_wsdl:
             decision = self.limiter.peek(req.key)
         else:
@@ -383,15 +463,8 @@ class MockServer:
         if method == "GET":
             ans = self.soap.get(sdef, environ.get("QUERY_STRING", ""), _base_url(environ))
         elif method == "POST":
-            if req.too_large:
-                err = errors.RequestError(
-                    f"Request body is larger than the {self.settings.max_body} bytes allowed."
-                )
-                ans = SoapAnswer(413, envelope.fault(envelope.SOAP11, err),
-                                 envelope.CONTENT_TYPES[envelope.SOAP11], fault=err.text)
-            else:
-                ans = self.soap.post(sdef, req.body, environ.get("CONTENT_TYPE", ""),
-                                     environ.get("HTTP_COOKIE", ""))
+            ans = self.soap.post(sdef, req.body, environ.get("CONTENT_TYPE", ""),
+                                 environ.get("HTTP_COOKIE", ""))
         else:
             err = errors.RequestError(f"Method {method} is not allowed; use POST, or GET ?WSDL.")
             ans = SoapAnswer(405, envelope.fault(envelope.SOAP11, err),
@@ -464,7 +537,7 @@ def _oauth_client_id(environ, limit: int) -> str | None:
     """The client_id of a token request (form or JSON); the body is put back for the REST app."""
     try:
         body = read_body(environ, limit)
-    except BodyTooLarge:
+    except errors.HttpRefusal:
         return None
     environ["wsgi.input"] = io.BytesIO(body)
     environ["CONTENT_LENGTH"] = str(len(body))
@@ -473,11 +546,11 @@ def _oauth_client_id(environ, limit: int) -> str | None:
     ctype = environ.get("CONTENT_TYPE", "").lower()
     try:
         if "json" in ctype:
-            data = json.loads(body)
+            data = read_json(body)
             value = data.get("client_id") if isinstance(data, dict) else None
         else:
             value = (parse_qs(body.decode("utf-8", "replace")).get("client_id") or [None])[0]
-    except ValueError:
+    except (errors.MalformedJson, ValueError):
         return None
     return value if isinstance(value, str) else None
 

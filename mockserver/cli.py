@@ -65,7 +65,6 @@ def serve(settings: Settings, quiet: bool = False) -> None:
         print(f"tfso-mock: bad scenario: {err}", file=sys.stderr, flush=True)
         raise SystemExit(2) from None
     server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads,
-                           max_request_body_size=max(settings.max_body * 64, 1 << 30),
                            clear_untrusted_proxy_headers=True)
     host, port = server.effective_host, server.effective_port
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host

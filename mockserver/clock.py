@@ -15,9 +15,29 @@ import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+#: The span the clock can be moved within. Wider than any fiscal year the control API sets up
+#: (1900-9998), narrower than what datetime holds, so "the next full hour", token expiry and
+#: "the previous year" can never overflow.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+class ClockRangeError(ValueError):
+    """A clock setting outside EARLIEST..LATEST (nothing is changed)."""
+
 
 def _aware(when: datetime) -> datetime:
-    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+    try:
+        return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+    except OverflowError:
+        raise ClockRangeError(f"{when.isoformat()} is outside what the clock can show") from None
+
+
+def _check(when: datetime) -> None:
+    if not EARLIEST <= when <= LATEST:
+        raise ClockRangeError(
+            f"the clock can be set from {EARLIEST:%Y-%m-%d} to {LATEST:%Y-%m-%d} (UTC); "
+            f"that would make it {when.isoformat()}")
 
 
 class _Setting:
@@ -76,18 +96,58 @@ class Clock:
         return setting
 
     def set(self, when: datetime, client_id: int | None = None) -> None:
-        """Pin the time (of the whole emulator, or of one client)."""
-        with self._lock:
-            self._setting(client_id).fixed = _aware(when)
-
-    def advance(self, seconds: float, client_id: int | None = None) -> None:
-        """Move time forward (or back, with a negative value); a pinned clock stays pinned."""
+        """Pin the time (of the whole emulator, or of one client); ClockRangeError outside
+        EARLIEST..LATEST."""
+        when = _aware(when)
+        _check(when)
         with self._lock:
             setting = self._setting(client_id)
-            if setting.fixed is not None:
-                setting.fixed += timedelta(seconds=seconds)
-            else:
-                setting.offset += timedelta(seconds=seconds)
+            old = setting.fixed
+            setting.fixed = when
+            try:
+                self._check_all(client_id)
+            except (OverflowError, ClockRangeError) as err:
+                setting.fixed = old
+                if isinstance(err, ClockRangeError):
+                    raise
+                raise ClockRangeError(f"{when.isoformat()} is out of range") from None
+
+    def advance(self, seconds: float, client_id: int | None = None) -> None:
+        """Move time forward (or back, with a negative value); a pinned clock stays pinned.
+        ClockRangeError, and nothing moves, when the emulator's time or that of any client it
+        carries along would leave EARLIEST..LATEST."""
+        try:
+            delta = timedelta(seconds=seconds)
+        except (OverflowError, ValueError):  # 1e300, NaN
+            raise ClockRangeError(f"cannot move the clock by {seconds!r} seconds") from None
+        with self._lock:
+            setting = self._setting(client_id)
+            old = (setting.fixed, setting.offset)
+            try:
+                if setting.fixed is not None:
+                    setting.fixed += delta
+                else:
+                    setting.offset += delta
+                self._check_all(client_id)
+            except (OverflowError, ClockRangeError) as err:
+                setting.fixed, setting.offset = old
+                if isinstance(err, ClockRangeError):
+                    raise
+                raise ClockRangeError(f"cannot move the clock by {seconds!r} seconds") from None
+
+    def _check_all(self, client_id: int | None) -> None:
+        """The times a change of ``client_id``'s setting (None: the emulator's) moves."""
+        real = datetime.now(UTC)
+        g = self._global
+        base = g.fixed if g.fixed is not None else real + g.offset
+        if client_id is None:
+            _check(base)
+            for setting in self._clients.values():
+                if setting.fixed is None:
+                    _check(base + setting.offset)
+        else:
+            setting = self._clients[client_id]
+            _check(setting.fixed if setting.fixed is not None else base + setting.offset)
 
     def reset(self, client_id: int | None = None) -> None:
         """Back to real time: the whole emulator (every client too), or one client."""

@@ -86,6 +86,63 @@ class BadValue(RequestError):
         )
 
 
+class HttpRefusal(RequestError):
+    """A request refused at the door, before any service reads it: too large, the wrong media
+    type, malformed HTTP or an unreadable JSON body.
+
+    Rendered in the shape of the path it was sent to (``app.render_refusal``): a SOAP Client
+    fault on SOAP paths, the vendor's JSON error on ``/v1``, OAuth's ``{error,
+    error_description}`` on ``/oauth``, the control API's JSON on ``/__admin``. ``http_status``
+    is the HTTP status on every surface; ``name`` the JSON error name; ``oauth_error`` the
+    RFC 6749 error code.
+    """
+
+    http_status = 400
+    name = "BadRequestError"
+    oauth_error = "invalid_request"
+
+
+class BodyTooLarge(HttpRefusal):
+    """A body over the emulator's limit (``Settings.max_body``), refused without reading it."""
+
+    http_status = 413
+    name = "PayloadTooLargeError"
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        super().__init__(f"Request body is larger than the {limit} bytes allowed.")
+
+
+class UnsupportedMediaType(HttpRefusal):
+    """A SOAP call whose Content-Type is neither SOAP 1.1's nor SOAP 1.2's (ASMX's text)."""
+
+    http_status = 415
+    name = "UnsupportedMediaTypeError"
+
+    def __init__(self, content_type: str):
+        shown = content_type if len(content_type) <= 80 else content_type[:77] + "..."
+        super().__init__(
+            f"Request format is invalid: {shown}. SOAP requests are text/xml (SOAP 1.1) or "
+            "application/soap+xml (SOAP 1.2)."
+        )
+
+
+class MalformedHttp(HttpRefusal):
+    """The HTTP request itself cannot be read (bad framing, bad Content-Length, headers too
+    large, a transfer coding other than chunked); the reason comes from the HTTP server."""
+
+    def __init__(self, reason: str, http_status: int = 400):
+        self.http_status = http_status
+        super().__init__(f"The HTTP request is malformed: {reason}")
+
+
+class MalformedJson(HttpRefusal):
+    """A JSON body that cannot be read (syntax, invalid UTF-8, nested too deeply)."""
+
+    def __init__(self, detail: str = "The body is not valid JSON"):
+        super().__init__(detail)
+
+
 class NotSupported(VendorError):
     """A vendor operation the emulator knows but does not emulate."""
 

@@ -70,7 +70,7 @@ def read_criteria(raw: dict) -> dict:
                 out[key] = _bool(value)
             else:
                 out[key] = str(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             kind = {"since": "an ISO 8601 time", "rate_limited": "true or false"}.get(key, "an integer")
             raise CriteriaError(f"{key} must be {kind}, not {value!r}") from None
     return out

@@ -4,13 +4,29 @@ Waitress rewrites response header names to ``Title-Case`` (``Apilimitremaining``
 are case-insensitive in HTTP, but clients in the wild read the vendor's ``APILimitRemaining`` and
 ``APILimitReset`` with case-sensitive look-ups, and IIS sends names as the application wrote them.
 This server keeps the application's spelling.
+
+Waitress reads a request's body before it calls the application, and answers what it refuses
+itself (a body over ``max_request_body_size``, malformed framing, headers too large) with its own
+``text/plain`` page. Here its limit is the emulator's body limit, so a 100 MB body announced by
+Content-Length is refused as soon as the headers are in (nothing of the body is read, the
+connection is closed after the answer) and a chunked one once the limit is passed; and every
+such refusal goes through the application (``environ["mockserver.http_error"]``, empty body), so
+it is answered, counted and journaled in the shape of the path it was sent to, like any other.
 """
 
 from __future__ import annotations
 
+import io
+
 from waitress.channel import HTTPChannel
 from waitress.server import create_server as _waitress_server
 from waitress.task import WSGITask
+
+from . import errors
+
+#: Waitress counts chunked framing (sizes, CRLFs) against its limit; the application enforces
+#: the exact limit on the de-chunked body, so waitress's own is this much higher.
+FRAMING_SLACK = 64 * 1024
 
 
 class _CaseKeepingTask(WSGITask):
@@ -25,13 +41,54 @@ class _CaseKeepingTask(WSGITask):
         return head
 
 
+def http_error(err) -> errors.HttpRefusal:
+    """Waitress's refusal as the emulator's typed error."""
+    code = getattr(err, "code", 400)
+    if code == 413:
+        return errors.BodyTooLarge(0)  # the application fills in its limit
+    reason = str(getattr(err, "body", "") or getattr(err, "reason", "") or "Bad Request")
+    return errors.MalformedHttp(reason.rstrip("."), code if code in (400, 431, 501) else 400)
+
+
+class _RefusalTask(_CaseKeepingTask):
+    """A request waitress refused, answered by the application (see the module doc)."""
+
+    def execute(self):
+        self.set_close_on_finish()  # the rest of the request was not read
+        request = self.request
+        if getattr(request.error, "code", 400) >= 500 and request.error.code != 501:
+            # waitress's own 500: the application failed outside its own last line of defence
+            body = b'{"error":{"name":"InternalError","message":"Server was unable to process request."}}'
+            self.status, self.complete = "500 Internal Server Error", True
+            self.response_headers.append(("Content-Type", "application/json; charset=utf-8"))
+            self.content_length = len(body)
+            self.write(body)
+            return
+        if not getattr(request, "command", None):  # the request line itself was unreadable
+            request.command, request.path, request.query = "GET", "/", ""
+            request.request_uri, request.url_scheme = "/", self.channel.server.adj.url_scheme
+        environ = self.get_environment()
+        environ["wsgi.input"] = io.BytesIO(b"")
+        environ["CONTENT_LENGTH"] = "0"
+        environ["mockserver.http_error"] = http_error(request.error)
+        super().execute()
+
+
 class _Channel(HTTPChannel):
     task_class = _CaseKeepingTask
+    error_task_class = _RefusalTask
 
 
 def create_server(app, host: str, port: int, threads: int = 8, **kw):
-    """A waitress server for ``app`` (not started): ``.run()``, ``.close()``, ``.effective_port``."""
+    """A waitress server for ``app`` (not started): ``.run()``, ``.close()``, ``.effective_port``.
+
+    Waitress's body limit follows ``app.settings.max_body`` unless ``max_request_body_size`` is
+    given.
+    """
     kw.setdefault("ident", "tfso-mockserver")
+    settings = getattr(app, "settings", None)
+    if settings is not None:
+        kw.setdefault("max_request_body_size", settings.max_body + FRAMING_SLACK)
     server = _waitress_server(app, host=host, port=port, threads=threads, **kw)
     socket_map = getattr(server, "_map", None) or getattr(server, "map", {})
     for listener in list(socket_map.values()):  # one per listen address

@@ -9,16 +9,18 @@ emulator listens beyond loopback (``tfso-mock serve`` makes one up when none is 
 from __future__ import annotations
 
 import hmac
-from datetime import UTC
+import math
 from decimal import Decimal, InvalidOperation
 
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from .. import __version__
-from ..codec_utils import iso_utc
+from ..clock import ClockRangeError
+from ..codec_utils import iso_utc, read_json
 from ..control import faults as fault_specs
 from ..control.ratelimit import KEEP, client_key
+from ..errors import MalformedJson
 from ..journal import CriteriaError, parse_time
 from ..ledger import scenario as scenarios
 from ..ledger.core import ClientOptions
@@ -31,8 +33,13 @@ class AdminError(Exception):
         self.status, self.message, self.name = status, message, name
 
 
+def error_json(name: str, message: str) -> dict:
+    """The control API's error shape (its one place; the front door uses it too)."""
+    return {"error": {"name": name, "message": message}}
+
+
 def _error(status: int, name: str, message: str):
-    resp = jsonify({"error": {"name": name, "message": message}})
+    resp = jsonify(error_json(name, message))
     resp.status_code = status
     return resp
 
@@ -41,16 +48,47 @@ CLIENT_FIELDS = ("name", "fiscal_years", "blocked", "identities", "vat_base_rate
                  "password", "scenario", "rate_limit", "burst_limit")
 
 
+#: Ids, numbers and limits the control API accepts are .NET Int32s, as on the wire.
+INT32_MAX = 2**31 - 1
+
+
+def _whole(value, low: int = 0, high: int = INT32_MAX) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _years(value) -> bool:
+    return isinstance(value, list) and all(_whole(y, 1900, 9998) for y in value)
+
+
 def _limit(body: dict, key: str, allow_null: bool = False):
     if key not in body:
         return KEEP
     value = body[key]
     if value is None and allow_null:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if not _whole(value):
         null = " (or null for the emulator's default)" if allow_null else ""
         raise AdminError(400, f"{key} must be a whole number, 0 or more{null}")
     return value
+
+
+def _identities(identities) -> list[dict]:
+    """Extra identities of a new client: [{"name": "...", "blocked": false, "fiscal_years": [2024]}]."""
+    shape = 'identities must be a list of objects like {"name": "...", "blocked": false}'
+    if not isinstance(identities, list) or not all(isinstance(i, dict) for i in identities):
+        raise AdminError(400, shape)
+    for i, ident in enumerate(identities):
+        unknown = sorted(set(ident) - {"name", "blocked", "fiscal_years"})
+        if unknown:
+            raise AdminError(400, f"identities[{i}]: unknown field(s) {', '.join(unknown)}; "
+                                  "known: name, blocked, fiscal_years")
+        if ident.get("name") is not None and not isinstance(ident["name"], str):
+            raise AdminError(400, f"identities[{i}].name must be a string")
+        if ident.get("blocked") is not None and not isinstance(ident["blocked"], bool):
+            raise AdminError(400, f"identities[{i}].blocked must be true or false")
+        if ident.get("fiscal_years") is not None and not _years(ident["fiscal_years"]):
+            raise AdminError(400, f"identities[{i}].fiscal_years must be a list of years, e.g. [2024]")
+    return [{k: v for k, v in ident.items() if v is not None} for ident in identities]
 
 
 def client_overrides(body: dict) -> dict:
@@ -63,8 +101,7 @@ def client_overrides(body: dict) -> dict:
     out: dict = {}
     years = body.get("fiscal_years")
     if years is not None:
-        if not isinstance(years, list) or not all(
-                isinstance(y, int) and not isinstance(y, bool) and 1900 <= y <= 9998 for y in years):
+        if not _years(years):
             raise AdminError(400, "fiscal_years must be a list of years, e.g. [2024]")
         out["fiscal_years"] = years
     if "blocked" in body:
@@ -72,10 +109,7 @@ def client_overrides(body: dict) -> dict:
             raise AdminError(400, "blocked must be true or false")
         out["blocked"] = body["blocked"]
     if "identities" in body:
-        identities = body["identities"]
-        if not isinstance(identities, list) or not all(isinstance(i, dict) for i in identities):
-            raise AdminError(400, 'identities must be a list of objects like {"name": "...", "blocked": false}')
-        out["extra_identities"] = identities
+        out["extra_identities"] = _identities(body["identities"])
     if body.get("vat_base_rate") is not None:
         raw = body["vat_base_rate"]
         try:
@@ -138,11 +172,16 @@ def create_admin(server) -> Flask:
         return _error(500, "InternalError", f"{type(err).__name__}: {err}")
 
     def _json() -> dict:
-        if not request.get_data():
+        raw = request.get_data()
+        if not raw:
             return {}
-        body = request.get_json(silent=True)
-        if body is None:
-            raise AdminError(400, "The body is not valid JSON")
+        if not request.is_json:
+            raise AdminError(415, "Send the body as JSON (Content-Type: application/json)",
+                             "UnsupportedMediaType")
+        try:
+            body = read_json(raw)
+        except MalformedJson as err:
+            raise AdminError(400, err.text) from None
         if not isinstance(body, dict):
             raise AdminError(400, "The body must be a JSON object")
         return body
@@ -256,7 +295,7 @@ def create_admin(server) -> Flask:
     def add_year(client_id: int):
         body = _json()
         year = body.get("year")
-        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 9998:
+        if not _whole(year, 1900, 9998):
             raise AdminError(400, 'Send {"year": 2024}')
         with ledger.lock:
             ledger.add_fiscal_year(ledger.book(_client(client_id)), year)
@@ -280,9 +319,9 @@ def create_admin(server) -> Flask:
     def put_series(client_id: int):
         body = _json()
         sid, start = body.get("id"), body.get("start")
-        if not isinstance(sid, int) or isinstance(sid, bool) or sid < 1:
+        if not _whole(sid, 1):
             raise AdminError(400, 'Send {"id": 12, "name": "Import", "start": 1} (id: a positive integer)')
-        if start is not None and (not isinstance(start, int) or isinstance(start, bool) or start < 1):
+        if start is not None and not _whole(start, 1):
             raise AdminError(400, "start must be a positive integer, or null for a series without a start number")
         name = body.get("name", f"Series {sid}")
         if not isinstance(name, str):
@@ -323,7 +362,7 @@ def create_admin(server) -> Flask:
     def expire_sessions():
         body = _json()
         client_id = body.get("client_id")
-        if client_id is not None and (not isinstance(client_id, int) or isinstance(client_id, bool)):
+        if client_id is not None and not _whole(client_id, -INT32_MAX - 1):
             raise AdminError(400, "client_id must be an integer")
         with ledger.lock:
             n = ledger.directory.expire(client_id)
@@ -395,14 +434,21 @@ def create_admin(server) -> Flask:
         if "now" in body:
             try:
                 when = parse_time(body["now"])
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 raise AdminError(400, f"now must be an ISO 8601 time like 2024-05-01T10:59:00Z, not {body['now']!r}") from None
-            server.clock.set(when.astimezone(UTC), client_id)
+            try:
+                server.clock.set(when, client_id)
+            except ClockRangeError as err:
+                raise AdminError(400, f"now is out of range: {err}") from None
         else:
             seconds = body["advance_seconds"]
-            if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+            if isinstance(seconds, bool) or not isinstance(seconds, int | float) \
+                    or not math.isfinite(seconds):
                 raise AdminError(400, "advance_seconds must be a number of seconds")
-            server.clock.advance(seconds, client_id)
+            try:
+                server.clock.advance(seconds, client_id)
+            except ClockRangeError as err:
+                raise AdminError(400, f"advance_seconds is out of range: {err}") from None
         return _clock_json(client_id)
 
     @app.get("/__admin/clock")
@@ -484,7 +530,7 @@ def create_admin(server) -> Flask:
         for key in ("count", "at_least", "at_most"):
             value = body.get(key)
             if value is not None:
-                if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                if not _whole(value):
                     raise AdminError(400, f"{key} must be a whole number, 0 or more")
                 expect[key] = value
         return jsonify(server.journal.verify(**expect, **_criteria(body)))

@@ -52,7 +52,10 @@ def soap_entry_date_range(start: date | None, end: date | None):
 def soap_changed_range(start: datetime | None, end: datetime | None):
     """GetTransactions with DateChangedUTC: ``(from, until)`` instants, until exclusive."""
     if end is not None and SOAP_DATE_END_INCLUSIVE:
-        end = end + timedelta(microseconds=1)
+        try:
+            end = end + timedelta(microseconds=1)
+        except OverflowError:  # DateEnd 9999-12-31T23:59:59.9999999: no upper bound
+            end = None
     return start, end
 
 

@@ -22,7 +22,8 @@ from urllib.parse import unquote, urlencode
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from ..codec_utils import iso_utc
+from ..codec_utils import iso_utc, read_json
+from ..errors import MalformedJson
 from ..ledger import interpretations as rules
 from ..ledger import queries
 from ..ledger.tokens import AccessToken, OAuthError
@@ -33,9 +34,10 @@ log = logging.getLogger("mockserver.rest")
 
 SCOPE_READ = openapi.SCOPE
 _GUID_RE = re.compile(openapi.GUID_PATTERN)
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_INT_RE = re.compile(r"^[+-]?\d+$")
-_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# ASCII digits only (a bare \d takes '２' or '١' too), and \Z: $ lets a trailing newline in.
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z", re.ASCII)
+_INT_RE = re.compile(r"^[+-]?\d+\Z", re.ASCII)
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\Z", re.ASCII)
 _TOKEN_FIELDS = ("grant_type", "client_id", "client_secret", "audience", "login_organization",
                  "scope")
 _BOOLS = {"true": True, "false": False, "1": True, "0": False}
@@ -91,10 +93,13 @@ class _Query:
         text = self.raw(name)
         if text is None:
             return default
-        if not _INT_RE.match(text.strip()):
+        try:
+            if not _INT_RE.match(text.strip()):
+                raise ValueError
+            value = int(text)
+        except ValueError:  # not an integer, or too many digits for int() (4300)
             self.problems.append((name, "type"))
             return default
-        value = int(text)
         if minimum is not None and value < minimum:
             self.problems.append((name, "minimum"))
             return default
@@ -245,7 +250,7 @@ def create_rest(server) -> Flask:
 
     @app.errorhandler(OAuthError)
     def _oauth_error(err: OAuthError):
-        body = {"error": err.error, "error_description": err.description}
+        body = rest_errors.oauth_body(err.error, err.description)
         headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
         if err.status == 401:
             headers["WWW-Authenticate"] = 'Basic realm="oauth"'
@@ -278,7 +283,10 @@ def create_rest(server) -> Flask:
         """Form-encoded or JSON body (public clients send both), plus HTTP Basic client auth."""
         raw = request.get_data(cache=True)
         if request.mimetype == "application/json" or raw.lstrip()[:1] == b"{":
-            body = request.get_json(silent=True, force=True)
+            try:
+                body = read_json(raw)
+            except MalformedJson as err:
+                raise OAuthError(400, "invalid_request", err.text) from None
             if not isinstance(body, dict):
                 raise OAuthError(400, "invalid_request", "The body is not a JSON object")
             fields = body

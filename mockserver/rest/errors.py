@@ -2,7 +2,7 @@
 
 ``{"error": {"name": ..., "message": ...}, "trackingId": ...}``; validation errors carry
 ``payload.validationErrors[{path, keyword}]``. Every JSON error of the REST surface, and the
-front door's 429 on REST paths, is built here.
+front door's 429 on REST paths, is built here; so is the token endpoint's OAuth error shape.
 """
 
 from __future__ import annotations
@@ -26,6 +26,11 @@ def validation_error(errors: list[tuple[str, str]], message: str | None = None) 
         "ValidationError", message,
         {"validationErrors": [{"path": p, "keyword": k} for p, k in errors]},
     )
+
+
+def oauth_body(error: str, description: str) -> dict:
+    """The token endpoint's error shape (RFC 6749 section 5.2)."""
+    return {"error": error, "error_description": description}
 
 
 def dumps(body: dict) -> bytes:

@@ -30,13 +30,15 @@ _INT_RANGES = {
     "long": (-(2**63), 2**63 - 1),
     "unsignedByte": (0, 255),
 }
-_INT_RE = re.compile(r"^\s*[+-]?\d+\s*$")
-_DEC_RE = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$")
+# re.ASCII: XmlConvert reads ASCII digits only ('\d' alone would take '١' or '２' too), and
+# \Z, not $, which would let a trailing newline through.
+_INT_RE = re.compile(r"^\s*[+-]?\d+\s*\Z", re.ASCII)
+_DEC_RE = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*\Z", re.ASCII)
 _DT_RE = re.compile(
     r"^\s*(-?\d{4,})-(\d\d)-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?)?"
-    r"(Z|[+-]\d\d:\d\d)?\s*$"
+    r"(Z|[+-]\d\d:\d\d)?\s*\Z", re.ASCII
 )
-_GUID_RE = re.compile(r"^\s*\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?\s*$")
+_GUID_RE = re.compile(r"^\s*\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?\s*\Z")
 
 
 # --- scalar parsing and formatting ------------------------------------------------------------
@@ -48,7 +50,7 @@ def _parse_int(text: str, xsd: str) -> int:
     digits = text.strip()
     if digits[:1] in ("+", "-"):
         digits = digits[1:]
-    if not digits.isdecimal():
+    if not (digits.isdecimal() and digits.isascii()):
         raise ValueError
     value = int(text)
     lo, hi = _INT_RANGES[xsd]
@@ -96,6 +98,9 @@ def parse_datetime(text: str, _xsd: str = "dateTime") -> dt.datetime:
             sign = 1 if tz[0] == "+" else -1
             offset = dt.timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6]))
             value = value.replace(tzinfo=dt.timezone(sign * offset))
+            # every DateTime is written back as UTC (W8): one that UTC cannot hold
+            # (0001-01-01T00:00:00+01:00) is not a valid value (OverflowError is caught as one)
+            value.astimezone(dt.UTC)
     return value
 
 
@@ -112,6 +117,20 @@ def _parse_guid(text: str, _xsd: str) -> UUID:
 
 def _parse_string(text: str, _xsd: str) -> str:
     return text
+
+
+def _enum_parser(values):
+    """An xs:string enumeration (DateSearchParameters, PeriodType, ...): one of its values, as
+    XmlSerializer reads enums; anything else is not a valid value (W6: never a silent misread)."""
+    allowed = frozenset(values)
+
+    def parse(text: str, _xsd: str) -> str:
+        value = text.strip()
+        if value not in allowed:
+            raise ValueError
+        return value
+
+    return parse
 
 
 def format_datetime(value) -> str:
@@ -237,6 +256,9 @@ def field_spec(name: str, t) -> FieldSpec:
     spec.parse, spec.fmt, net_default = _SCALARS[spec.xsd]
     # A nillable value type is Nullable<T> in .NET: absent means null, not 0 or false.
     spec.absent = default if has_default else (None if spec.nillable else net_default)
+    values = getattr(a, "values", None)
+    if values:  # an enumeration: faults name its type ("is not a valid DateSearchParameters")
+        spec.parse, spec.xsd = _enum_parser(values), t.get_type_name()
     return spec
 
 

@@ -89,7 +89,8 @@ class SoapHandler:
         try:
             req = envelope.parse(body, content_type)
         except errors.VendorError as err:
-            return self._fault(getattr(err, "version", version), err)
+            return self._fault(getattr(err, "version", version), err,
+                               status=getattr(err, "http_status", 500))
         version = req.version
         desc = sdef.service.public_methods.get(req.operation)
         if desc is None or req.op_ns != sdef.ns or req.operation not in sdef.docs:

@@ -1,17 +1,20 @@
 """SOAP envelopes in and out, shaped like ASP.NET ASMX (W4, W5), and the one fault writer.
 
 Requests are parsed with entity resolution, DTDs and the network off; a DOCTYPE is refused
-outright. Responses use the ``soap:`` prefix with xsi/xsd declared and the response element in
+outright, found by a scan of the prolog before any parser sees it (and checked again after
+parsing, for encodings the scan cannot read). A Content-Type that is neither SOAP 1.1's nor 1.2's
+is refused (415) as ASMX refuses it; a missing one is read by the envelope's namespace. Responses use the ``soap:`` prefix with xsi/xsd declared and the response element in
 the service namespace as its default namespace, as real clients' regexes expect.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
 
-from ..errors import RequestError, VendorError
+from ..errors import RequestError, UnsupportedMediaType, VendorError
 
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
@@ -41,12 +44,32 @@ def version_for_content_type(content_type: str) -> str | None:
     return None
 
 
+#: The prolog's skippable part: a BOM, white space, the XML declaration, processing instructions
+#: and comments. Atomic groups and possessive repeats: linear time, no backtracking.
+_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:[ \t\r\n]++|(?><\?.*?\?>)|(?><!--.*?-->))*+", re.S)
+
+
+def dtd_in_prolog(body: bytes) -> bool:
+    """Whether a ``<!DOCTYPE`` (or any other ``<!`` declaration) comes before the root
+    element; an unterminated comment is left for the parser to report."""
+    end = _PROLOG.match(body).end()
+    return body.startswith(b"<!", end) and not body.startswith(b"<!--", end)
+
+
+def check_content_type(content_type: str) -> None:
+    """SOAP 1.1's ``text/xml`` or SOAP 1.2's ``application/soap+xml``; none at all is let
+    through (the envelope's namespace says which), anything else is UnsupportedMediaType."""
+    ct = (content_type or "").split(";")[0].strip().lower()
+    if ct and ct not in ("text/xml", "application/soap+xml"):
+        raise UnsupportedMediaType(content_type.strip())
+
+
 def parse(body: bytes, content_type: str) -> SoapRequest:
     """The envelope's operation element; RequestError for anything that is not a SOAP call."""
+    check_content_type(content_type)
     if not body.strip():
         raise RequestError("Request format is invalid: the request body is empty.")
-    head = body[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in head:
+    if dtd_in_prolog(body):
         raise RequestError("Request format is invalid: DTDs are not allowed in SOAP messages.")
     try:
         root = etree.fromstring(body, _PARSER)
