@@ -11,6 +11,7 @@ building rows (lines are mutable); the rows themselves are immutable snapshots.
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -41,7 +42,13 @@ def utc(value: datetime | None) -> datetime | None:
 
 def voucher_id(book: ClientBook, line: Line) -> UUID:
     """A stable GUID for the voucher a line belongs to (REST ``transaction.id``)."""
-    return uuid.uuid5(_NS_VOUCHER, f"{book.client_id}/{line.series_id}/{line.year}/{line.transaction_no}")
+    return _voucher_guid(book.client_id, line.series_id, line.year, line.transaction_no)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _voucher_guid(client_id: int, series_id: int, year: int, number: int) -> UUID:
+    # uuid5 hashes with SHA-1 on every call; a page of lines names the same vouchers again
+    return uuid.uuid5(_NS_VOUCHER, f"{client_id}/{series_id}/{year}/{number}")
 
 
 def currency_code(line: Line) -> str:
