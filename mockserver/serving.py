@@ -50,6 +50,18 @@ def http_error(err) -> errors.HttpRefusal:
     return errors.MalformedHttp(reason.rstrip("."), code if code in (400, 431, 501) else 400)
 
 
+def _recover_request_line(request) -> None:
+    """Headers too large: waitress parsed a stand-in ``GET /``; take the method and path from
+    the start of what was received, so the answer has the shape of the path (a SOAP fault)."""
+    first = request.header_plus.lstrip()[:8192].split(b"\r\n", 1)[0]
+    parts = first.split(b" ")
+    if len(parts) == 3 and parts[2].startswith(b"HTTP/"):
+        path, _, query = parts[1].decode("latin-1").partition("?")
+        request.command = parts[0].decode("latin-1")
+        request.path, request.query = path.split("#")[0] or "/", query
+        request.request_uri = parts[1].decode("latin-1")
+
+
 class _RefusalTask(_CaseKeepingTask):
     """A request waitress refused, answered by the application (see the module doc)."""
 
@@ -64,6 +76,8 @@ class _RefusalTask(_CaseKeepingTask):
             self.content_length = len(body)
             self.write(body)
             return
+        if request.error.code == 431:  # waitress forgot the request line: read it again
+            _recover_request_line(request)
         if not getattr(request, "command", None):  # the request line itself was unreadable
             request.command, request.path, request.query = "GET", "/", ""
             request.request_uri, request.url_scheme = "/", self.channel.server.adj.url_scheme
@@ -77,6 +91,15 @@ class _RefusalTask(_CaseKeepingTask):
 class _Channel(HTTPChannel):
     task_class = _CaseKeepingTask
     error_task_class = _RefusalTask
+
+    def send_continue(self):
+        # Waitress sends "100 Continue" even for a request it has just refused (a body over the
+        # limit with "Expect: 100-continue", as .NET sends) and then un-completes it: the
+        # client sends the body and waitress reads up to the limit before answering. A refused
+        # request gets its answer at once instead.
+        if self.request is not None and self.request.error is not None:
+            return
+        super().send_continue()
 
 
 def create_server(app, host: str, port: int, threads: int = 8, **kw):
