@@ -604,7 +604,7 @@ def verdicts(bare: Row, rows: list[Row]) -> list[str]:
         say(r.extra["ratio"] <= TARGET_SCALE_RATIO,
             f"{r.name}: {r.extra['ratio']:.2f}x the 1,000-line one <= {TARGET_SCALE_RATIO}x")
     if not any(r.name.startswith("served:") and "ratio" in r.extra for r in rows):
-        say(None, "served scale rows: not available yet")
+        say(None, "served scale rows: not measured (--no-scale) or not available yet")
     return out
 
 

@@ -293,7 +293,7 @@ def read_complex(elem, model, ns: str | None = None) -> dict:
     """The element's children as a dict of field name to value, defaults applied."""
     spec = _SPECS.get(model) or spec_of(model, ns)
     ns = ns or spec.ns
-    tags = spec.tags(ns)
+    tags = spec.by_tag.get(ns) or spec.tags(ns)
     values = spec.absent.copy()
     for child in elem:
         # Comments, processing instructions and elements of other namespaces match no tag;
