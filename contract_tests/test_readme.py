@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 
 from mockserver.testing.client import ACCOUNT_PATH
@@ -35,3 +36,15 @@ def test_readme_rest_example_gets_a_token_and_pages(capsys):
         exec(compile(code, "README.md", "exec"), scope)
         assert scope["seen"] == [f"{emu.url}/v1/transactionlines?dateFrom=2024-01-01&dateTo=2024-02-01"]
         assert scope["resp"].status_code == 200 and scope["resp"].json() == []
+
+
+def test_readme_property_example_runs(tfso_new_client, tmp_path):
+    src = ROOT_README.read_text(encoding="utf-8")
+    section = src[src.index("### Property-testing your integration"):src.index("## Fidelity table")]
+    code = re.findall(r"```python\n(.*?)```", section, re.S)[0]
+    module = tmp_path / "readme_property_example.py"  # Hypothesis wants real source files
+    module.write_text(code.replace("max_examples=25", "max_examples=5"), encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("readme_property_example", module)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    example.test_exporter_roundtrip(tfso_new_client)
