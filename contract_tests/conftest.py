@@ -50,3 +50,12 @@ if settings is not None:
     #: --hypothesis-profile=nightly: at least 10,000 examples per property.
     settings.register_profile("nightly", max_examples=10_000, **_common)
     settings.load_profile("default")
+
+
+# --- robustness figures (test_hostile_*.py): printed at the end of the run, also under -n ---
+
+from robustness import (  # noqa: E402,F401
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+    pytest_testnodedown,
+)

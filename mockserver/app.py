@@ -34,7 +34,7 @@ from .clock import Clock
 from .codec_utils import read_json
 from .control.faults import Call, Fault, FaultBook
 from .control.ratelimit import Decision, RateLimiter, address_key, client_key
-from .journal import RequestJournal
+from .journal import RequestJournal, SecretScrubber
 from .ledger import scenario as scenarios
 from .ledger.core import Ledger
 from .rest import errors as rest_errors
@@ -174,6 +174,7 @@ class MockServer:
         self.clock = Clock()
         self.ledger = Ledger(self.clock)
         self.journal = RequestJournal(self.clock)
+        self.journal.scrub = SecretScrubber(self.ledger)
         self.limiter = RateLimiter(self.clock, self.settings.rate_limit, self.settings.burst_limit)
         self.faults = FaultBook()
         #: the scenario of the demo client (``--scenario``), read once: a bad file stops start-up

@@ -3,7 +3,9 @@
 Bounded (oldest entries fall off) and free of secrets: no bodies, no headers, no cookies, no
 query strings; only what a test needs to verify what its integration sent: time, service,
 SOAP operation or REST path, client, status, duration, and the fault or SaveBundleList result
-type when there was one.
+type when there was one. The path, operation and fault of a failed request can carry what the
+caller put where it does not belong (a password as an ApplicationId, a token in the URL): those
+are scrubbed of every secret the emulator knows (``SecretScrubber``) before they are kept.
 
 Every criterion is a matcher returning ``(matched, reason)`` (as the ``responses`` library does),
 so a failed verification says what did and did not match.
@@ -12,6 +14,7 @@ so a failed verification says what did and did not match.
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 import time
 from collections import deque
@@ -113,14 +116,53 @@ def describe(criteria: dict) -> str:
     return ", ".join(parts)
 
 
+_WORDS = re.compile(r"[^\s'\"<>()\[\]{},;/?&=:]+")
+REDACTED = "***"
+
+
+class SecretScrubber:
+    """Replaces every word of a text that is a live session id, an access token, an OAuth client
+    secret or a password of the ledger's users with ``***``. Only failed requests are scrubbed
+    (a request that succeeded names a known path and operation), so the hot path pays nothing."""
+
+    def __init__(self, ledger):
+        self.ledger = ledger
+        self._cache: tuple = (None, frozenset())
+
+    def _static(self) -> frozenset:
+        """Passwords and client secrets, rebuilt when clients come or go."""
+        ledger = self.ledger
+        users, apps = ledger.directory.users, ledger.tokens.applications
+        key = (id(users), len(users), id(apps), len(apps))
+        if self._cache[0] != key:
+            values = {u.password for u in list(users.values())}
+            values |= {a.client_secret for a in list(apps.values())}
+            self._cache = (key, frozenset(v for v in values if v))
+        return self._cache[1]
+
+    def __call__(self, text):
+        if not text or not isinstance(text, str):
+            return text
+        sessions, tokens = self.ledger.directory.sessions, self.ledger.tokens.tokens
+        static = None
+        for word in set(_WORDS.findall(text)):
+            if static is None:
+                static = self._static()
+            if word in sessions or word in tokens or word in static:
+                text = text.replace(word, REDACTED)
+        return text
+
+
 def _public(entry: dict) -> dict:
     return {k: v for k, v in entry.items() if not k.startswith("_")}
 
 
 class RequestJournal:
-    def __init__(self, clock, size: int = 10000):
+    def __init__(self, clock, size: int = 10000, scrub=None):
         self.clock = clock
         self.size = size
+        #: applied to the path, operation and fault of failed requests (``SecretScrubber``)
+        self.scrub = scrub
         self._entries: deque[dict] = deque(maxlen=size)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -143,6 +185,10 @@ class RequestJournal:
         for key in ("fault", "result_type", "rate_limited", "injected_fault", "dropped"):
             if meta.get(key):
                 entry[key] = meta[key]
+        if self.scrub is not None and (status is None or status >= 400 or "fault" in entry):
+            for key in ("path", "operation", "fault"):
+                if entry.get(key):
+                    entry[key] = self.scrub(entry[key])
         with self._lock:
             entry["id"] = next(self._ids)
             self._entries.append(entry)

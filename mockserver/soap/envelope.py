@@ -49,9 +49,27 @@ def version_for_content_type(content_type: str) -> str | None:
 _PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:[ \t\r\n]++|(?><\?.*?\?>)|(?><!--.*?-->))*+", re.S)
 
 
+#: UTF-16 and UTF-32 bodies (with or without a byte order mark), by their first four bytes
+_WIDE = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+         (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
+
+
+def _narrow(body: bytes) -> bytes:
+    """A UTF-16/32 body as UTF-8, so the prolog scan reads it too; others as they are."""
+    if b"\x00" not in body[:4] and body[:2] not in (b"\xff\xfe", b"\xfe\xff"):
+        return body
+    for mark, encoding in _WIDE:
+        if body.startswith(mark):
+            return body.decode(encoding, "replace").encode("utf-8")
+    return body
+
+
 def dtd_in_prolog(body: bytes) -> bool:
     """Whether a ``<!DOCTYPE`` (or any other ``<!`` declaration) comes before the root
-    element; an unterminated comment is left for the parser to report."""
+    element, in any encoding; an unterminated comment is left for the parser to report."""
+    body = _narrow(body)
     end = _PROLOG.match(body).end()
     return body.startswith(b"<!", end) and not body.startswith(b"<!--", end)
 

@@ -1,0 +1,327 @@
+"""Shared by the hostile-input, concurrency and isolation tests (``test_hostile_*.py``): a
+``tfso-mock serve`` child whose memory and stderr can be read, a raw HTTP caller that times each
+answer, checks of the answer's shape per protocol, and the suite's figures.
+
+The figures (inputs tried, refusals, server errors, lost or duplicated bundles, worst refusal
+latency, peak memory) are printed at the end of every run that includes these tests, also under
+``pytest -n`` (workers hand theirs to the controller: ``contract_tests/conftest.py``).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from lxml import etree
+
+SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
+SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
+#: The documented refusal budget; a refusal slower than HARD_LIMIT fails the test outright
+#: (the real worst is reported, not asserted, so a busy CI machine does not flake).
+BUDGET_MS = 100
+HARD_LIMIT_MS = 1000
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    inputs: int = 0
+    refusals: int = 0
+    accepted: int = 0
+    server_errors: int = 0
+    worst_refusal_ms: float = 0.0
+    worst_refusal: str = ""
+    over_budget: int = 0
+    rss_before_kb: int = 0
+    rss_after_kb: int = 0
+    peak_rss_kb: int = 0
+    saves: int = 0
+    saves_ok: int = 0
+    saves_other: dict = field(default_factory=dict)
+    lost_bundles: int = 0
+    duplicated_bundles: int = 0
+    concurrency_seconds: float = 0.0
+    concurrency_calls: int = 0
+    rate_limit: str = ""
+    notes: list = field(default_factory=list)
+
+    def merge(self, other: dict) -> None:
+        for key, value in other.items():
+            mine = getattr(self, key)
+            if key == "worst_refusal_ms":
+                if value > mine:
+                    self.worst_refusal_ms, self.worst_refusal = value, other["worst_refusal"]
+            elif key in ("worst_refusal",):
+                continue
+            elif key in ("peak_rss_kb", "rss_before_kb", "rss_after_kb"):
+                setattr(self, key, max(mine, value))
+            elif isinstance(mine, dict):
+                for k, v in value.items():
+                    mine[k] = mine.get(k, 0) + v
+            elif isinstance(mine, list):
+                mine.extend(value)
+            elif isinstance(mine, str):
+                setattr(self, key, mine or value)
+            else:
+                setattr(self, key, mine + value)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.inputs or self.saves or self.notes or self.rate_limit)
+
+    def lines(self) -> list[str]:
+        out = []
+        if self.inputs:
+            out.append(f"hostile inputs tried: {self.inputs} ({self.refusals} refused with a "
+                       f"vendor-shaped error, {self.accepted} answered with a documented result)")
+            out.append(f"server errors: {self.server_errors}")
+            out.append(f"worst refusal latency: {self.worst_refusal_ms:.1f} ms ({self.worst_refusal}); "
+                       f"over the {BUDGET_MS} ms budget: {self.over_budget}")
+        if self.peak_rss_kb:
+            out.append(f"tfso-mock serve memory: RSS {self.rss_before_kb / 1024:.1f} MB before, "
+                       f"{self.rss_after_kb / 1024:.1f} MB after, peak {self.peak_rss_kb / 1024:.1f} MB")
+        if self.saves:
+            others = ", ".join(f"{k} {v}" for k, v in sorted(self.saves_other.items())) or "none"
+            out.append(f"concurrent SaveBundleList: {self.saves} calls, {self.saves_ok} Ok, others: "
+                       f"{others}; lost bundles: {self.lost_bundles}, duplicated bundles: "
+                       f"{self.duplicated_bundles}; {self.concurrency_calls} calls in "
+                       f"{self.concurrency_seconds:.1f} s")
+        if self.rate_limit:
+            out.append(f"rate limit under load: {self.rate_limit}")
+        out.extend(self.notes)
+        return out
+
+
+FIGURES = Figures()
+_LOCK = threading.Lock()
+
+
+def note_input(name: str, refused: bool, elapsed_ms: float, server_error: bool = False) -> None:
+    with _LOCK:
+        f = FIGURES
+        f.inputs += 1
+        if refused:
+            f.refusals += 1
+            if elapsed_ms > f.worst_refusal_ms:
+                f.worst_refusal_ms, f.worst_refusal = elapsed_ms, name
+            if elapsed_ms > BUDGET_MS:
+                f.over_budget += 1
+        else:
+            f.accepted += 1
+        if server_error:
+            f.server_errors += 1
+
+
+def note(**values) -> None:
+    with _LOCK:
+        FIGURES.merge(values)
+
+
+def figures_json() -> str:
+    return json.dumps(asdict(FIGURES))
+
+
+# --- the emulator as a child process -----------------------------------------------------------
+
+
+class ServeProcess:
+    """``python -m mockserver serve --port 0 ARGS``: its URL, memory, stderr; ``stop()``."""
+
+    def __init__(self, *args: str, timeout: float = 30):
+        self._err = tempfile.NamedTemporaryFile(prefix="tfso-serve-", suffix=".log", delete=False)
+        self.args = args
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "mockserver", "serve", "--port", "0", *args],
+            stdout=subprocess.PIPE, stderr=self._err, text=True)
+        self.output: list[str] = []
+        self.url = None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            self.output.append(line)
+            if "listening on " in line:
+                self.url = line.rsplit("listening on ", 1)[1].strip()
+            if line.startswith("Press Ctrl+C") or (self.url and "--quiet" in args):
+                break
+        if self.url is None:
+            self.stop()
+            raise RuntimeError("tfso-mock serve did not start: " + self.stderr())
+        threading.Thread(target=self._drain, daemon=True).start()
+        parsed = urlparse(self.url)
+        self.host, self.port = parsed.hostname, parsed.port
+
+    def _drain(self):
+        for line in self.proc.stdout:
+            self.output.append(line)
+
+    def value(self, label: str) -> str:
+        for line in self.output:
+            if line.strip().startswith(label + ":"):
+                return line.split(":", 1)[1].strip()
+        raise KeyError(label)
+
+    def _status(self, key: str) -> int:
+        try:
+            text = Path(f"/proc/{self.proc.pid}/status").read_text()
+        except OSError:
+            return 0
+        m = re.search(rf"^{key}:\s+(\d+) kB", text, re.M)
+        return int(m.group(1)) if m else 0
+
+    def rss_kb(self) -> int:
+        return self._status("VmRSS")
+
+    def peak_kb(self) -> int:
+        return self._status("VmHWM")
+
+    def stderr(self) -> str:
+        self._err.flush()
+        return Path(self._err.name).read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc.stdout:
+            self.proc.stdout.close()
+
+    def close(self) -> None:
+        self.stop()
+        self._err.close()
+        try:
+            os.unlink(self._err.name)
+        except OSError:
+            pass
+
+
+# --- raw HTTP -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict
+    body: bytes
+    ms: float
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+    def json(self):
+        return json.loads(self.body)
+
+
+class Http:
+    """One keep-alive connection (reopened when the server closes it); ``call`` times the
+    answer from the first byte sent to the last byte read."""
+
+    def __init__(self, host: str, port: int, timeout: float = 30):
+        self.host, self.port, self.timeout = host, port, timeout
+        self.conn: http.client.HTTPConnection | None = None
+
+    def call(self, method: str, path: str, body: bytes | None = None,
+             headers: dict | None = None) -> Answer:
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            started = time.perf_counter()
+            try:
+                self.conn.request(method, path, body=body, headers=headers or {})
+                resp = self.conn.getresponse()
+                data = resp.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.close()  # a keep-alive connection the server had closed: once more
+                if attempt == 2:
+                    raise
+                continue
+            except BaseException:
+                self.close()
+                raise
+            ms = (time.perf_counter() - started) * 1000
+            answer = Answer(resp.status, {k.lower(): v for k, v in resp.getheaders()}, data, ms)
+            if resp.will_close:
+                self.close()
+            return answer
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+# --- shapes of an answer ------------------------------------------------------------------------
+
+
+def soap_fault(answer: Answer) -> tuple[str, str, str]:
+    """(SOAP version namespace, fault code, fault text) of a SOAP fault answer; AssertionError
+    when the body is not a SOAP fault envelope."""
+    root = etree.fromstring(answer.body)
+    ns = root.tag[1:].partition("}")[0]
+    assert root.tag in (f"{{{SOAP11}}}Envelope", f"{{{SOAP12}}}Envelope"), answer.text[:300]
+    if ns == SOAP11:
+        code = root.findtext(f".//{{{SOAP11}}}Fault/faultcode")
+        text = root.findtext(f".//{{{SOAP11}}}Fault/faultstring")
+    else:
+        code = root.findtext(f".//{{{SOAP12}}}Fault/{{{SOAP12}}}Code/{{{SOAP12}}}Value")
+        text = root.findtext(f".//{{{SOAP12}}}Fault/{{{SOAP12}}}Reason/{{{SOAP12}}}Text")
+    assert code is not None and text is not None, answer.text[:300]
+    return ns, code, text
+
+
+def never_a_stack_trace(answer: Answer) -> None:
+    low = answer.text.lower()
+    assert "traceback" not in low and "<html" not in low and 'file "' not in low, answer.text[:300]
+    assert not answer.content_type.startswith(("text/plain", "text/html")), answer.content_type
+
+
+# --- pytest hooks (imported by contract_tests/conftest.py) ----------------------------------------
+
+_KEY = "tfso_robustness_figures"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """An xdist worker hands its figures to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None and not FIGURES.empty:
+        workeroutput[_KEY] = figures_json()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """The controller gathers each worker's figures (xdist hook)."""
+    data = getattr(node, "workeroutput", {}).get(_KEY)
+    if data:
+        note(**json.loads(data))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if getattr(config, "workeroutput", None) is not None or FIGURES.empty:
+        return
+    terminalreporter.section("robustness figures (test_hostile_*.py)")
+    for line in FIGURES.lines():
+        terminalreporter.write_line(line)
