@@ -172,7 +172,7 @@ class MockServer:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings()
         self.clock = Clock()
-        self.ledger = Ledger(self.clock)
+        self.ledger = Ledger(self.clock, store=_open_store(self.settings.store))
         self.journal = RequestJournal(self.clock)
         self.journal.scrub = SecretScrubber(self.ledger)
         self.limiter = RateLimiter(self.clock, self.settings.rate_limit, self.settings.burst_limit)
@@ -191,7 +191,14 @@ class MockServer:
             create_rest = None
         if create_rest is not None:
             self.rest = create_rest(self)
-        self.startup_client = self.reset(clear_control=False)
+        if self.ledger.store is None:
+            self.startup_client = self.reset(clear_control=False)
+        else:  # a shared store: the state it holds, or (a new file) the demo client
+            with self.ledger.transaction():
+                if self.ledger.is_empty():
+                    self.startup_client = self.reset(clear_control=False)
+                else:
+                    self.startup_client = self.ledger.startup_info()
 
     # --- state ----------------------------------------------------------------------------
 
@@ -206,10 +213,11 @@ class MockServer:
         sc = self.scenario
         if sc is None:
             return self.ledger.reset()
-        with self.ledger.lock:
+        with self.ledger.transaction():
             opts = scenarios.client_options(sc, self.clock.now().year, base=Ledger.demo_options())
             info = self.ledger.reset(opts)
-            info = {**info, **scenarios.populate(self.ledger, info["client_id"], sc)}
+            source = str(scenarios.resolve_path(self.settings.scenario))
+            info = {**info, **self.ledger.populate(info["client_id"], sc, source)}
         self.apply_client_limits(info["client_id"], sc.rate_limit, sc.burst_limit,
                                  extra=[i["client_id"] for i in info.get("identities", ())])
         return info
@@ -248,6 +256,8 @@ class MockServer:
 
     def _dispatch(self, environ, start_response):
         started = time.perf_counter()
+        if self.ledger.store is not None:
+            self.ledger.sync()  # what other worker processes committed
         path = environ.get("PATH_INFO") or "/"
         lower = path.lower().rstrip("/") or "/"
         sdef = SERVICES.get(lower)
@@ -416,11 +426,7 @@ class MockServer:
             time.sleep(fault.delay_ms / 1000)
         if fault.action == "expire_session":
             if req.client_id is not None:
-                with self.ledger.lock:
-                    self.ledger.directory.expire(req.client_id)
-                tokens = getattr(self.ledger, "tokens", None)
-                if tokens is not None:
-                    tokens.expire(req.client_id)
+                self.ledger.expire_sessions(req.client_id)
             return None
         if fault.action == "drop_connection":
             meta["dropped"] = True
@@ -563,6 +569,14 @@ def _base_url(environ) -> str:
     if not host:
         host = f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
     return f"{scheme}://{host}"
+
+
+def _open_store(spec: str):
+    """None for the memory store; a ``SqliteStore`` for ``sqlite:PATH``."""
+    from .ledger.store import SqliteStore, parse_store
+
+    path = parse_store(spec)
+    return None if path is None else SqliteStore(path)
 
 
 def create_app(settings: Settings | None = None) -> MockServer:

@@ -112,7 +112,10 @@ def create_server(app, host: str, port: int, threads: int = 8, **kw):
     settings = getattr(app, "settings", None)
     if settings is not None:
         kw.setdefault("max_request_body_size", settings.max_body + FRAMING_SLACK)
-    server = _waitress_server(app, host=host, port=port, threads=threads, **kw)
+    if kw.get("sockets"):  # pre-bound listening sockets (``workers.py``): no host or port
+        server = _waitress_server(app, threads=threads, **kw)
+    else:
+        server = _waitress_server(app, host=host, port=port, threads=threads, **kw)
     socket_map = getattr(server, "_map", None) or getattr(server, "map", {})
     for listener in list(socket_map.values()):  # one per listen address
         if hasattr(listener, "channel_class"):

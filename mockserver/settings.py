@@ -34,6 +34,8 @@ class Settings:
     threads: int = 8
     #: The in-memory store, or ``sqlite:PATH``.
     store: str = "memory"
+    #: Worker processes serving one listening socket (more than one needs the SQLite store).
+    workers: int = 1
 
     @property
     def is_loopback(self) -> bool:

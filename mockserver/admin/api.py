@@ -24,7 +24,6 @@ from ..errors import MalformedJson
 from ..journal import CriteriaError, parse_time
 from ..ledger import scenario as scenarios
 from ..ledger.core import ClientOptions
-from ..ledger.model import EntrySeries
 
 
 class AdminError(Exception):
@@ -244,10 +243,11 @@ def create_admin(server) -> Flask:
         if sc is not None:
             opts = scenarios.client_options(sc, server.clock.now().year, credentials=False,
                                             **overrides)
-            with ledger.lock:
+            with ledger.transaction():
                 info = ledger.create_client(opts)
                 try:
-                    info = {**info, **scenarios.populate(ledger, info["client_id"], sc)}
+                    source = raw if isinstance(raw, dict) else str(scenarios.resolve_path(raw))
+                    info = {**info, **ledger.populate(info["client_id"], sc, source)}
                 except scenarios.ScenarioError:
                     _forget_client(ledger, info)
                     raise
@@ -297,14 +297,12 @@ def create_admin(server) -> Flask:
         year = body.get("year")
         if not _whole(year, 1900, 9998):
             raise AdminError(400, 'Send {"year": 2024}')
-        with ledger.lock:
-            ledger.add_fiscal_year(ledger.book(_client(client_id)), year)
+        ledger.add_year(_client(client_id), year)
         return jsonify({"client_id": client_id, "fiscal_years": sorted(ledger.book(client_id).fiscal_years)}), 201
 
     @app.delete("/__admin/clients/<int:client_id>/fiscal_years/<int:year>")
     def remove_year(client_id: int, year: int):
-        with ledger.lock:
-            ledger.book(_client(client_id)).fiscal_years.pop(year, None)
+        ledger.remove_year(_client(client_id), year)
         return jsonify({"client_id": client_id, "fiscal_years": sorted(ledger.book(client_id).fiscal_years)})
 
     def _series_json(book) -> list[dict]:
@@ -327,9 +325,9 @@ def create_admin(server) -> Flask:
         if not isinstance(name, str):
             raise AdminError(400, "name must be a string")
         with ledger.lock:
-            book = ledger.book(_client(client_id))
-            book.series = {**book.series, sid: EntrySeries(sid, name, start)}
-            return jsonify({"client_id": client_id, "entry_series": _series_json(book)}), 201
+            ledger.put_series(_client(client_id), sid, name, start)
+            return jsonify({"client_id": client_id,
+                            "entry_series": _series_json(ledger.book(client_id))}), 201
 
     @app.delete("/__admin/clients/<int:client_id>/entry_series/<int:series_id>")
     def remove_series(client_id: int, series_id: int):
@@ -338,7 +336,7 @@ def create_admin(server) -> Flask:
             used = sorted(t.type_no for t in book.types.values() if t.series_id == series_id)
             if used:
                 raise AdminError(409, f"Entry series {series_id} is used by TypeNo {', '.join(map(str, used))}", "Conflict")
-            book.series = {k: v for k, v in book.series.items() if k != series_id}
+            ledger.remove_series(client_id, series_id)
             return jsonify({"client_id": client_id, "entry_series": _series_json(book)})
 
     @app.put("/__admin/clients/<int:client_id>/blocked")
@@ -346,16 +344,7 @@ def create_admin(server) -> Flask:
         body = _json()
         if not isinstance(body.get("blocked"), bool):
             raise AdminError(400, 'Send {"blocked": true} or {"blocked": false}')
-        _client(client_id)
-        changed = 0
-        with ledger.lock:
-            for user in ledger.directory.users.values():
-                for ident in user.identities:
-                    if ident.client_id == client_id:
-                        ident.blocked = body["blocked"]
-                        changed += 1
-            if client_id in ledger.credentials:
-                ledger.credentials[client_id]["blocked"] = body["blocked"]
+        changed = ledger.set_blocked(_client(client_id), body["blocked"])
         return jsonify({"client_id": client_id, "blocked": body["blocked"], "identities": changed})
 
     @app.post("/__admin/sessions/expire")
@@ -364,11 +353,7 @@ def create_admin(server) -> Flask:
         client_id = body.get("client_id")
         if client_id is not None and not _whole(client_id, -INT32_MAX - 1):
             raise AdminError(400, "client_id must be an integer")
-        with ledger.lock:
-            n = ledger.directory.expire(client_id)
-        tokens = getattr(ledger, "tokens", None)
-        if tokens is not None:
-            n += tokens.expire(client_id)
+        n = ledger.expire_sessions(client_id)
         return jsonify({"expired": n})
 
     # --- rate limits (L1-L4) ----------------------------------------------------------------

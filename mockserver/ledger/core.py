@@ -2,26 +2,35 @@
 
 One lock guards all state; every operation is short and in memory, so requests from many threads
 serialise cheaply and a bundle is never seen half-written.
+
+With a SQLite store (``store.py``) every change is also one row of a shared, durable log: writes
+run in ``_write()`` (the lock, SQLite's write lock, catching up on other processes' rows, the
+change, its row, the commit) and ``sync()`` applies rows other processes wrote. A change is made
+once, by ``_apply_*``, both when it is decided and when its row is replayed, so every process
+holds the same books. The memory store (``store is None``) never touches any of it.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import secrets
 import threading
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
 from .. import errors
 from ..clock import Clock
-from . import fixtures, posting
+from . import fixtures, logcodec, posting
+from . import interpretations as rules
 from .book import ClientBook
 from .directory import Directory, Identity, Session, User
-from .model import BundleList, FiscalYear, Line
-from .tokens import TokenStore
+from .model import BundleList, EntrySeries, FiscalYear, Line
+from .tokens import AccessToken, TokenStore
 
 DEMO_USERNAME = "demo@24sevenoffice.mock"
 DEMO_PASSWORD = "demo"
@@ -29,6 +38,9 @@ DEMO_APPLICATION_ID = UUID("2f9a1c7e-7d1e-4c3b-9e2a-245000000001")
 DEMO_IDENTITY_ID = UUID("2f9a1c7e-7d1e-4c3b-9e2a-245000000002")
 DEMO_CLIENT_ID = 1000
 _NS_FY = UUID("b1d6a3a0-24ae-4f4b-9c55-6f0f6a1c0001")
+#: With a shared store, a session's last use is written to the log at most this often (emulated
+#: time), so reads stay reads; another process sees a session's idle time this coarsely.
+SESSION_TOUCH = timedelta(seconds=30)
 
 
 @dataclass
@@ -54,25 +66,142 @@ class SaveResult:
 
 
 class Ledger:
-    def __init__(self, clock: Clock | None = None):
+    def __init__(self, clock: Clock | None = None, store=None):
+        """``store``: None (memory), or a ``store.SqliteStore`` whose log is replayed now; a new
+        (empty) store gets no demo client here: see ``is_empty`` and ``reset``."""
         self.clock = clock or Clock()
         self.lock = threading.RLock()
+        self.store = store
         self._client_ids = itertools.count(DEMO_CLIENT_ID + 1)
         self.directory = Directory()
         self.books: dict[int, ClientBook] = {}
         self.credentials: dict[int, dict] = {}
-        self.reset()
+        if store is None:
+            self.reset()
+            return
+        self._last_id = 0  # the last log row applied here
+        self._depth = 0  # nesting of _write() with a store
+        self._touched: dict[str, datetime] = {}  # session id -> last use written to the log
+        self.scenario_info: dict[int, dict] = {}
+        self._first_client: int | None = None
+        self._clear()
+        with self.lock:
+            self._catch_up()
+
+    # --- the shared store -------------------------------------------------------------------
+
+    def _write(self):
+        """The context a change runs in: the lock; with a store also one SQLite transaction."""
+        return self.lock if self.store is None else self._transaction()
+
+    @contextmanager
+    def transaction(self):
+        """Several changes as one (the control API's client + scenario; a reset + its demo)."""
+        with self._write():
+            yield
+
+    @contextmanager
+    def _transaction(self):
+        with self.lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            store = self.store
+            store.begin()
+            self._depth = 1
+            self._pending = 0
+            try:
+                self._catch_up(always=True)
+                yield
+                store.commit()
+            except BaseException:
+                store.rollback()
+                if self._pending:  # memory changed with the log: rebuild from the log
+                    self._rebuild()
+                raise
+            finally:
+                self._depth = 0
+            if self._pending:
+                self._last_id = self._pending
+
+    def _log(self, kind: str, body: dict) -> None:
+        """Append one change (inside ``_write()``); a no-op for the memory store."""
+        if self.store is None:
+            return
+        row = self.store.append(kind, body)
+        self._pending = row
+        if kind == "reset":
+            self.store.forget_before(row)
+
+    def sync(self) -> None:
+        """Apply what other processes committed (the front door calls this per request)."""
+        if self.store is None:
+            return
+        with self.lock:
+            if not self._depth:
+                self._catch_up()
+
+    def _catch_up(self, always: bool = False) -> None:
+        store = self.store
+        if not (store.changed() or always):
+            return
+        apply = self._apply
+        loads = json.loads
+        for row_id, kind, body in store.rows_after(self._last_id):
+            apply(kind, loads(body))
+            self._last_id = row_id
+
+    def _rebuild(self) -> None:
+        self._clear()
+        self._last_id = 0
+        self._catch_up(always=True)
+
+    def is_empty(self) -> bool:
+        """Nothing in the store yet (a new file): the caller resets to make the demo client."""
+        return self.store is not None and self._last_id == 0
+
+    def startup_info(self) -> dict:
+        """The first client after the last reset (the demo client), as ``reset`` returned it."""
+        cid = self._first_client
+        return {**self.credentials[cid], **self.scenario_info.get(cid, {})}
+
+    def _apply(self, kind: str, b: dict) -> None:
+        getattr(self, "_ev_" + kind)(b)
+
+    def _clear(self) -> None:
+        self.directory = Directory()
+        self.tokens = TokenStore()  # REST OAuth2 applications and tokens (A5)
+        self.books = {}
+        self.credentials = {}
+        if self.store is not None:  # every process numbers clients alike after a reset
+            self.tokens.on_issue = self._token_issued
+            self._touched = {}
+            self.scenario_info = {}
+            self._first_client = None
+            self._client_ids = itertools.count(DEMO_CLIENT_ID + 1)
+
+    def _current(self, book: ClientBook) -> ClientBook:
+        """The book of ``book``'s client as it is now (a reset in another process replaces it)."""
+        now_book = self.books.get(book.client_id)
+        if now_book is None:
+            raise errors.NotAuthenticated()
+        return now_book
 
     # --- clients ---------------------------------------------------------------------------
 
     def reset(self, demo: ClientOptions | None = None) -> dict:
         """Back to the startup state: only the demo client (``demo``: its options), no sessions."""
-        with self.lock:
-            self.directory = Directory()
-            self.tokens = TokenStore()  # REST OAuth2 applications and tokens (A5)
-            self.books = {}
-            self.credentials = {}
+        with self._write():
+            self._clear()
+            self._log("reset", {})
             return self.create_client(demo or self.demo_options())
+
+    def _ev_reset(self, b: dict) -> None:
+        self._clear()
 
     @staticmethod
     def demo_options() -> ClientOptions:
@@ -104,56 +233,112 @@ class Ledger:
 
     def create_client(self, opts: ClientOptions) -> dict:
         """An isolated client (its own user, identities and books); returns its credentials."""
-        with self.lock:
+        with self._write():
             this_year = self.clock.now().year
             years = opts.fiscal_years if opts.fiscal_years is not None else [this_year - 1, this_year]
             client_id = opts.client_id or next(self._client_ids)
             name = opts.name or f"Mock Client {client_id} AS"
-            self._new_book(client_id, name, years, opts.vat_base_rate)
-            identity = Identity(opts.identity_id or uuid.uuid4(), client_id, name,
-                                blocked=opts.blocked, is_default=True)
-            user = User(
-                username=opts.username or f"client{client_id}@24sevenoffice.mock",
-                password=opts.password or secrets.token_urlsafe(12),
-                user_id=uuid.uuid4(), name=f"Integrator {client_id}", contact_id=client_id,
-                identities=[identity],
-            )
-            extra = []
-            for spec in opts.extra_identities:
-                extra_id = next(self._client_ids)
-                extra_name = spec.get("name") or f"Mock Client {extra_id} AS"
-                self._new_book(extra_id, extra_name,
-                               spec.get("fiscal_years", years), opts.vat_base_rate)
-                ident = Identity(uuid.uuid4(), extra_id, extra_name, blocked=bool(spec.get("blocked")))
-                user.identities.append(ident)
-                extra.append(ident)
-            self.directory.add_user(user)
-            info = {
-                "client_id": client_id,
-                "name": name,
-                "identity_id": str(identity.identity_id),
-                "username": user.username,
-                "password": user.password,
+            spec = {
+                "client_id": client_id, "name": name, "years": list(years),
+                "base_rate": str(opts.vat_base_rate), "blocked": opts.blocked,
+                "identity_id": str(opts.identity_id or uuid.uuid4()),
+                "username": opts.username or f"client{client_id}@24sevenoffice.mock",
+                "password": opts.password or secrets.token_urlsafe(12),
+                "user_id": str(uuid.uuid4()),
                 "application_id": str(opts.application_id or uuid.uuid4()),
-                "fiscal_years": sorted(years),
-                "blocked": opts.blocked,
                 "oauth": {
                     "client_id": f"mock-{client_id}-{secrets.token_hex(4)}",
                     "client_secret": secrets.token_urlsafe(24),
                     "organization": str(uuid.uuid5(_NS_FY, f"organization/{client_id}")),
                 },
-                "identities": [
-                    {"identity_id": str(i.identity_id), "client_id": i.client_id,
-                     "name": i.client_name, "blocked": i.blocked, "default": i.is_default}
-                    for i in user.identities
-                ],
+                "extra": [],
             }
-            self.credentials[client_id] = info
-            self.tokens.register(info["oauth"], client_id)
-            for ident in extra:
-                self.credentials[ident.client_id] = {**info, "client_id": ident.client_id,
-                                                     "identity_id": str(ident.identity_id)}
+            for extra in opts.extra_identities:
+                extra_id = next(self._client_ids)
+                spec["extra"].append({
+                    "client_id": extra_id,
+                    "name": extra.get("name") or f"Mock Client {extra_id} AS",
+                    "years": list(extra.get("fiscal_years", years)),
+                    "blocked": bool(extra.get("blocked")), "identity_id": str(uuid.uuid4()),
+                })
+            info = self._apply_client(spec)
+            self._log("client", spec)
             return info
+
+    def _ev_client(self, spec: dict) -> None:
+        self._apply_client(spec)
+
+    def _apply_client(self, spec: dict) -> dict:
+        client_id, name, years = spec["client_id"], spec["name"], spec["years"]
+        base_rate = Decimal(spec["base_rate"])
+        self._new_book(client_id, name, years, base_rate)
+        identity = Identity(UUID(spec["identity_id"]), client_id, name,
+                            blocked=spec["blocked"], is_default=True)
+        user = User(
+            username=spec["username"], password=spec["password"], user_id=UUID(spec["user_id"]),
+            name=f"Integrator {client_id}", contact_id=client_id, identities=[identity],
+        )
+        extra = []
+        for x in spec["extra"]:
+            self._new_book(x["client_id"], x["name"], x["years"], base_rate)
+            ident = Identity(UUID(x["identity_id"]), x["client_id"], x["name"], blocked=x["blocked"])
+            user.identities.append(ident)
+            extra.append(ident)
+        self.directory.add_user(user)
+        info = {
+            "client_id": client_id,
+            "name": name,
+            "identity_id": str(identity.identity_id),
+            "username": user.username,
+            "password": user.password,
+            "application_id": spec["application_id"],
+            "fiscal_years": sorted(years),
+            "blocked": spec["blocked"],
+            "oauth": dict(spec["oauth"]),
+            "identities": [
+                {"identity_id": str(i.identity_id), "client_id": i.client_id,
+                 "name": i.client_name, "blocked": i.blocked, "default": i.is_default}
+                for i in user.identities
+            ],
+        }
+        self.credentials[client_id] = info
+        self.tokens.register(info["oauth"], client_id)
+        for ident in extra:
+            self.credentials[ident.client_id] = {**info, "client_id": ident.client_id,
+                                                 "identity_id": str(ident.identity_id)}
+        if self.store is not None:
+            highest = max([client_id, *(x["client_id"] for x in spec["extra"])])
+            if highest > DEMO_CLIENT_ID:  # ids are never taken twice, in any process
+                self._client_ids = itertools.count(max(highest + 1, DEMO_CLIENT_ID + 1))
+            if self._first_client is None:
+                self._first_client = client_id
+        return info
+
+    def populate(self, client_id: int, sc, source) -> dict:
+        """A scenario's reference data and vouchers into a client just created for it.
+        ``source``: the scenario as given (a name or path, or the inline object), what a
+        replay reads it from again."""
+        from . import scenario as scenarios
+
+        with self._write():
+            if self.store is None:
+                return scenarios.populate(self, client_id, sc)
+            seed = secrets.randbits(64)  # line ids drawn from a seed the log keeps
+            now = self.clock.now()
+            result = scenarios.populate(self, client_id, sc, id_seed=seed, now=now)
+            self.scenario_info[client_id] = dict(result)
+            self._log("scenario", {"c": client_id, "source": source, "seed": seed,
+                                   "now": now.isoformat()})
+            return result
+
+    def _ev_scenario(self, b: dict) -> None:
+        from . import scenario as scenarios
+
+        source = b["source"]
+        sc = scenarios.load(source) if isinstance(source, str) else scenarios.from_data(source)
+        result = scenarios.populate(self, b["c"], sc, id_seed=b["seed"],
+                                    now=datetime.fromisoformat(b["now"]))
+        self.scenario_info[b["c"]] = dict(result)
 
     def book(self, client_id: int) -> ClientBook:
         book = self.books.get(client_id)
@@ -165,15 +350,113 @@ class Ledger:
 
     def login(self, application_id: UUID, username: str, password: str,
               identity_id: UUID) -> Session | None:
-        with self.lock:
-            return self.directory.login(application_id, username, password, identity_id,
-                                        self.clock.now())
+        with self._write():
+            now = self.clock.now()
+            session = self.directory.login(application_id, username, password, identity_id, now)
+            if session is not None and self.store is not None:
+                self._touched[session.session_id] = now
+                self._log("login", {"sid": session.session_id, "user": session.user.username,
+                                    "identity": str(session.identity.identity_id),
+                                    "app": str(application_id), "now": now.isoformat()})
+            return session
+
+    def _ev_login(self, b: dict) -> None:
+        user = self.directory.users[b["user"].lower()]
+        now = datetime.fromisoformat(b["now"])
+        session = Session(b["sid"], user, user.identity(UUID(b["identity"])), now, UUID(b["app"]))
+        self.directory.sessions[session.session_id] = session
+        self._touched[session.session_id] = now
 
     def session(self, session_ids: list[str]) -> Session | None:
         if not session_ids:
             return None
         with self.lock:
-            return self.directory.session(session_ids, self.clock.now())
+            if self.store is None:
+                return self.directory.session(session_ids, self.clock.now())
+            self.sync()
+            return self._shared_session(session_ids, self.clock.now())
+
+    def _shared_session(self, session_ids: list[str], now: datetime) -> Session | None:
+        """``Directory.session`` over the shared log: an idle session ends for every process
+        (decided under the write lock, after catching up on other processes' uses of it); a
+        use is written to the log when the last written one is ``SESSION_TOUCH`` old."""
+        idle = timedelta(seconds=rules.SESSION_IDLE_SECONDS)
+        sessions = self.directory.sessions
+        for sid in session_ids:
+            session = sessions.get(sid)
+            if session is None:
+                continue
+            if now - session.last_seen > idle:
+                with self._write():
+                    session = sessions.get(sid)
+                    if session is not None and now - session.last_seen > idle:
+                        del sessions[sid]
+                        self._touched.pop(sid, None)
+                        self._log("session_end", {"sid": sid})
+                        session = None
+                if session is None:
+                    continue
+            session.last_seen = now
+            touched = self._touched.get(sid)
+            if touched is None or now - touched >= SESSION_TOUCH:
+                with self._write():
+                    if sessions.get(sid) is session:
+                        self._touched[sid] = now
+                        self._log("touch", {"sid": sid, "now": now.isoformat()})
+            return session
+        return None
+
+    def _ev_touch(self, b: dict) -> None:
+        session = self.directory.sessions.get(b["sid"])
+        if session is not None:
+            now = datetime.fromisoformat(b["now"])
+            if now > session.last_seen:
+                session.last_seen = now
+            self._touched[b["sid"]] = now
+
+    def _ev_session_end(self, b: dict) -> None:
+        self.directory.sessions.pop(b["sid"], None)
+        self._touched.pop(b["sid"], None)
+
+    def set_identity(self, session: Session, identity: Identity) -> None:
+        """SetIdentity: the session works on another identity of its login from now on."""
+        with self._write():
+            session.identity = identity
+            if self.store is not None and self.directory.sessions.get(session.session_id) is session:
+                self._log("identity", {"sid": session.session_id,
+                                       "identity": str(identity.identity_id)})
+
+    def _ev_identity(self, b: dict) -> None:
+        session = self.directory.sessions.get(b["sid"])
+        if session is not None:
+            session.identity = session.user.identity(UUID(b["identity"]))
+
+    def expire_sessions(self, client_id: int | None = None) -> int:
+        """Control API and injected faults: end the sessions and REST tokens of one client (or
+        all); returns how many ended."""
+        with self._write():
+            n = self.directory.expire(client_id) + self.tokens.expire(client_id)
+            self._log("expire", {"c": client_id})
+            return n
+
+    def _ev_expire(self, b: dict) -> None:
+        self.directory.expire(b["c"])
+        self.tokens.expire(b["c"])
+
+    def _token_issued(self, token: AccessToken) -> None:
+        with self._write():
+            self.tokens.tokens[token.token] = token
+            self._log("token", {"token": token.token, "app": token.application,
+                                "c": token.client_id, "org": token.organization,
+                                "scopes": sorted(token.scopes),
+                                "issued": token.issued_at.isoformat(),
+                                "expires": token.expires_at.isoformat()})
+
+    def _ev_token(self, b: dict) -> None:
+        token = AccessToken(b["token"], b["app"], b["c"], b["org"], frozenset(b["scopes"]),
+                            datetime.fromisoformat(b["issued"]),
+                            datetime.fromisoformat(b["expires"]))
+        self.tokens.tokens[token.token] = token
 
     def session_client(self, session_ids: list[str]) -> int | None:
         """The client a session cookie names, without touching the session (front door)."""
@@ -204,11 +487,72 @@ class Ledger:
         with self.lock:
             return posting.next_entry_no(book, day, series_id)
 
+    # --- control: fiscal years, entry series, blocked identities -----------------------------
+
+    def add_year(self, client_id: int, year: int) -> None:
+        with self._write():
+            self.add_fiscal_year(self.book(client_id), year)
+            self._log("year", {"c": client_id, "year": year})
+
+    def _ev_year(self, b: dict) -> None:
+        self.add_fiscal_year(self.book(b["c"]), b["year"])
+
+    def remove_year(self, client_id: int, year: int) -> None:
+        with self._write():
+            self.book(client_id).fiscal_years.pop(year, None)
+            self._log("year_end", {"c": client_id, "year": year})
+
+    def _ev_year_end(self, b: dict) -> None:
+        self.book(b["c"]).fiscal_years.pop(b["year"], None)
+
+    def put_series(self, client_id: int, series_id: int, name: str, start: int | None) -> None:
+        with self._write():
+            book = self.book(client_id)
+            book.series = {**book.series, series_id: EntrySeries(series_id, name, start)}
+            self._log("series", {"c": client_id, "id": series_id, "name": name, "start": start})
+
+    def _ev_series(self, b: dict) -> None:
+        book = self.book(b["c"])
+        book.series = {**book.series, b["id"]: EntrySeries(b["id"], b["name"], b["start"])}
+
+    def remove_series(self, client_id: int, series_id: int) -> None:
+        with self._write():
+            book = self.book(client_id)
+            book.series = {k: v for k, v in book.series.items() if k != series_id}
+            self._log("series_end", {"c": client_id, "id": series_id})
+
+    def _ev_series_end(self, b: dict) -> None:
+        book = self.book(b["c"])
+        book.series = {k: v for k, v in book.series.items() if k != b["id"]}
+
+    def set_blocked(self, client_id: int, blocked: bool) -> int:
+        """Block or unblock every identity of a client; returns how many identities."""
+        with self._write():
+            changed = self._apply_blocked(client_id, blocked)
+            self._log("blocked", {"c": client_id, "blocked": blocked})
+            return changed
+
+    def _ev_blocked(self, b: dict) -> None:
+        self._apply_blocked(b["c"], b["blocked"])
+
+    def _apply_blocked(self, client_id: int, blocked: bool) -> int:
+        changed = 0
+        for user in self.directory.users.values():
+            for ident in user.identities:
+                if ident.client_id == client_id:
+                    ident.blocked = blocked
+                    changed += 1
+        if client_id in self.credentials:
+            self.credentials[client_id]["blocked"] = blocked
+        return changed
+
     def save_bundle_list(self, book: ClientBook, blist: BundleList) -> SaveResult:
         """S: bundles in order, each all-or-nothing; stop at the first refused bundle."""
         if not blist.bundles:
             err = errors.NothingToSave()
             return SaveResult(err.result_type, err.text)
+        if self.store is not None:
+            return self._save_shared(book, blist)
         with self.lock:
             now = self.clock.now()
             taken: dict = {}
@@ -221,50 +565,127 @@ class Ledger:
                 posting.commit_bundle(book, planned, now)
             return SaveResult("Ok", "")
 
+    def _save_shared(self, book: ClientBook, blist: BundleList) -> SaveResult:
+        """``save_bundle_list`` with a store: the bundles committed by this call are one log
+        row, committed before the answer (a refused bundle after them does not undo them)."""
+        with self._write():
+            book = self._current(book)
+            now = self.clock.now()
+            taken: dict = {}
+            done: list = []
+            result = SaveResult("Ok", "")
+            for index, bundle in enumerate(blist.bundles, start=1):
+                try:
+                    planned = posting.plan_bundle(book, blist, bundle, now, taken)
+                except errors.SaveRefused as err:
+                    where = errors.locate(err, index, getattr(err, "voucher", None))
+                    result = SaveResult(err.result_type, where)
+                    break
+                done.append([logcodec.encode_voucher(pv) for pv in planned])
+                posting.commit_bundle(book, planned, now)
+            if done:
+                self._log("bundles", {"c": book.client_id, "now": now.isoformat(), "bundles": done})
+            return result
+
+    def _ev_bundles(self, b: dict) -> None:
+        book = self.book(b["c"])
+        now = datetime.fromisoformat(b["now"])
+        decode, commit = logcodec.decode_voucher, posting.commit_bundle
+        top = 0
+        for bundle in b["bundles"]:
+            planned = [decode(v) for v in bundle]
+            for pv in planned:
+                for ln in pv.lines:
+                    if ln.seq > top:
+                        top = ln.seq
+            commit(book, planned, now)
+        book._seq = itertools.count(top + 1)  # this process numbers on after them
+
     def create_link(self, book: ClientBook) -> int:
-        with self.lock:
+        with self._write():
+            if self.store is None:
+                return book.new_link()
+            book = self._current(book)
+            self._log("new_link", {"c": book.client_id})
             return book.new_link()
+
+    def _ev_new_link(self, b: dict) -> None:
+        self.book(b["c"]).new_link()
 
     def link_entries(self, book: ClientBook, line_ids: list[UUID], link_id: int,
                      replace: bool) -> bool:
         """K1: Add- or ReplaceLinkEntries. Unknown lines or links fault; nothing changes then."""
-        with self.lock:
+        with self._write():
+            if self.store is not None:
+                book = self._current(book)
             for lid in line_ids:
                 if lid not in book.lines:
                     raise errors.UnknownLine(lid)
             if link_id not in book.links:
                 raise errors.UnknownLink(link_id)
             now = self.clock.now()
-            if replace:
-                old = {book.lines[lid].link_id for lid in line_ids} - {None, link_id}
-                for old_link in old:  # every line of the old link moves to the new one
-                    book.set_link(sorted(book.links.get(old_link, ())), link_id, now)
-            book.set_link(line_ids, link_id, now)
+            self._apply_link(book, line_ids, link_id, replace, now)
+            if self.store is not None:
+                self._log("link", {"c": book.client_id, "lines": [lid.hex for lid in line_ids],
+                                   "link": link_id, "replace": replace, "now": now.isoformat()})
             return True
 
+    @staticmethod
+    def _apply_link(book: ClientBook, line_ids, link_id: int, replace: bool, now) -> None:
+        if replace:
+            old = {book.lines[lid].link_id for lid in line_ids} - {None, link_id}
+            for old_link in old:  # every line of the old link moves to the new one
+                book.set_link(sorted(book.links.get(old_link, ())), link_id, now)
+        book.set_link(line_ids, link_id, now)
+
+    def _ev_link(self, b: dict) -> None:
+        self._apply_link(self.book(b["c"]), [UUID(x) for x in b["lines"]], b["link"],
+                         b["replace"], datetime.fromisoformat(b["now"]))
+
     def update_due_dates(self, book: ClientBook, items: list[tuple[UUID, date]]) -> list[Line]:
-        with self.lock:
+        with self._write():
+            if self.store is not None:
+                book = self._current(book)
             for lid, _ in items:
                 if lid not in book.lines:
                     raise errors.UnknownLine(lid)
             now = self.clock.now()
-            updated = []
-            for lid, due in items:
-                line = book.lines[lid]
-                line.due_date = due
-                book.touch(line, now)
-                updated.append(line)
+            updated = self._apply_due(book, items, now)
+            if self.store is not None:
+                self._log("due", {"c": book.client_id, "now": now.isoformat(),
+                                  "items": [[lid.hex, logcodec._iso(due)] for lid, due in items]})
             return updated
+
+    @staticmethod
+    def _apply_due(book: ClientBook, items, now) -> list[Line]:
+        updated = []
+        for lid, due in items:
+            line = book.lines[lid]
+            line.due_date = due
+            book.touch(line, now)
+            updated.append(line)
+        return updated
+
+    def _ev_due(self, b: dict) -> None:
+        self._apply_due(self.book(b["c"]), [(UUID(x), logcodec.day(d)) for x, d in b["items"]],
+                        datetime.fromisoformat(b["now"]))
 
     # --- control ---------------------------------------------------------------------------
 
     def approve_journal(self, client_id: int) -> int:
-        with self.lock:
-            return self.book(client_id).post_journal(self.clock.now())
+        with self._write():
+            now = self.clock.now()
+            posted = self.book(client_id).post_journal(now)
+            self._log("approve", {"c": client_id, "now": now.isoformat()})
+            return posted
+
+    def _ev_approve(self, b: dict) -> None:
+        self.book(b["c"]).post_journal(datetime.fromisoformat(b["now"]))
 
     def snapshot(self, client_id: int) -> dict:
         """Ledger and journal lines of one client, for the control API and for tests."""
         with self.lock:
+            self.sync()
             book = self.book(client_id)
             return {
                 "ledger": [line_json(ln) for ln in book.ledger_lines()],

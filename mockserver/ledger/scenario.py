@@ -605,13 +605,18 @@ def client_options(sc: Scenario, current_year: int, base=None, credentials: bool
     return replace(opts, **{k: v for k, v in overrides.items() if v is not None})
 
 
-def populate(ledger, client_id: int, sc: Scenario) -> dict:
-    """Reference data and existing vouchers of ``sc`` into a client created for it."""
+def populate(ledger, client_id: int, sc: Scenario, id_seed=None, now=None) -> dict:
+    """Reference data and existing vouchers of ``sc`` into a client created for it.
+
+    ``id_seed``: the scenario's voucher lines get ids drawn from it (a shared store replays the
+    scenario and must get the same ids); ``now``: the time of the load (default: the clock).
+    """
     with ledger.lock:
         book = ledger.book(client_id)
         apply_reference_data(book, sc)
-        now = ledger.clock.now()
-        lines = load_vouchers(book, sc.vouchers, now) if sc.vouchers else 0
+        now = now or ledger.clock.now()
+        seed = None if id_seed is None else ("scenario", id_seed, client_id)
+        lines = load_vouchers(book, sc.vouchers, now, id_seed=seed) if sc.vouchers else 0
         if sc.generate is not None and sc.generate.lines:
             vouchers = generate_vouchers(book, sc.generate, now.date(), where=sc.source)
             lines += load_vouchers(book, vouchers, now, check=False, fingerprints=False,

@@ -74,6 +74,8 @@ class TokenStore:
         self._key = secrets.token_bytes(32)
         self.applications: dict[str, Application] = {}
         self.tokens: dict[str, AccessToken] = {}
+        #: a shared store's hook: called with each token issued, to keep it (``Ledger``)
+        self.on_issue = None
 
     def register(self, oauth: dict, ledger_client_id: int,
                  scopes: tuple[str, ...] = rules.OAUTH_SCOPES) -> Application:
@@ -119,6 +121,8 @@ class TokenStore:
             if len(self.tokens) > 10000:
                 self.tokens = {k: t for k, t in self.tokens.items() if t.expires_at > now}
             self.tokens[text] = token
+        if self.on_issue is not None:
+            self.on_issue(token)
         return token
 
     def _jwt(self, app: Application, audience: str, scopes, now: datetime,

@@ -79,8 +79,7 @@ def _set_identity(ctx, identity_id) -> bool:
     ident = session.user.identity(identity_id)
     if ident is None or ident.blocked:
         return False
-    with ctx.ledger.lock:
-        session.identity = ident
+    ctx.ledger.set_identity(session, ident)
     ctx.client_id = ident.client_id
     return True
 

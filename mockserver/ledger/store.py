@@ -1,0 +1,139 @@
+"""The SQLite store: an append-only log of committed changes, shared by processes, kept on disk.
+
+Every process keeps the in-memory ``ClientBook``s as its working model (all reads and every rule
+stay in memory); SQLite is the durable, shared source of truth. Each change the ledger commits
+(a client created, a bundle booked with its planned lines, links, due dates, a journal approved,
+fiscal years, entry series, blocked identities, sessions, tokens, a reset) is one row of the
+``log`` table, written inside the same SQLite transaction that decided it:
+
+- a write takes SQLite's write lock first (``BEGIN IMMEDIATE``), catches up on rows other
+  processes appended, checks its rules against that state, appends its row and commits before the
+  caller answers: numbering decided in one process can never be decided again in another;
+- before serving a request a process applies the rows it has not seen (``id > last seen``);
+  ``PRAGMA data_version`` tells it, without reading the table, when no other process wrote;
+- start-up replays the log; a reset appends a ``reset`` row and deletes every row before it.
+
+Row bodies are JSON (``codec.py`` in this module's terms: Decimals as strings, dates and times
+ISO 8601, GUIDs as text), never pickle. WAL journal, ``synchronous=NORMAL``: a commit is in the
+WAL (the operating system's page cache) before the answer is sent, so it survives the server
+process being killed (``kill -9``); only an operating-system crash or power loss can lose the last
+commits (``synchronous=FULL`` would fsync every commit to cover that, at several ms a commit).
+
+This module knows nothing about the ledger's objects: it stores and reads ``(kind, body)`` rows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+FORMAT = "tfso-mock-log/1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS log (
+    id   INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+def parse_store(spec: str) -> str | None:
+    """``memory`` -> None; ``sqlite:PATH`` -> PATH. Anything else: ValueError."""
+    spec = (spec or "memory").strip()
+    if spec == "memory":
+        return None
+    if spec.startswith("sqlite:") and spec[len("sqlite:"):].strip():
+        return spec[len("sqlite:"):].strip()
+    raise ValueError(f"store must be 'memory' or 'sqlite:PATH', not {spec!r}")
+
+
+class SqliteStore:
+    """One connection per process, used under the ledger's lock (so from one thread at a time)."""
+
+    def __init__(self, path: str, timeout: float = 60.0):
+        self.path = path
+        folder = os.path.dirname(os.path.abspath(path))
+        os.makedirs(folder, exist_ok=True)
+        self.conn = sqlite3.connect(path, timeout=timeout, isolation_level=None,
+                                    check_same_thread=False)
+        self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StoreError(f"{path}: SQLite refused WAL mode (journal_mode={mode})")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self.conn.execute(statement)
+            row = self.conn.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+            if row is None:
+                self.conn.execute("INSERT INTO meta (key, value) VALUES ('format', ?)", (FORMAT,))
+            elif row[0] != FORMAT:
+                raise StoreError(f"{path}: written as {row[0]}, this emulator reads {FORMAT}")
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            self.conn.close()
+            raise
+        self._version: int | None = None
+        self.in_transaction = False
+
+    # --- transactions ---------------------------------------------------------------------
+
+    def begin(self) -> None:
+        """Take the write lock (waits up to the timeout for other processes)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.in_transaction = True
+
+    def commit(self) -> None:
+        self.in_transaction = False
+        self.conn.execute("COMMIT")
+
+    def rollback(self) -> None:
+        self.in_transaction = False
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    # --- the log --------------------------------------------------------------------------
+
+    def changed(self) -> bool:
+        """Whether another connection committed since the last call (cheap: no table read)."""
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        if version == self._version:
+            return False
+        self._version = version
+        return True
+
+    def rows_after(self, last_id: int):
+        """``(id, kind, body)`` of every row after ``last_id``, in order (an iterator)."""
+        return self.conn.execute("SELECT id, kind, body FROM log WHERE id > ? ORDER BY id",
+                                 (last_id,))
+
+    def append(self, kind: str, body) -> int:
+        """One row inside the open transaction; returns its id."""
+        if not self.in_transaction:
+            raise StoreError("append outside a transaction")
+        text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+        return self.conn.execute("INSERT INTO log (kind, body) VALUES (?, ?)",
+                                 (kind, text)).lastrowid
+
+    def forget_before(self, row_id: int) -> None:
+        """Delete every row before ``row_id`` (a reset: nothing before it matters any more)."""
+        self.conn.execute("DELETE FROM log WHERE id < ?", (row_id,))
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM log").fetchone()[0]
+
+    def close(self) -> None:
+        self.conn.close()
