@@ -1,0 +1,272 @@
+"""The SQLite store through real sockets: ``tfso-mock serve --store sqlite:PATH`` as child
+processes, restarted, run side by side over one file, and killed with SIGKILL while clients post.
+
+Sessions and REST tokens are in the store: they survive a restart (*interpretation*, README).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections import Counter, defaultdict
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+import requests
+
+NS = "http://24sevenOffice.com/webservices"
+AUTH = "/authenticate/v001/authenticate.asmx"
+ACCOUNT = "/Economy/Account/V004/Accountservice.asmx"
+TRANSACTIONS = "/Economy/Accounting/V001/TransactionService.asmx"
+TODAY = dt.datetime.now(dt.UTC).date()
+
+
+class Served:
+    """``tfso-mock serve`` in a child process (its own session: a kill reaches every worker)."""
+
+    def __init__(self, path: Path, *extra: str):
+        cmd = [sys.executable, "-m", "mockserver", "serve", "--port", "0", "--rate-limit", "0",
+               "--store", f"sqlite:{path}", *extra]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TFSO_MOCK_")}
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     text=True, env=env, start_new_session=True)
+        banner = []
+        for line in self.proc.stdout:
+            banner.append(line)
+            if line.startswith("Press Ctrl+C"):
+                break
+        text = "".join(banner)
+        m = re.search(r"listening on (http://\S+)", text)
+        assert m, text
+        self.url = m.group(1)
+        self.creds = {k: re.search(rf"{k}:\s+(\S+)", text).group(1)
+                      for k in ("Username", "Password", "ApplicationId", "IdentityId")}
+        self.http = requests.Session()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=30)
+
+    def kill(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=30)
+
+    def soap(self, path: str, op: str, inner: str, session: str | None = None,
+             http: requests.Session | None = None) -> str:
+        body = ('<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap='
+                '"http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
+                f"{inner}</soap:Body></soap:Envelope>")
+        headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{NS}/{op}"'}
+        if session:
+            headers["Cookie"] = f"ASP.NET_SessionId={session}"
+        resp = (http or self.http).post(self.url + path, data=body.encode(), headers=headers,
+                                        timeout=60)
+        return resp.text
+
+    def login(self) -> str:
+        c = self.creds
+        text = self.soap(AUTH, "Login", (
+            f'<Login xmlns="{NS}"><credential><ApplicationId>{c["ApplicationId"]}</ApplicationId>'
+            f'<IdentityId>{c["IdentityId"]}</IdentityId><Password>{c["Password"]}</Password>'
+            f'<Username>{c["Username"]}</Username></credential></Login>'))
+        return re.search(r"<LoginResult>([a-z0-5]{24})</LoginResult>", text).group(1)
+
+    def save(self, session: str, comment: str, entries: int = 3,
+             http: requests.Session | None = None) -> str:
+        """One voucher of ``entries`` lines (numbered by the emulator); its result Type."""
+        amounts = ["-100.00"] * (entries - 1) + [f"{100 * (entries - 1)}.00"]
+        xml = "".join(
+            f"<Entry><AccountNo>{1920 if i == entries - 1 else 3000}</AccountNo>"
+            f"<Date>{TODAY.isoformat()}T00:00:00</Date><Amount>{a}</Amount>"
+            f"<Comment>{comment}</Comment></Entry>" for i, a in enumerate(amounts))
+        text = self.soap(ACCOUNT, "SaveBundleList", (
+            f'<SaveBundleList xmlns="{NS}"><BundleList><SaveOption>0</SaveOption><Bundles>'
+            f"<Bundle><YearId>{TODAY.year}</YearId><Sort>1</Sort><Name>t</Name><Vouchers>"
+            f"<Voucher><TransactionNo>0</TransactionNo><Sort>1</Sort><Entries>{xml}</Entries>"
+            "</Voucher></Vouchers></Bundle></Bundles></BundleList></SaveBundleList>"), session,
+            http=http)
+        return re.search(r"<Type>(\w+)</Type>", text).group(1)
+
+    def entry_no(self, session: str) -> int:
+        text = self.soap(ACCOUNT, "GetEntryId", (
+            f'<GetEntryId xmlns="{NS}"><argEntryId><Date>{TODAY.isoformat()}T00:00:00</Date>'
+            "<SortNo>1</SortNo><EntryNo>0</EntryNo></argEntryId></GetEntryId>"), session)
+        return int(re.search(r"<EntryNo>(-?\d+)</EntryNo>", text).group(1))
+
+    def transactions(self, session: str) -> list[tuple[str, str, str]]:
+        """GetTransactions over this year: (TransactionNo, AccountNo, Amount) of each line."""
+        text = self.soap(TRANSACTIONS, "GetTransactions", (
+            '<GetTransactions xmlns="http://24sevenoffice.com/webservices/economy/accounting/">'
+            "<searchParams>"
+            f"<DateStart>{TODAY.year}-01-01T00:00:00</DateStart>"
+            f"<DateEnd>{TODAY.year}-12-31T00:00:00</DateEnd></searchParams></GetTransactions>"),
+            session)
+        assert "Fault>" not in text, text[:500]
+        rows = []
+        for el in ElementTree.fromstring(text).iter():
+            if el.tag.endswith("}Transaction"):
+                kids = {child.tag.rsplit("}", 1)[-1]: child.text for child in el}
+                rows.append((kids["TransactionNo"], kids["AccountNo"], kids["Amount"]))
+        return rows
+
+    def ledger(self) -> list[dict]:
+        return self.http.get(self.url + "/__admin/clients/1000/ledger", timeout=60).json()["lines"]
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "state.sqlite"
+
+
+@pytest.fixture
+def servers():
+    started: list[Served] = []
+
+    def start(path, *extra) -> Served:
+        s = Served(path, *extra)
+        started.append(s)
+        return s
+
+    yield start
+    for s in started:
+        s.stop()
+
+
+def test_state_sessions_and_numbering_survive_a_restart(path, servers):
+    first = servers(path)
+    session = first.login()
+    assert [first.save(session, f"r{i}") for i in range(3)] == ["Ok"] * 3
+    token = requests.post(first.url + "/__admin/clients", json={"fiscal_years": [TODAY.year]},
+                          timeout=30).json()["oauth"]
+    access = requests.post(first.url + "/oauth/token", data={
+        "grant_type": "client_credentials", "client_id": token["client_id"],
+        "client_secret": token["client_secret"]}, timeout=30).json()["access_token"]
+    lines, transactions = first.ledger(), first.transactions(session)
+    next_no = first.entry_no(session)
+    assert len(lines) == 9 and len(transactions) == 9
+    first.stop()
+
+    again = servers(path)
+    assert again.creds == first.creds
+    assert again.ledger() == lines
+    assert again.transactions(session) == transactions  # the session survived the restart
+    assert again.entry_no(session) == next_no
+    assert again.save(session, "after") == "Ok"
+    assert sorted({ln["transaction_no"] for ln in again.ledger()}) == [
+        next_no - 3, next_no - 2, next_no - 1, next_no]
+    rest = requests.get(again.url + "/v1/transactionlines",
+                        params={"dateFrom": f"{TODAY.year}-01-01", "dateTo": f"{TODAY.year}-12-31"},
+                        headers={"Authorization": f"Bearer {access}"}, timeout=30)
+    assert (rest.status_code, rest.json()) == (200, [])  # so did the REST token
+
+
+def test_two_processes_over_one_file(path, servers):
+    a = servers(path)
+    b = servers(path)
+    session = a.login()
+    assert b.save(session, "on-b") == "Ok"  # logged in on a, posted on b
+    assert a.save(session, "on-a") == "Ok"
+    assert a.transactions(session) == b.transactions(session)
+    first = a.ledger()[0]["transaction_no"]
+    assert [(ln["transaction_no"], ln["comment"]) for ln in a.ledger()] == [
+        (first, "on-b")] * 3 + [(first + 1, "on-a")] * 3
+    assert a.ledger() == b.ledger()
+    assert a.entry_no(session) == b.entry_no(session)
+    requests.post(b.url + "/__admin/reset", timeout=30).raise_for_status()
+    assert a.ledger() == [] and "<HasSessionResult>false" in a.soap(
+        AUTH, "HasSession", f'<HasSession xmlns="{NS}"/>', session)
+
+
+def _post_from_threads(targets: list[Served], session: str, per_thread: int, answers: dict,
+                       stop: threading.Event | None = None) -> None:
+    def run(index: int, target: Served):
+        http = requests.Session()
+        for i in range(per_thread):
+            if stop is not None and stop.is_set():
+                return
+            comment = f"t{index}-{i}"
+            answers[comment] = None  # sent, no answer yet
+            try:
+                answers[comment] = target.save(session, comment, http=http)
+            except (requests.RequestException, AttributeError):
+                return  # the server went away: this bundle has no answer
+
+    threads = [threading.Thread(target=run, args=(k, targets[k % len(targets)]))
+               for k in range(2 * len(targets) + 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def test_concurrent_posting_from_two_processes_never_books_a_number_twice(path, servers):
+    a = servers(path)
+    b = servers(path)
+    session = a.login()
+    answers: dict = {}
+    _post_from_threads([a, b], session, 20, answers)
+    assert Counter(answers.values()) == {"Ok": 120}
+    numbers = Counter(ln["transaction_no"] for ln in a.ledger())
+    first = min(numbers)
+    assert numbers == {n: 3 for n in range(first, first + 120)}
+    assert a.ledger() == b.ledger()
+
+
+def test_workers_share_one_socket_and_one_store(path, servers):
+    served = servers(path, "--workers", "2", "--threads", "4")
+    session = served.login()
+    answers: dict = {}
+    _post_from_threads([served], session, 25, answers)  # 4 threads, fresh connections each
+    children = Path(f"/proc/{served.proc.pid}/task/{served.proc.pid}/children")
+    if children.exists():  # Linux: the parent and its two workers
+        assert len(children.read_text().split()) == 2
+    assert Counter(answers.values()) == {"Ok": 100}
+    numbers = Counter(ln["transaction_no"] for ln in served.ledger())
+    first = min(numbers)
+    assert numbers == {n: 3 for n in range(first, first + 100)}
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_kill_9_while_posting_loses_no_answered_bundle_and_halves_none(path, servers, workers):
+    served = servers(path, "--workers", workers)
+    session = served.login()
+    answers: dict = {}
+    stop = threading.Event()
+    killer_done = threading.Event()
+
+    def killer():
+        while sum(1 for v in list(answers.values()) if v == "Ok") < 60:
+            if stop.wait(0.005):
+                break
+        served.kill()  # SIGKILL to every process of the server, mid-run
+        killer_done.set()
+
+    k = threading.Thread(target=killer)
+    k.start()
+    _post_from_threads([served], session, 10_000, answers, stop)
+    stop.set()
+    k.join()
+    assert killer_done.is_set()
+
+    again = servers(path)
+    by_comment = defaultdict(list)
+    for ln in again.ledger():
+        by_comment[ln["comment"]].append(ln)
+    answered = {c for c, v in answers.items() if v == "Ok"}
+    assert len(answered) >= 60
+    assert answered <= set(by_comment)  # every bundle answered Ok is there
+    assert set(by_comment) <= set(answers)  # and nothing that was never sent
+    for comment, lines in by_comment.items():  # whole vouchers only, each booked once
+        assert len(lines) == 3, comment
+        assert len({ln["transaction_no"] for ln in lines}) == 1, comment
+    numbers = Counter(ln["transaction_no"] for ln in again.ledger())
+    first = min(numbers)
+    assert set(numbers.values()) == {3} and sorted(numbers) == list(range(first, first + len(numbers)))
+    assert again.save(session, "after-crash") == "Ok"  # the session survived, numbering goes on
