@@ -6,6 +6,7 @@ import argparse
 import logging
 import secrets
 import signal
+import sqlite3
 import sys
 from dataclasses import replace
 
@@ -33,6 +34,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="scenario name (fixtures/scenarios/NAME.yaml) or YAML path for the demo "
                         "client (env TFSO_MOCK_SCENARIO)")
     s.add_argument("--threads", type=int, help="worker threads (default 8)")
+    s.add_argument("--store",
+                   help="'memory' (default) or 'sqlite:PATH': state kept in a SQLite file, which "
+                        "survives a restart and is shared by every process serving it "
+                        "(env TFSO_MOCK_STORE)")
+    s.add_argument("--workers", type=int,
+                   help="worker processes sharing one listening socket (default 1; more than 1 "
+                        "needs --store sqlite:PATH; env TFSO_MOCK_WORKERS)")
     s.add_argument("--quiet", action="store_true", help="print only the base URL line")
     r = sub.add_parser("record", help="proxy to an upstream API and store each exchange as a "
                                       "recorded pair (credentials and session ids scrubbed)")
@@ -74,15 +82,55 @@ def serve(settings: Settings, quiet: bool = False) -> None:
     from .serving import create_server
 
     settings = effective_settings(settings)
+    shared = _check_store(settings)
     try:
         app = create_app(settings)
     except ScenarioError as err:
         print(f"tfso-mock: bad scenario: {err}", file=sys.stderr, flush=True)
         raise SystemExit(2) from None
+    except (OSError, RuntimeError, sqlite3.Error) as err:
+        print(f"tfso-mock: cannot open the store: {err}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
+    if shared and settings.workers > 1:
+        from .workers import serve_workers
+
+        return serve_workers(settings, app, _banner if not quiet else None)
     _collect_only_what_is_new()  # this process only: not the pytest plugin's in-process server
     server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads,
                            clear_untrusted_proxy_headers=True)
     host, port = server.effective_host, server.effective_port
+    _banner(settings, app, host, port, quiet)
+
+    def _stop(*_):
+        server.close()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+def _check_store(settings: Settings) -> bool:
+    """Whether the store is shared (SQLite); a bad --store or --workers stops start-up."""
+    from .ledger.store import parse_store
+
+    try:
+        shared = parse_store(settings.store) is not None
+    except ValueError as err:
+        print(f"tfso-mock: {err}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from None
+    if settings.workers < 1 or (settings.workers > 1 and not shared):
+        print("tfso-mock: --workers N (N > 1) needs --store sqlite:PATH: worker processes share "
+              "state only through the SQLite store", file=sys.stderr, flush=True)
+        raise SystemExit(2)
+    return shared
+
+
+def _banner(settings: Settings, app, host: str, port: int, quiet: bool = False) -> None:
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     base = settings.public_url.rstrip("/") or f"http://{shown}:{port}"
     demo = app.startup_client
@@ -107,19 +155,10 @@ def serve(settings: Settings, quiet: bool = False) -> None:
         if settings.burst_limit:
             limits += f", bursts over {settings.burst_limit}/s refused"
         print(f"  Rate limit:    {limits}")
+        if settings.store != "memory":
+            workers = f", {settings.workers} worker processes" if settings.workers > 1 else ""
+            print(f"  Store:         {settings.store}{workers}")
         print("Press Ctrl+C to stop.", flush=True)
-
-    def _stop(*_):
-        server.close()
-        sys.exit(0)
-
-    signal.signal(signal.SIGTERM, _stop)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         overrides = {k: getattr(args, k) for k in ("host", "port", "public_url", "admin",
                                                    "admin_token", "rate_limit", "burst_limit",
-                                                   "scenario", "threads")}
+                                                   "scenario", "threads", "store",
+                                                   "workers")}
         serve(Settings.from_env(**overrides), quiet=args.quiet)
     elif args.command == "record":
         from .record import record_main
