@@ -45,6 +45,7 @@ class Figures:
     worst_refusal_ms: float = 0.0
     worst_refusal: str = ""
     over_budget: int = 0
+    refusal_ms: list = field(default_factory=list)
     rss_before_kb: int = 0
     rss_after_kb: int = 0
     peak_rss_kb: int = 0
@@ -88,8 +89,12 @@ class Figures:
             out.append(f"hostile inputs tried: {self.inputs} ({self.refusals} refused with a "
                        f"vendor-shaped error, {self.accepted} answered with a documented result)")
             out.append(f"server errors: {self.server_errors}")
-            out.append(f"worst refusal latency: {self.worst_refusal_ms:.1f} ms ({self.worst_refusal}); "
-                       f"over the {BUDGET_MS} ms budget: {self.over_budget}")
+            ms = sorted(self.refusal_ms)
+            if ms:
+                p50, p99 = ms[len(ms) // 2], ms[min(len(ms) - 1, int(len(ms) * 0.99))]
+                out.append(f"refusal latency: median {p50:.1f} ms, p99 {p99:.1f} ms, worst "
+                           f"{self.worst_refusal_ms:.1f} ms ({self.worst_refusal}); over the "
+                           f"{BUDGET_MS} ms budget: {self.over_budget} of {len(ms)}")
         if self.peak_rss_kb:
             out.append(f"tfso-mock serve memory: RSS {self.rss_before_kb / 1024:.1f} MB before, "
                        f"{self.rss_after_kb / 1024:.1f} MB after, peak {self.peak_rss_kb / 1024:.1f} MB")
@@ -115,6 +120,7 @@ def note_input(name: str, refused: bool, elapsed_ms: float, server_error: bool =
         f.inputs += 1
         if refused:
             f.refusals += 1
+            f.refusal_ms.append(round(elapsed_ms, 2))
             if elapsed_ms > f.worst_refusal_ms:
                 f.worst_refusal_ms, f.worst_refusal = elapsed_ms, name
             if elapsed_ms > BUDGET_MS:

@@ -903,3 +903,90 @@ def test_hostile_bodies_just_over_the_limit_are_refused_and_at_the_limit_read(ta
     over = target.http.call("POST", ACCOUNT, (at_limit + " ").encode(), headers)
     rb.note_input("a body of the limit + 1 byte", True, over.ms)
     expect_fault(413, TOO_LARGE)(over)
+
+
+# --- HTTP the server cannot read: answered in the path's shape, not as waitress's text/plain ------
+
+
+def raw_exchange(host: str, port: int, request: bytes) -> tuple[float, str, dict, bytes]:
+    sock = socket.create_connection((host, port))
+    sock.settimeout(10)
+    started = time.perf_counter()
+    sock.sendall(request)
+    data = b""
+    try:
+        while True:
+            part = sock.recv(65536)
+            if not part:
+                break
+            data += part
+    except OSError:
+        pass
+    ms = (time.perf_counter() - started) * 1000
+    sock.close()
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (x.partition(":") for x in lines[1:])}
+    return ms, lines[0], headers, body
+
+
+MALFORMED = [
+    ("Content-Length: 12abc\r\n\r\n", "HTTP/1.1 400 Bad Request", "Content-Length is invalid"),
+    ("Content-Length: 5\r\nContent-Length: 6\r\n\r\nabcde", "HTTP/1.1 400 Bad Request",
+     "Content-Length is invalid"),
+    ("Transfer-Encoding: chunked\r\n\r\nzz\r\n", "HTTP/1.1 400 Bad Request", "Invalid chunk size"),
+    ("Transfer-Encoding: gzip\r\n\r\n", "HTTP/1.1 501 Not Implemented",
+     "Transfer-Encoding requested is not supported"),
+    ("Cookie: " + "a" * 300_000 + "\r\n\r\n", "HTTP/1.0 431 Request Header Fields Too Large",
+     "exceeds max_header of 262144"),
+]
+
+
+@pytest.mark.parametrize("path,shape", [(ACCOUNT, "soap"), ("/v1/transactionlines", "rest"),
+                                        ("/oauth/token", "oauth"), ("/__admin/clients", "admin")])
+@pytest.mark.parametrize("headers,status_line,reason", MALFORMED, ids=["bad-length", "two-lengths",
+                                                                        "bad-chunk", "gzip", "huge-headers"])
+def test_hostile_http_framing_is_refused_in_the_paths_shape(target, path, shape, headers, status_line, reason):
+    ctype = CT11 if shape == "soap" else "application/json"
+    request = f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {ctype}\r\n{headers}".encode()
+    ms, first, got, body = raw_exchange(target.serve.host, target.serve.port, request)
+    rb.note_input(f"malformed HTTP ({reason}) to {path}", True, ms)
+    assert first == status_line, (first, body[:200])
+    status = int(status_line.split()[1])
+    text = f"The HTTP request is malformed: {reason}"
+    answer = Answer(status, got, body, ms)
+    never_a_stack_trace(answer)
+    if shape == "soap":
+        expect_fault(status, text)(answer)
+    elif shape == "rest":
+        rest_error(status, "BadRequestError", text)(answer)
+    elif shape == "oauth":
+        oauth_error(status, "invalid_request", text)(answer)
+    else:
+        admin_error(status, "BadRequest", text)(answer)
+
+
+def test_hostile_request_line_the_server_cannot_read_gets_json(target):
+    ms, first, got, body = raw_exchange(target.serve.host, target.serve.port, b"\x16\x03\x01\x02\x00 GARBAGE\r\n\r\n")
+    rb.note_input("an unreadable request line (TLS hello)", True, ms)
+    assert first == "HTTP/1.0 400 Bad Request"
+    admin_error(400, "BadRequest", "The HTTP request is malformed: Start line is invalid")(
+        Answer(400, got, body, ms))
+
+
+def test_hostile_refusals_at_the_door_do_not_eat_the_quota(target):
+    """A body over the limit is refused before the caller is counted (IIS refuses it before the
+    application); with a quota of 3 every such refusal still says 3 remain."""
+    cid = target.client_id
+    assert target.admin("PUT", f"/__admin/clients/{cid}/rate_limit", {"rate_limit": 3}).status == 200
+    try:
+        headers = {"Content-Type": CT11, "Cookie": f"ASP.NET_SessionId={target.session}"}
+        for _ in range(5):
+            over = target.http.call("POST", ACCOUNT, b" " * (LIMIT + 1), headers)
+            assert (over.status, over.headers["apilimitremaining"]) == (413, "3")
+        assert target.admin("GET", f"/__admin/clients/{cid}/rate_limit").json()["used"] == 0
+        journal = target.admin("GET", f"/__admin/requests?client_id={cid}&status=413").json()
+        assert [e["fault"] for e in journal[-5:]] == [TOO_LARGE] * 5
+    finally:
+        target.admin("PUT", f"/__admin/clients/{cid}/rate_limit", {"rate_limit": None})
+        target.admin("DELETE", f"/__admin/clients/{cid}/rate_limit/counters")
