@@ -619,6 +619,8 @@ def main(argv=None) -> int:
     p.add_argument("--lines", type=int, help="ledger lines of the scale rows (1,000,000; quick 100,000)")
     p.add_argument("--python-loadgen", action="store_true", help="use bench/loadgen.py even if wrk is here")
     p.add_argument("--no-scale", action="store_true", help="skip the scale rows")
+    p.add_argument("--no-store", action="store_true",
+                   help="skip the store rows (memory vs SQLite, 1 vs 2 workers, log replay: bench/store.py)")
     args = p.parse_args(argv)
     args.duration = args.duration or (3.0 if args.quick else 10.0)
     args.lines = args.lines or (100_000 if args.quick else 1_000_000)
@@ -634,6 +636,10 @@ def main(argv=None) -> int:
         try:
             bare = run_bare(driver, args, log)
             rows = run_emulator(driver, args, log)
+            if not args.no_store:
+                import store
+
+                rows += store.store_rows(driver, args, log, tmp)
             if not args.no_scale:
                 rows += scale_rows(args, log)
         except Exception:

@@ -1,0 +1,174 @@
+"""Store rows of bench/run.py: SaveBundleList on the memory and the SQLite store, 1 and 2 worker
+processes, and how fast a restart replays the SQLite log.
+
+    python bench/store.py                 # the rows alone (run.py prints them in its table too)
+    python bench/store.py replay PATH     # (internal) time a Ledger replaying PATH; JSON out
+
+Server CPU of a multi-worker server is the CPU of the parent and all its workers (/proc).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+
+def _tree_cpu_s(pid: int) -> float:
+    import run
+
+    total = 0.0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / run.TICKS
+            with open(f"/proc/{p}/task/{p}/children") as fh:
+                todo += [int(c) for c in fh.read().split()]
+        except OSError:
+            continue
+    return total
+
+
+def _start(log: Path, threads: int, store: str | None, workers: int):
+    import run
+
+    class TreeServer(run.Server):
+        def cpu_s(self) -> float:  # the parent and every worker
+            return _tree_cpu_s(self.proc.pid)
+
+    port = run.free_port()
+    cmd = run.tfso_mock_command() + ["serve", "--port", str(port), "--threads", str(threads),
+                                     "--rate-limit", "0"]
+    if store:
+        cmd += ["--store", store, "--workers", str(workers)]
+    return TreeServer(cmd, port, "/__admin/health", log)
+
+
+def save_row(driver, args, log: Path, name: str, store: str | None, workers: int = 1):
+    import run
+
+    srv = _start(log, args.threads, store, workers)
+    try:
+        creds = run.banner_credentials(srv.read_banner())
+        year = max(int(y) for y in creds["fiscal_years"].split(","))
+        day = dt.date(year, 1, 15)
+        session = run.login(srv.base, creds)
+        before = run.next_entry_no(srv.base, session, day)
+        row, served = driver.measure(srv, run.Load(
+            name, "POST", run.ACCOUNT, run.soap_headers("SaveBundleList", session),
+            run.save_body(year, day), expect=r"<Type>Ok</Type>"))
+        posted = run.next_entry_no(srv.base, session, day) - before
+        ok = served <= posted <= served + 2 * driver.connections
+        check = (f"{posted:,} vouchers posted" if ok else
+                 f"CHECK FAILED: {served:,} answered, {posted:,} vouchers posted")
+        row.note = f"{row.note}; {check}" if row.note else check
+        return row
+    finally:
+        srv.stop()
+
+
+def build_log(path: Path, lines: int) -> float:
+    """A SQLite log holding the demo client and ``lines`` generated ledger lines, one log row
+    per voucher (as SaveBundleList of one voucher writes them). Returns seconds taken."""
+    from mockserver.ledger import logcodec, scenario
+    from mockserver.ledger.core import Ledger
+    from mockserver.ledger.posting import PlannedVoucher
+    from mockserver.ledger.store import SqliteStore
+
+    t0 = time.perf_counter()
+    ledger = Ledger(store=SqliteStore(str(path)))
+    ledger.reset()
+    book = ledger.books[1000]
+    now = ledger.clock.now()
+    scenario.bulk_generate(book, lines, seed=7, now=now)  # straight into memory, not logged
+    with ledger.transaction():
+        store = ledger.store
+        for rec in book.vouchers.values():
+            vlines = [book.lines[lid] for lid in rec.line_ids]
+            invoices = [(rec.type_no, ln.customer_id, ln.invoice_no) for ln in vlines if ln.invoice_no]
+            pv = PlannedVoucher(rec, vlines, [], invoices, link_ops=[])
+            store.append("bundles", {"c": 1000, "now": now.isoformat(),
+                                     "bundles": [[logcodec.encode_voucher(pv)]]})
+    ledger.store.close()
+    return time.perf_counter() - t0
+
+
+def replay(path: str) -> dict:
+    import gc
+
+    from mockserver.ledger.core import Ledger
+    from mockserver.ledger.store import SqliteStore
+
+    gc.disable()  # as the bulk loader does: a million new objects
+    t0 = time.perf_counter()
+    ledger = Ledger(store=SqliteStore(path))
+    seconds = time.perf_counter() - t0
+    book = ledger.books[1000]
+    rows = ledger.store.count()
+    return {"lines": len(book.lines), "rows": rows, "seconds": seconds}
+
+
+def replay_row(args, tmp: Path):
+    import run
+
+    path = tmp / "replay.sqlite"
+    built = build_log(path, args.lines)
+    size_mb = path.stat().st_size / 1e6
+    res = subprocess.run([sys.executable, str(HERE / "store.py"), "replay", str(path)],
+                         capture_output=True, text=True, cwd=ROOT, timeout=3600)
+    if res.returncode != 0:
+        return run.Row("sqlite: replay at start-up", note="failed: " + res.stderr.strip()[-300:])
+    out = json.loads(res.stdout)
+    rate = out["lines"] / out["seconds"]
+    return run.Row(f"sqlite: replay {out['lines']:,} lines at start-up", startup_s=out["seconds"],
+                   note=f"{rate:,.0f} lines/s from {out['rows']:,} log rows, {size_mb:,.0f} MB "
+                        f"file (built in {built:.0f} s)", extra={"replay_lines_per_s": rate})
+
+
+def store_rows(driver, args, log: Path, tmp: Path) -> list:
+    rows = [save_row(driver, args, log, "store: SaveBundleList, memory, 1 process", None)]
+    for workers in (1, 2):
+        db = tmp / f"bench-{workers}.sqlite"
+        rows.append(save_row(driver, args, log,
+                             f"store: SaveBundleList, sqlite, {workers} worker{'s' * (workers > 1)}",
+                             f"sqlite:{db}", workers))
+    rows.append(replay_row(args, tmp))
+    return rows
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["replay"]:
+        print(json.dumps(replay(argv[1])))
+        return 0
+    import tempfile
+
+    import run
+
+    quick = "--quick" in argv
+    with tempfile.TemporaryDirectory(prefix="tfso-bench-store-") as tmpdir:
+        tmp = Path(tmpdir)
+
+        class Args:
+            threads = 8
+            lines = 100_000 if quick else 1_000_000
+
+        driver = run.Driver(8, 3.0 if quick else 10.0, 1.0 if quick else 2.0, tmp)
+        rows = store_rows(driver, Args, tmp / "servers.log", tmp)
+    run.print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
