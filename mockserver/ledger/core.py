@@ -85,8 +85,16 @@ class Ledger:
         self.scenario_info: dict[int, dict] = {}
         self._first_client: int | None = None
         self._clear()
-        with self.lock:
-            self._catch_up()
+        import gc
+
+        was_enabled = gc.isenabled()
+        gc.disable()  # replaying a big log makes millions of objects: collect once, after
+        try:
+            with self.lock:
+                self._catch_up()
+        finally:
+            if was_enabled:
+                gc.enable()
 
     # --- the shared store -------------------------------------------------------------------
 
