@@ -199,6 +199,11 @@ class ServeProcess:
         self._err.flush()
         return Path(self._err.name).read_text(errors="replace")
 
+    def kill(self) -> None:
+        """SIGKILL: no clean-up of any kind (a crash, an OOM kill, a pulled plug)."""
+        self.proc.kill()
+        self.proc.wait()
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
