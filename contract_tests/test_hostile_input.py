@@ -7,6 +7,7 @@ text; never a stack trace, an HTML page or a Server fault. Each refusal is timed
 as soon as the headers are read, with and without Content-Length. The emulator runs as a
 ``tfso-mock serve`` child: its memory is read before and after, and the books of the clients
 the inputs were aimed at are compared before and after (in the module fixture's teardown).
+Everything runs against the in-memory store and against ``--store sqlite:PATH``.
 """
 
 from __future__ import annotations
@@ -152,8 +153,8 @@ class Target:
     """A ``tfso-mock serve`` child, a client A with one posted voucher, A's SOAP session and
     REST token, and what the books looked like before."""
 
-    def __init__(self):
-        self.serve = ServeProcess("--rate-limit", "0", "--quiet")
+    def __init__(self, *args: str):
+        self.serve = ServeProcess("--rate-limit", "0", "--quiet", *args)
         self.http = Http(self.serve.host, self.serve.port)
         info = self.admin("POST", "/__admin/clients", {"fiscal_years": [2024]})
         assert info.status == 201, info.text
@@ -250,9 +251,11 @@ def _server_error(a: Answer) -> bool:
     return True
 
 
-@pytest.fixture(scope="module")
-def target():
-    t = Target()
+@pytest.fixture(scope="module", params=["memory", "sqlite"])
+def target(request, tmp_path_factory):
+    """The emulator under attack, with each store (a refused call must write nothing to either)."""
+    store = "memory" if request.param == "memory" else f"sqlite:{tmp_path_factory.mktemp('store') / 's.sqlite'}"
+    t = Target("--store", store)
     try:
         yield t
         after = t.state()
@@ -775,6 +778,13 @@ def admin_cases(t: Target) -> list[Case]:
         call(f"clock {body[:30]!r}", "POST", "/__admin/clock", body, admin_error(400, "ValidationError", message))
         call(f"client clock {body[:30]!r}", "POST", f"/__admin/clients/{cid}/clock", body,
              admin_error(400, "ValidationError", message))
+    for path, message in (("/__admin/clock", 'Send {"now": "2024-05-01T10:59:00Z"} or {"advance_seconds": 3600}'),
+                          (f"/__admin/clients/{cid}/fiscal_years", 'Send {"year": 2024}'),
+                          ("/__admin/faults", "Give delay_ms or one of http_status, soap_fault, result, "
+                                              "drop_connection, expire_session"),
+                          ("/__admin/rate_limit", 'Send {"rate_limit": 7200, "burst_limit": 0} (0 switches one off)')):
+        call(f"{path} with an empty body", "PUT" if path.endswith("rate_limit") else "POST", path, b"",
+             admin_error(400, "ValidationError", message), headers={})
     call("fiscal year 99999", "POST", f"/__admin/clients/{cid}/fiscal_years", b'{"year": 99999}',
          admin_error(400, "ValidationError", 'Send {"year": 2024}'))
     call("entry series id beyond Int32", "POST", f"/__admin/clients/{cid}/entry_series",
@@ -990,3 +1000,79 @@ def test_hostile_refusals_at_the_door_do_not_eat_the_quota(target):
     finally:
         target.admin("PUT", f"/__admin/clients/{cid}/rate_limit", {"rate_limit": None})
         target.admin("DELETE", f"/__admin/clients/{cid}/rate_limit/counters")
+
+
+# --- metacharacters where strings are stored: kept and returned verbatim, never interpreted ------
+
+
+def test_hostile_metacharacters_in_every_stored_string_come_back_verbatim(tmp_path):
+    """SQL and shell metacharacters, quotes and XML-special characters in every string a bundle
+    stores (Comment, InvoiceReferenceNo, InvoiceOcr, BankAccountNo, CurrencyId, dimension values,
+    bundle Name, IgnoreWarnings) and in a client's name: saved as sent, returned the same by
+    GetTransactions, /v1/transactionlines and GetIdentities."""
+    texts = METACHARS + ["<x>&amp;</x>", "]]>", "Ærø – ünïcødé ✓"]
+    serve = ServeProcess("--rate-limit", "0", "--quiet")
+    http = Http(serve.host, serve.port)
+    try:
+        created = http.call("POST", "/__admin/clients", json.dumps(
+            {"fiscal_years": [2024], "name": texts[0] + texts[3]}).encode(),
+            {"Content-Type": "application/json"})
+        info = created.json()
+        login = http.call("POST", AUTH, envelope(op("Login", NS, "<credential>" + "".join(
+            f"<{k}>{xml_escape(info[v])}</{k}>" for k, v in (("ApplicationId", "application_id"),
+                                                               ("Username", "username"),
+                                                               ("Password", "password")))
+            + "</credential>")).encode(), {"Content-Type": CT11})
+        session = login.text.split("<LoginResult>")[1].split("<")[0]
+        cookie = {"Content-Type": CT11, "Cookie": f"ASP.NET_SessionId={session}"}
+        vouchers = []
+        for text in texts:
+            x = xml_escape(text)
+            fields = (f"<InvoiceReferenceNo>{x}</InvoiceReferenceNo><InvoiceOcr>{x}</InvoiceOcr>"
+                      f"<Comment>{x}</Comment><BankAccountNo>{x}</BankAccountNo><CurrencyId>{x}</CurrencyId>"
+                      "<UserDefinedDimensions><UserDefinedDimension><Type>101</Type>"
+                      f"<Value>{x}</Value></UserDefinedDimension></UserDefinedDimensions>")
+            vouchers.append(f"<Voucher><TransactionNo>0</TransactionNo><Sort>1</Sort><Entries>"
+                            f"{entries(('1920', '10.00', fields), ('3000', '-10.00', f'<Comment>{x}</Comment>'))}"
+                            "</Entries></Voucher>")
+        save = op("SaveBundleList", NS, "<BundleList><SaveOption>0</SaveOption><IgnoreWarnings>" + "".join(
+            f"<string>{xml_escape(t)}</string>" for t in texts) + "</IgnoreWarnings><Bundles><Bundle>"
+            f"<YearId>2024</YearId><Sort>1</Sort><Name>{xml_escape(texts[1])}</Name><Vouchers>"
+            + "".join(vouchers) + "</Vouchers></Bundle></Bundles></BundleList>")
+        saved = http.call("POST", ACCOUNT, envelope(save).encode(), cookie)
+        assert "<SaveBundleListResult><Type>Ok</Type></SaveBundleListResult>" in saved.text, saved.text[-400:]
+
+        from lxml import etree
+
+        got = http.call("POST", TRANSACTIONS, envelope(op("GetTransactions", TNS, (
+            "<searchParams><DateStart>2024-01-01T00:00:00</DateStart><DateEnd>2024-12-31T00:00:00"
+            "</DateEnd></searchParams>"))).encode(), cookie)
+        rows = []
+        for t in etree.fromstring(got.body).iter(f"{{{TNS}}}Transaction"):
+            if t.findtext(f"{{{TNS}}}AccountNo") == "1920":
+                rows.append((t.findtext(f"{{{TNS}}}Comment"), t.findtext(f"{{{TNS}}}InvoiceNo"),
+                             t.findtext(f"{{{TNS}}}OCR"), t.findtext(f"{{{TNS}}}Currency"),
+                             t.findtext(f".//{{{TNS}}}Dimension/{{{TNS}}}Value")))
+        # (currency codes are trimmed and shown upper-cased, as ISO 4217 writes them)
+        assert rows == [(text, text, text, text.strip().upper(), text) for text in texts]
+
+        token = http.call("POST", "/oauth/token", json.dumps({
+            "grant_type": "client_credentials", "client_id": info["oauth"]["client_id"],
+            "client_secret": info["oauth"]["client_secret"]}).encode(),
+            {"Content-Type": "application/json"}).json()["access_token"]
+        lines = http.call("GET", "/v1/transactionlines?dateFrom=2024-01-01&dateTo=2025-01-01&limit=1000"
+                                 "&includeDimensions=true&accountNumber=1920", None,
+                          {"Authorization": f"Bearer {token}"}).json()
+        assert [(ln["comment"], ln["invoice"]["number"], ln["invoice"]["remittanceReference"],
+                 ln["dimensions"][0]["value"]) for ln in lines] == [(t,) * 4 for t in texts]
+        for text in texts:  # and as a filter: matches exactly its own line, nothing else
+            found = http.call("GET", "/v1/transactionlines?dateFrom=2024-01-01&dateTo=2025-01-01"
+                                     f"&invoiceNumber={quote(text)}", None,
+                              {"Authorization": f"Bearer {token}"}).json()
+            assert [ln["invoice"]["number"] for ln in found] == [text], text
+        identity = http.call("POST", AUTH, envelope(op("GetIdentity", NS)).encode(), cookie)
+        assert f"<Name>{xml_escape(texts[0] + texts[3])}</Name>" in identity.text
+        rb.note_input("metacharacters stored in every string field", False, 0.0)
+    finally:
+        http.close()
+        serve.close()
