@@ -1024,12 +1024,9 @@ class RecordingProxy:
         self._server.run()
 
     def stop(self) -> None:
-        self._server.close()
-        for channel in list(self._server._map.values()):
-            channel.close()
-        self._server.task_dispatcher.shutdown(timeout=1)
-        if self._thread.is_alive():
-            self._thread.join(timeout=2)
+        from .serving import stop_server
+
+        stop_server(self._server, self._thread, timeout=2)
 
     def __enter__(self):
         return self.start()

@@ -121,3 +121,26 @@ def create_server(app, host: str, port: int, threads: int = 8, **kw):
         if hasattr(listener, "channel_class"):
             listener.channel_class = _Channel
     return server
+
+
+def stop_server(server, thread, timeout: float = 5) -> None:
+    """Stop a waitress server running ``server.run()`` in ``thread``, without races.
+
+    Order matters: stop accepting, let the worker threads finish (they wake the loop through the
+    trigger), and only then close every socket, the trigger included, from the loop's own thread.
+    Closing the trigger first makes a late worker's ``pull_trigger`` fail with EBADF.
+    """
+    from waitress import wasyncore
+
+    socket_map = server._map
+    alive = thread.is_alive()
+    if alive:
+        # the listener only (waitress's server.close() would close the trigger too)
+        server.trigger.pull_trigger(lambda: wasyncore.dispatcher.close(server))
+    server.task_dispatcher.shutdown(timeout=timeout)
+    if alive and thread.is_alive():
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(socket_map))
+        thread.join(timeout=timeout)
+    if thread.is_alive() or not thread.ident:  # never started, or stuck
+        wasyncore.close_all(socket_map)
+        thread.join(timeout=timeout)

@@ -47,16 +47,9 @@ class ThreadedEmulator:
         if self._stopped:
             return
         self._stopped = True
-        from waitress import wasyncore
+        from ..serving import stop_server
 
-        socket_map = self._server._map
-        if self._thread.is_alive():
-            self._server.trigger.pull_trigger(lambda: wasyncore.close_all(socket_map))
-            self._thread.join(timeout=timeout)
-        if self._thread.is_alive() or not self._thread.ident:  # never started, or stuck
-            wasyncore.close_all(socket_map)
-        self._server.task_dispatcher.shutdown(timeout=timeout)
-        self._thread.join(timeout=timeout)
+        stop_server(self._server, self._thread, timeout)
 
     @property
     def running(self) -> bool:
