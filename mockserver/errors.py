@@ -164,6 +164,19 @@ class InjectedFault(VendorError):
     """SPEC C: a Server fault with the text a test asked for (control API fault injection)."""
 
 
+class OAuthError(VendorError):
+    """A5: an OAuth2 token-endpoint error (RFC 6749 section 5.2): ``error``, ``error_description``.
+
+    Rendered as ``{"error": ..., "error_description": ...}`` by the REST surface.
+    """
+
+    fault_code = "Client"
+
+    def __init__(self, status: int, error: str, description: str):
+        super().__init__(description)
+        self.status, self.error, self.description = status, error, description
+
+
 # --- SaveBundleList results (S) -------------------------------------------------------------
 # These never become faults: SaveBundleList returns them as {Type, Description}.
 

@@ -18,18 +18,11 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..errors import OAuthError
 from . import interpretations as rules
 
 GRANT_TYPE = "client_credentials"
 ISSUER = "https://login.24sevenoffice.com/"
-
-
-class OAuthError(Exception):
-    """An OAuth2 error response (RFC 6749 section 5.2): ``error``, ``error_description``."""
-
-    def __init__(self, status: int, error: str, description: str):
-        super().__init__(description)
-        self.status, self.error, self.description = status, error, description
 
 
 @dataclass(frozen=True)

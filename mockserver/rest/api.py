@@ -23,10 +23,10 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from ..codec_utils import iso_utc, read_json
-from ..errors import MalformedJson
+from ..errors import MalformedJson, OAuthError
 from ..ledger import interpretations as rules
 from ..ledger import queries
-from ..ledger.tokens import AccessToken, OAuthError
+from ..ledger.tokens import AccessToken
 from . import errors as rest_errors
 from . import jsonout, openapi
 
