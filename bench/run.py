@@ -101,7 +101,11 @@ class Server:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self._log, env=env,
                                      cwd=ROOT, text=True)
-        self.startup_s = self._wait_ready()
+        try:
+            self.startup_s = self._wait_ready()
+        except BaseException:
+            self.stop()  # never leave a server behind
+            raise
 
     def _wait_ready(self, timeout: float = 30.0) -> float:
         # The first stdout line comes just before the server accepts (no busy polling meanwhile).
