@@ -7,9 +7,13 @@ from datetime import UTC, datetime
 
 def iso_utc(value: datetime) -> str:
     """``2024-01-31T12:00:00.123Z``: UTC with a Z, milliseconds only when present."""
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.tzinfo is not None and value.tzinfo is not UTC:
+        value = value.astimezone(UTC)
+    if value.year < 1000:  # strftime's %Y does not pad: keep its spelling for these
+        text = value.replace(tzinfo=None).strftime("%Y-%m-%dT%H:%M:%S")
+    else:  # every request is journaled and every REST line has two: twice as fast as strftime
+        text = (f"{value.year}-{value.month:02d}-{value.day:02d}T"
+                f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}")
     if value.microsecond:
         text += f".{value.microsecond // 1000:03d}"
     return text + "Z"
