@@ -5,7 +5,9 @@ order), so a date-range query touches only the days in the range, never every li
 Fenwick tree of line counts over those dates answers "how many lines in this range" and "skip
 the first N lines" (a REST page far into a large ledger) in O(log days), without walking dates
 or lines. Posted
-lines are also indexed by ``modified_at`` (GetTransactions with DateChangedUTC): change a line's
+lines are also indexed by account number, type, customer and invoice number (``keyed``: per value
+one list in the date index's order, so a filtered page is a bisect and a slice), each line's place
+in the date index is kept (``order_key``, to merge several such lists), and by ``modified_at`` (GetTransactions with DateChangedUTC): change a line's
 ``modified_at`` only through ``touch`` so that index stays right. Numbering,
 stamps, invoices and links have their own maps so every rule is a dictionary look-up.
 """
@@ -14,10 +16,12 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from operator import attrgetter
 from uuid import UUID
 
 from .model import (
@@ -32,6 +36,12 @@ from .model import (
 )
 
 VoucherKey = tuple[int, int, int]  # (series_id, year, transaction_no)
+
+_DATE = attrgetter("date")
+
+#: The secondary indexes of posted lines: attribute, and the value that is left out (most lines
+#: have it, and nobody filters on it alone); ``transaction_no`` is found through ``vouchers``.
+KEYED = (("account_no", None), ("type_id", None), ("customer_id", 0), ("invoice_no", ""))
 
 
 @dataclass
@@ -66,6 +76,13 @@ class ClientBook:
     #: posted lines by (modified_at, seq), sorted; seq -> line
     _mod_keys: list[tuple[datetime, int]] = field(default_factory=list)
     _mod_lines: dict[int, Line] = field(default_factory=dict)
+    #: attribute (KEYED) -> value -> posted lines with it, in the date index's order
+    _keyed: dict[str, dict] = field(default_factory=lambda: {a: {} for a, _ in KEYED})
+    #: seq -> the line's place in the order lines entered the date index (0: not there)
+    _order: array = field(default_factory=lambda: array("q"))
+    _indexed: int = 0
+    #: every (series_id, year) that has a voucher
+    _number_keys: set[tuple[int, int]] = field(default_factory=set)
 
     # --- look-ups ------------------------------------------------------------------------
 
@@ -97,6 +114,27 @@ class ClientBook:
                 i += i & -i
         bucket.append(line)
         self._mod_add(line)
+        self._key_add(line)
+
+    def _key_add(self, line: Line) -> None:
+        order, seq = self._order, line.seq
+        if seq >= len(order):
+            order.frombytes(bytes(8 * (seq + 1 - len(order) + len(order) // 2 + 1024)))
+        self._indexed += 1
+        order[seq] = self._indexed
+        day = line.date
+        for attr, left_out in KEYED:
+            value = getattr(line, attr)
+            if value == left_out:
+                continue
+            index = self._keyed[attr]
+            lines = index.get(value)
+            if lines is None:
+                index[value] = [line]
+            elif lines[-1].date <= day:
+                lines.append(line)
+            else:  # after the lines of its date, as in the date index
+                lines.insert(bisect.bisect_right(lines, day, key=_DATE), line)
 
     def _tree(self) -> list[int]:
         tree = self._counts
@@ -194,6 +232,49 @@ class ClientBook:
             return 0
         return self._lines_before(hi) - self._lines_before(lo)
 
+    # --- posted lines by account, type, customer, invoice, voucher number ----------------------
+
+    def order_key(self, line: Line) -> tuple[date, int]:
+        """Sorts posted lines as the date index has them (date, then when they were posted)."""
+        return line.date, self._order[line.seq]
+
+    def keyed(self, attr: str, value) -> list[Line]:
+        """The posted lines whose ``attr`` (one of KEYED) is ``value``, by date then booking.
+        The list is the index itself: do not change it."""
+        return self._keyed[attr].get(value, [])
+
+    def keyed_values(self, attr: str):
+        return self._keyed[attr].keys()
+
+    @staticmethod
+    def date_span(lines: list[Line], start: date | None, end: date | None) -> tuple[int, int]:
+        """The slice of a date-ordered list with start <= date < end (either bound open)."""
+        lo = 0 if start is None else bisect.bisect_left(lines, start, key=_DATE)
+        hi = len(lines) if end is None else bisect.bisect_left(lines, end, key=_DATE)
+        return lo, max(lo, hi)
+
+    def numbered_lines(self, transaction_no: int) -> list[Line]:
+        """Posted lines of the vouchers with this number (in any series and year), by date then
+        booking."""
+        found = []
+        for series_id, year in self._number_keys:
+            rec = self.vouchers.get((series_id, year, transaction_no))
+            if rec is not None:
+                for lid in rec.line_ids:
+                    line = self.lines[lid]
+                    if line.posted:
+                        found.append(line)
+        found.sort(key=self.order_key)
+        return found
+
+    def linked_lines(self, link_id: int) -> list[Line]:
+        """Posted lines of one link, by date then booking."""
+        lines = self.lines
+        found = [lines[lid] for lid in self.links.get(link_id, ()) if lid in lines]
+        found = [ln for ln in found if ln.posted]
+        found.sort(key=self.order_key)
+        return found
+
     def journal_lines(self) -> Iterator[Line]:
         for key in self.journal:
             rec = self.vouchers[key]
@@ -206,6 +287,7 @@ class ClientBook:
         key = (rec.series_id, rec.year, rec.transaction_no)
         self.vouchers[key] = rec
         nk = (rec.series_id, rec.year)
+        self._number_keys.add(nk)
         if rec.transaction_no > self.last_number.get(nk, 0):
             self.last_number[nk] = rec.transaction_no
         for stamp in stamp_nos:

@@ -12,6 +12,8 @@ building rows (lines are mutable); the rows themselves are immutable snapshots.
 from __future__ import annotations
 
 import functools
+import heapq
+import itertools
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -21,7 +23,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from . import interpretations as rules
-from .book import ClientBook
+from .book import KEYED, ClientBook
 from .model import FiscalYear, Line, TransactionType
 from .money import ZERO, add
 
@@ -218,19 +220,99 @@ def _search_tests(book: ClientBook, s: TransactionSearch) -> list[Callable[[Line
     return tests
 
 
+def _spans(book: ClientBook, lines: list[Line], start, end) -> tuple[int, list[Line], int, int]:
+    lo, hi = book.date_span(lines, start, end)
+    return hi - lo, lines, lo, hi
+
+
+def _merged(book: ClientBook, lists: list[list[Line]], start, end):
+    """Several date-ordered lists as one source (the lines in [start, end) of each)."""
+    parts = [lines[lo:hi] for lines in lists for lo, hi in [book.date_span(lines, start, end)]]
+    parts = [p for p in parts if p]
+    if len(parts) == 1:
+        return len(parts[0]), parts[0], 0, len(parts[0])
+    merged = list(heapq.merge(*parts, key=book.order_key))
+    return len(merged), merged, 0, len(merged)
+
+
+def _numbered(book: ClientBook, numbers: Iterable[int], start, end):
+    found = [ln for n in numbers for ln in book.numbered_lines(n)
+             if (start is None or ln.date >= start) and (end is None or ln.date < end)]
+    if len(found) > 1:
+        found.sort(key=book.order_key)
+    return len(found), found, 0, len(found)
+
+
+#: a TransactionNo range no wider than this is looked up number by number
+_NUMBER_RANGE = 256
+
+
+def _search_sources(book: ClientBook, s: TransactionSearch, start, end):
+    """Index look-ups that each give a superset of the answer, as (count, lines, lo, hi)."""
+    lo_acc, hi_acc = s.account_no_start, s.account_no_end
+    if lo_acc is not None or hi_acc is not None:
+        if lo_acc is not None and lo_acc == hi_acc:
+            yield _spans(book, book.keyed("account_no", lo_acc), start, end)
+        else:
+            numbers = sorted(n for n in book.keyed_values("account_no")
+                             if (lo_acc is None or n >= lo_acc) and (hi_acc is None or n <= hi_acc))
+            if len(numbers) <= 64:
+                yield lambda: _merged(book, [book.keyed("account_no", n) for n in numbers],
+                                      start, end)
+    for attr, value in (("type_id", s.type_id), ("customer_id", s.customer_id),
+                        ("invoice_no", s.invoice_no)):
+        if value is not None and value != dict(KEYED)[attr]:
+            yield _spans(book, book.keyed(attr, value), start, end)
+    if s.link_id is not None:
+        yield lambda: _spans(book, book.linked_lines(s.link_id), start, end)
+    first, last = s.transaction_no_start, s.transaction_no_end
+    if first is not None and last is not None and 0 <= last - first < _NUMBER_RANGE:
+        yield lambda: _numbered(book, range(first, last + 1), start, end)
+
+
+def _narrowest(sources, bound: int):
+    """The source with the fewest lines (plain tuples first: their counts are free), or None
+    when none is narrower than ``bound`` lines."""
+    best = None
+    lazy = []
+    for src in sources:
+        if callable(src):
+            lazy.append(src)
+        elif best is None or src[0] < best[0]:
+            best = src
+    if best is not None:
+        bound = min(bound, best[0])
+    for make in lazy:
+        if bound == 0:
+            break
+        src = make()
+        if src[0] < bound:
+            best, bound = src, src[0]
+    return best
+
+
 def search_transactions(book: ClientBook, s: TransactionSearch) -> list[Line]:
-    """T1: posted lines matching every given parameter, by date (or by change time)."""
+    """T1: posted lines matching every given parameter, by date (or by change time).
+
+    A date range is read from the narrowest index that covers the answer (an account, a type,
+    a customer, an invoice number, a link, voucher numbers), else from the date index."""
+    tests = _search_tests(book, s)
     if s.by_changed:
         start, end = rules.soap_changed_range(utc(s.start), utc(s.end))
-        source: Iterator[Line] = book.changed_lines(start, end)
+        source: Iterable[Line] = book.changed_lines(start, end)
     else:
         start_day = s.start.date() if s.start is not None else None
         end_day = s.end.date() if s.end is not None else None
         first, after = rules.soap_entry_date_range(start_day, end_day)
         if first is not None and after is not None and after <= first:
             return []
-        source = book.ledger_lines(first, after)
-    tests = _search_tests(book, s)
+        best = _narrowest(_search_sources(book, s, first, after),
+                          book.count_ledger_lines(first, after))
+        if best is not None:
+            _, lines, lo, hi = best
+            source = itertools.islice(lines, lo, hi)
+        else:
+            source = book.ledger_lines(first, after)
     return [ln for ln in source if all(t(ln) for t in tests)]
 
 
@@ -350,9 +432,38 @@ def _filter_tests(book: ClientBook, f: LineFilter) -> list[Callable[[Line], bool
     return tests
 
 
+def _line_sources(book: ClientBook, f: LineFilter):
+    """Index look-ups that each give a superset of the page's lines, as (count, lines, lo, hi)
+    or a callable making one."""
+    start, end = f.date_from, f.date_to
+    if f.account_no is not None:
+        yield _spans(book, book.keyed("account_no", f.account_no), start, end)
+    if f.account_id is not None:
+        numbers = sorted({a.account_no for a in book.accounts.values()
+                          if a.account_id == f.account_id})
+        if len(numbers) == 1:
+            yield _spans(book, book.keyed("account_no", numbers[0]), start, end)
+        else:
+            yield lambda: _merged(book, [book.keyed("account_no", n) for n in numbers],
+                                  start, end)
+    for attr, value in (("type_id", f.type_id), ("customer_id", f.customer_id),
+                        ("invoice_no", f.invoice_no)):
+        if value is not None and value != dict(KEYED)[attr]:
+            yield _spans(book, book.keyed(attr, value), start, end)
+    number = f.transaction_no
+    # (a huge or fractional number matches no voucher: left to the plain test, never int()ed)
+    if (number is not None and number.is_finite() and number.adjusted() < 19
+            and number == number.to_integral_value()):
+        yield lambda: _numbered(book, [int(number)], start, end)
+
+
 def find_lines(book: ClientBook, f: LineFilter, limit: int, page: int) -> tuple[list[Line], bool]:
     """One page of posted lines in [date_from, date_to), by date then booking order, and
-    whether a further page has lines. Stops reading as soon as it knows."""
+    whether a further page has lines. Stops reading as soon as it knows.
+
+    A filtered page is read from the narrowest index that covers it (an account, a type, a
+    customer, an invoice number, a voucher number); when that index is the whole filter, the
+    earlier pages are skipped by position, without reading them."""
     tests = _filter_tests(book, f)
     if tests is None or f.date_to <= f.date_from:
         return [], False
@@ -360,7 +471,16 @@ def find_lines(book: ClientBook, f: LineFilter, limit: int, page: int) -> tuple[
     if not tests:  # the date index skips the earlier pages without reading them
         source, skip = book.ledger_lines(f.date_from, f.date_to, skip=skip), 0
     else:
-        source = book.ledger_lines(f.date_from, f.date_to)
+        best = _narrowest(_line_sources(book, f), book.count_ledger_lines(f.date_from, f.date_to))
+        if best is None:
+            source = book.ledger_lines(f.date_from, f.date_to)
+        else:
+            _, lines, lo, hi = best
+            if len(tests) == 1 and f.currency is None:  # the index is the filter
+                first = lo + skip
+                found = lines[first:min(hi, first + limit)]
+                return found, first + limit < hi
+            source = itertools.islice(lines, lo, hi)
     found: list[Line] = []
     for ln in source:
         if tests and not all(t(ln) for t in tests):
