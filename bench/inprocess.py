@@ -36,6 +36,17 @@ class InProcess:
         self.day = dt.date(self.year, 1, 15)
         status, body = self.call("POST", R.AUTH, R.login_body(self.creds), R.soap_headers("Login"))
         self.session = re.search(rb"<LoginResult>([^<]+)<", body).group(1).decode()
+        # a page of 50 REST lines needs lines: book some (through SaveBundleList) and a token
+        for _ in range(30):
+            self.call("POST", R.ACCOUNT, R.save_body(self.year, self.day),
+                      R.soap_headers("SaveBundleList", self.session))
+        oauth = info["oauth"]
+        form = R.urllib.parse.urlencode({"grant_type": "client_credentials",
+                                         "client_id": oauth["client_id"],
+                                         "client_secret": oauth["client_secret"]}).encode()
+        _, body = self.call("POST", "/oauth/token", form,
+                            {"Content-Type": "application/x-www-form-urlencoded"})
+        self.token = R.json.loads(body)["access_token"]
 
     def call(self, method: str, path: str, body: bytes, headers: dict) -> tuple[str, bytes]:
         path, _, query = path.partition("?")
@@ -64,6 +75,8 @@ class InProcess:
                       R.soap_headers("GetEntryId", s), rb"<EntryNo>\d+</EntryNo>"),
             "login": ("Login", "POST", R.AUTH, R.login_body(self.creds), R.soap_headers("Login"),
                       rb"<LoginResult>[a-z0-5]{24}</LoginResult>"),
+            "rest": ("GET /v1/transactionlines (50)", "GET", R.lines_path(self.year), b"",
+                     {"Authorization": f"Bearer {self.token}"}, rb'^\[\{"id":'),
             "health": ("GET /__admin/health", "GET", "/__admin/health", b"", {}, rb""),
         }
 
@@ -84,7 +97,7 @@ def measure(ip: InProcess, load: tuple, n: int, rounds: int) -> float:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("ops", nargs="*", help="save, entry, login, health (default: all)")
+    p.add_argument("ops", nargs="*", help="save, entry, login, rest, health (default: all)")
     p.add_argument("-n", type=int, default=2000, help="calls per round (2000)")
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--profile", action="store_true", help="cProfile the calls instead")
