@@ -25,7 +25,6 @@ import platform
 import re
 import resource
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
@@ -41,6 +40,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import loadgen  # noqa: E402
+
+from mockserver.testing.process import stop_process  # noqa: E402
 
 NS = "http://24sevenOffice.com/webservices"
 ACCOUNT = "/Economy/Account/V004/Accountservice.asmx"
@@ -146,15 +147,7 @@ class Server:
         return 0.0
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc.stdout:
-            self.proc.stdout.close()
+        stop_process(self.proc)
         self._log.close()
 
 

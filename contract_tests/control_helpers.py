@@ -14,6 +14,7 @@ import requests
 
 from mockserver.settings import Settings
 from mockserver.testing.client import create_client
+from mockserver.testing.process import stop_process
 from mockserver.testing.server import ThreadedEmulator
 
 from helpers import ACCOUNT, AUTH, NS, envelope, raw_post
@@ -111,16 +112,7 @@ class Serve:
             return ""
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        for stream in (self.proc.stdout, self.proc.stderr):
-            if stream:
-                stream.close()
+        stop_process(self.proc)
 
     def __enter__(self):
         return self

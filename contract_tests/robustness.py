@@ -25,6 +25,8 @@ from urllib.parse import urlparse
 import pytest
 from lxml import etree
 
+from mockserver.testing.process import stop_process
+
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 #: The documented refusal budget; a refusal slower than HARD_LIMIT fails the test outright
@@ -205,15 +207,7 @@ class ServeProcess:
         self.proc.wait()
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc.stdout:
-            self.proc.stdout.close()
+        stop_process(self.proc)
 
     def close(self) -> None:
         self.stop()

@@ -11,7 +11,6 @@ import os
 import queue
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,8 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from mockserver.testing.process import stop_process
 
 LISTENING = re.compile(r"^tfso-mockserver listening on (http://\S+)$")
 
@@ -90,14 +91,7 @@ class Emulator:
         return self.stderr_file.read()
 
     def stop(self) -> int | None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        return self.proc.returncode
+        return stop_process(self.proc)
 
 
 def admin(url: str, method: str, path: str, body: dict | None = None,
