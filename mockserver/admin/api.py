@@ -24,6 +24,7 @@ from ..errors import MalformedJson
 from ..journal import CriteriaError, parse_time
 from ..ledger import scenario as scenarios
 from ..ledger.core import ClientOptions
+from . import ui
 
 
 class AdminError(Exception):
@@ -141,7 +142,10 @@ def create_admin(server) -> Flask:
         token = server.settings.admin_token
         if token:
             given = request.headers.get("Authorization", "")
-            if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()) \
+                    and not ui.lets_in(request, token):
+                if ui.is_page(request.path):
+                    return ui.challenge()
                 return _error(401, "Unauthorized", "The control API needs 'Authorization: Bearer <admin token>'")
         return None
 
@@ -520,6 +524,7 @@ def create_admin(server) -> Flask:
                 expect[key] = value
         return jsonify(server.journal.verify(**expect, **_criteria(body)))
 
+    app.register_blueprint(ui.create_ui(server))
     return app
 
 
