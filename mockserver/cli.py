@@ -141,6 +141,8 @@ def _banner(settings: Settings, app, host: str, port: int, quiet: bool = False) 
         print(f"  Transactions:   {base}/Economy/Accounting/V001/TransactionService.asmx?WSDL")
         print(f"  REST:           {base}/v1/transactionlines")
         print(f"  Control API:    {base}/__admin/health" + ("" if settings.admin else " (off)"))
+        if settings.admin:
+            print(f"  Dashboard:      {base}/__admin/ui")
         if settings.admin and settings.admin_token:
             print(f"  Control token:  {settings.admin_token}")
         print("Demo client:")
