@@ -38,6 +38,7 @@ _HERE = Path(__file__).resolve().parent
 #: Request-journal entries one page shows (the newest); the live update adds to them.
 JOURNAL_ROWS = 200
 VOUCHERS_PER_PAGE = 50
+DRAFTS_SHOWN = 100
 STATUS_CLASSES = {"2xx": 2, "3xx": 3, "4xx": 4, "5xx": 5}
 REALM = 'Basic realm="tfso-mock dashboard", charset="UTF-8"'
 
@@ -228,6 +229,7 @@ def create_ui(server) -> Blueprint:
             entries = _requests(client_id, filters["operation"], filters["status"])
         except (_FilterError, CriteriaError) as err:
             status, error, entries, number = 400, str(err), [], 1
+        drafts, draft_count = views.journal_vouchers(ledger, client_id, DRAFTS_SHOWN)
         with ledger.lock:
             book = ledger.book(client_id)
             years = queries.fiscal_years(book)
@@ -238,7 +240,7 @@ def create_ui(server) -> Blueprint:
         return _page(
             "client.html", status, client_id=client_id, name=book.name, info=info,
             blocked=_blocked(client_id, info), error=error, filters=filters,
-            page=page, page_number=number, drafts=views.journal_vouchers(ledger, client_id),
+            page=page, page_number=number, drafts=drafts, draft_count=draft_count,
             entries=entries, years=years, series=views.entry_series(ledger, client_id),
             rate=_rate(client_id), clock=_clock(client_id), faults=faults,
             accounts=sorted(account_names.items()), customers=customers,

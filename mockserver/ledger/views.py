@@ -110,11 +110,12 @@ def ledger_vouchers(ledger, client_id: int, start: date | None = None, end: date
         return VoucherPage(tuple(_voucher(book, k) for k in keys), False, in_range)
 
 
-def journal_vouchers(ledger, client_id: int) -> tuple[VoucherView, ...]:
-    """The drafts (SaveBundleList with SaveOption 1) waiting in the journal, oldest first."""
+def journal_vouchers(ledger, client_id: int, limit: int = 100) -> tuple[tuple[VoucherView, ...], int]:
+    """The first ``limit`` drafts (SaveBundleList with SaveOption 1) waiting in the journal,
+    oldest first, and how many there are."""
     with ledger.lock:
         book = ledger.book(client_id)
-        return tuple(_voucher(book, key) for key in book.journal)
+        return tuple(_voucher(book, key) for key in book.journal[:limit]), len(book.journal)
 
 
 def entry_series(ledger, client_id: int) -> tuple[SeriesView, ...]:
