@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.record import (
+from mockserver.recording import (
     Exchange,
     LiveTarget,
     Target,
@@ -214,7 +214,7 @@ def test_record_from_a_second_emulator_then_replay_against_the_first(tfso_mock, 
 
     import requests
 
-    from mockserver.record import RecordingProxy
+    from mockserver.recording import RecordingProxy
     from mockserver.testing.client import MockClient
     from mockserver.testing.server import ThreadedEmulator
 

@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
                                                    "workers")}
         serve(Settings.from_env(**overrides), quiet=args.quiet)
     elif args.command == "record":
-        from .record import record_main
+        from .recording import record_main
 
         return record_main(args.upstream, args.out, host=args.host, port=args.port,
                            source=args.source, setup=args.setup)

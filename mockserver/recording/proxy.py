@@ -1,0 +1,202 @@
+"""The recording proxy behind ``tfso-mock record``: forwards each request upstream unchanged and
+writes the exchange as a pair file with secrets scrubbed.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import re
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .compare import COMPARED_HEADERS
+from .pair import dump_pair, pretty_body
+from .scrub import guess_volatile, scrub_request_body, scrub_response_body, scrub_set_cookie
+
+_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
+        "transfer-encoding", "upgrade", "content-length", "content-encoding", "host"}
+
+
+def _operation(headers: dict, body: str, path: str, method: str) -> str:
+    action = headers.get("SOAPAction") or ""
+    m = re.search(r'action="?([^";]+)', headers.get("Content-Type") or "")
+    action = action.strip('"') or (m.group(1) if m else "")
+    if action:
+        return action.rstrip("/").rsplit("/", 1)[-1]
+    m = re.search(r"<(?:\w+:)?Body[^>]*>\s*<(?:\w+:)?(\w+)", body)
+    if m:
+        return m.group(1)
+    return f"{method}-" + re.sub(r"[^A-Za-z0-9]+", "-", path.strip("/")).strip("-")
+
+
+class Recorder:
+    """A WSGI proxy: forwards each request upstream unchanged, answers with the upstream's
+    response unchanged, and writes the exchange as a pair file with secrets scrubbed."""
+
+    def __init__(self, upstream: str, out_dir: str | Path, source: str = "live recording",
+                 setup_client: dict | None = None):
+        self.upstream = upstream.rstrip("/")
+        self.out = Path(out_dir)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.source = source
+        self.setup_client = setup_client
+        self._lock = threading.Lock()
+        self._n = len(list(self.out.glob("*.yaml")))
+        self._sessions: dict[str, list[str]] = {}  # scrubbed history per session: pair names
+        self.recorded: list[Path] = []
+
+    def __call__(self, environ, start_response):
+        import requests
+
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO") or "/"
+        query = environ.get("QUERY_STRING") or ""
+        length = environ.get("CONTENT_LENGTH") or ""
+        body = environ["wsgi.input"].read(int(length)) if length.strip().isdigit() else b""
+        headers = {}
+        for key, value in environ.items():
+            if key.startswith("HTTP_"):
+                headers[key[5:].replace("_", "-").title()] = value
+        if environ.get("CONTENT_TYPE"):
+            headers["Content-Type"] = environ["CONTENT_TYPE"]
+        if "Soapaction" in headers:
+            headers["SOAPAction"] = headers.pop("Soapaction")
+        fwd = {k: v for k, v in headers.items() if k.lower() not in _HOP}
+        url = self.upstream + path + ("?" + query if query else "")
+        try:
+            resp = requests.request(method, url, data=body or None, headers=fwd, timeout=120,
+                                    allow_redirects=False)
+        except requests.RequestException as exc:
+            msg = f"upstream {self.upstream} unreachable: {exc}".encode()
+            start_response("502 Bad Gateway", [("Content-Type", "text/plain"),
+                                               ("Content-Length", str(len(msg)))])
+            return [msg]
+        out_headers = [(k, v) for k, v in resp.raw.headers.items() if k.lower() not in _HOP]
+        content = resp.content
+        out_headers.append(("Content-Length", str(len(content))))
+        try:
+            self._store(method, path, query, headers, body, resp, content)
+        except Exception:  # recording must never break the proxied call
+            import logging
+
+            logging.getLogger("mockserver.record").exception("could not store an exchange")
+        start_response(f"{resp.status_code} {resp.reason}", out_headers)
+        return [content]
+
+    def _store(self, method, path, query, headers, body: bytes, resp, content: bytes) -> None:
+        if method == "GET" and query.lower().startswith(("wsdl", "singlewsdl")):
+            return  # WSDL downloads are the contract, not an exchange
+        req_ct = headers.get("Content-Type", "")
+        req_text = body.decode("utf-8", "replace")
+        resp_ct = resp.headers.get("Content-Type", "")
+        resp_text = content.decode(resp.encoding or "utf-8", "replace")
+        cookie = headers.get("Cookie", "")
+        sid = next((m.group(1) for m in re.finditer(r"ASP\.NET_SessionId=([^;\s]+)", cookie)), None)
+        auth = headers.get("Authorization", "")
+        operation = _operation(headers, req_text, path, method)
+        req_headers = {}
+        for name in ("Content-Type", "SOAPAction", "Accept"):
+            if name in headers:
+                req_headers[name] = headers[name]
+        if auth:
+            req_headers["Authorization"] = "Bearer {{access_token}}" if auth.lower().startswith(
+                "bearer") else "{{authorization}}"
+        resp_headers = {}
+        for name in COMPARED_HEADERS:
+            value = resp.headers.get(name)
+            if value is not None:
+                resp_headers[name] = scrub_set_cookie(value) if name == "Set-Cookie" else value
+        raw_resp_body = scrub_response_body(resp_text, resp_ct)
+        with self._lock:
+            self._n += 1
+            name = f"{self._n:03d}-{operation}"
+            history = list(self._sessions.get(sid, [])) if sid else []
+            pair = {
+                "name": name,
+                "spec": [],
+                "title": f"{method} {path} ({operation}), recorded",
+                "source": {"request": f"{self.source} (credentials scrubbed)",
+                           "response": f"{self.source} from {urlsplit(self.upstream).netloc}"},
+                "recorded_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "live": {"mode": "emulator-only" if method != "GET" else "safe"},
+                "setup": {
+                    "client": copy.deepcopy(self.setup_client or {}),
+                    "login": bool(sid),
+                    "token": bool(auth),
+                    "steps": [{"pair": p} for p in history],
+                },
+                "request": {"method": method, "path": path + ("?" + query if query else ""),
+                            "headers": req_headers,
+                            "body": pretty_body(scrub_request_body(req_text, req_ct), req_ct)},
+                "response": {"status": resp.status_code, "headers": resp_headers,
+                             "body": pretty_body(raw_resp_body, resp_ct)},
+                "volatile": guess_volatile(req_text, resp_text, resp_ct, resp.headers),
+            }
+            if not pair["request"]["body"]:
+                del pair["request"]["body"]
+            if sid and operation != "Login":
+                self._sessions.setdefault(sid, []).append(name)
+            if operation == "Login":
+                new = re.search(r"<(?:\w+:)?LoginResult>([a-z0-5]{24})<", resp_text)
+                if new:
+                    self._sessions.setdefault(new.group(1), [])
+            target = self.out / f"{name}.yaml"
+            dump_pair(pair, target)
+            self.recorded.append(target)
+
+
+class RecordingProxy:
+    """The recorder behind a waitress socket (``tfso-mock record`` and tests)."""
+
+    def __init__(self, upstream: str, out_dir: str | Path, host: str = "127.0.0.1", port: int = 0,
+                 **kw):
+        from waitress.server import create_server
+
+        self.recorder = Recorder(upstream, out_dir, **kw)
+        self._server = create_server(self.recorder, host=host, port=port, threads=4,
+                                     ident="tfso-mock-record")
+        self.url = f"http://{host}:{self._server.effective_port}"
+        self._thread = threading.Thread(target=self._server.run, name="tfso-record", daemon=True)
+
+    def start(self) -> RecordingProxy:
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._server.run()
+
+    def stop(self) -> None:
+        from ..serving import stop_server
+
+        stop_server(self._server, self._thread, timeout=2)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def record_main(upstream: str, out: str, host: str = "127.0.0.1", port: int = 8081,
+                source: str = "live recording", setup: str | None = None) -> int:
+    """``tfso-mock record``: run the proxy until interrupted."""
+    client = json.loads(setup) if setup else None
+    proxy = RecordingProxy(upstream, out, host=host, port=port, source=source, setup_client=client)
+    print(f"tfso-mock record: {proxy.url} -> {upstream}; writing pairs to {out}", flush=True)
+    print("Point your client at the proxy URL. Press Ctrl+C to stop.", flush=True)
+    try:
+        proxy.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        proxy.stop()
+        time.sleep(0)
+    print(f"recorded {len(proxy.recorder.recorded)} exchange(s)", flush=True)
+    return 0
+
+
+# --- filling new pairs ----------------------------------------------------------------------
