@@ -41,7 +41,7 @@ sys.path.insert(0, str(HERE))
 
 import loadgen  # noqa: E402
 
-from mockserver.testing.process import stop_process  # noqa: E402
+from mockserver.testing.process import BANNER_END, ServeProcess, serve_command  # noqa: E402
 
 NS = "http://24sevenOffice.com/webservices"
 ACCOUNT = "/Economy/Account/V004/Accountservice.asmx"
@@ -77,31 +77,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def tfso_mock_command() -> list[str]:
-    """``tfso-mock`` from this interpreter's scripts folder (not a pyenv shim, which would add
-    its own start-up to ours), else from PATH, else ``python -m mockserver``."""
-    here = Path(sys.executable).parent / "tfso-mock"
-    if here.exists():
-        return [str(here)]
-    found = shutil.which("tfso-mock")
-    if found and "shims" not in found:
-        return [found]
-    return [sys.executable, "-m", "mockserver"]
-
-
-class Server:
+class Server(ServeProcess):
     """A server subprocess: started, timed to its first 200, measured through /proc, stopped."""
 
     def __init__(self, cmd: list[str], port: int, health: str, log: Path):
-        self.port = port
         self.base = f"http://127.0.0.1:{port}"
         self.health = health
-        self.stdout: list[str] = []
-        self._log = open(log, "ab")  # noqa: SIM115 - closed in stop()
-        self.started = time.perf_counter()
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self._log, env=env,
-                                     cwd=ROOT, text=True)
+        # The first stdout line comes just before the server accepts (no busy polling meanwhile).
+        super().__init__(cmd, command=[], cwd=ROOT, banner=False, log=log)
         try:
             self.startup_s = self._wait_ready()
         except BaseException:
@@ -109,11 +92,6 @@ class Server:
             raise
 
     def _wait_ready(self, timeout: float = 30.0) -> float:
-        # The first stdout line comes just before the server accepts (no busy polling meanwhile).
-        line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"server exited with {self.proc.wait()}: see {self._log.name}")
-        self.stdout.append(line.rstrip("\n"))
         deadline = self.started + timeout
         while time.perf_counter() < deadline:
             try:
@@ -127,33 +105,21 @@ class Server:
 
     def read_banner(self) -> list[str]:
         """The rest of the start-up banner (``tfso-mock serve`` without --quiet)."""
-        while not self.stdout[-1].startswith("Press Ctrl+C"):
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            self.stdout.append(line.rstrip("\n"))
-        return self.stdout
-
-    def cpu_s(self) -> float:
-        with open(f"/proc/{self.proc.pid}/stat") as fh:
-            fields = fh.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+        self.wait_for_output(BANNER_END)
+        return self.output
 
     def rss_mb(self) -> float:
-        with open(f"/proc/{self.proc.pid}/status") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        return 0.0
+        return self.rss_kb() / 1024
 
-    def stop(self) -> None:
-        stop_process(self.proc)
-        self._log.close()
+    def stop(self) -> int | None:
+        code = super().stop()
+        self._err.close()
+        return code
 
 
 def start_emulator(log: Path, threads: int) -> Server:
     port = free_port()
-    cmd = tfso_mock_command() + ["serve", "--port", str(port), "--threads", str(threads),
+    cmd = serve_command() + ["serve", "--port", str(port), "--threads", str(threads),
                                  "--rate-limit", "0"]
     return Server(cmd, port, "/__admin/health", log)
 

@@ -48,7 +48,7 @@ def _start(log: Path, threads: int, store: str | None, workers: int):
             return _tree_cpu_s(self.proc.pid)
 
     port = run.free_port()
-    cmd = run.tfso_mock_command() + ["serve", "--port", str(port), "--threads", str(threads),
+    cmd = run.serve_command() + ["serve", "--port", str(port), "--threads", str(threads),
                                      "--rate-limit", "0"]
     if store:
         cmd += ["--store", store, "--workers", str(workers)]

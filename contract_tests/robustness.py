@@ -11,21 +11,14 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import re
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from lxml import etree
 
-from mockserver.testing.process import stop_process
+from mockserver.testing import process
 
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
@@ -145,77 +138,12 @@ def figures_json() -> str:
 # --- the emulator as a child process -----------------------------------------------------------
 
 
-class ServeProcess:
+class ServeProcess(process.ServeProcess):
     """``python -m mockserver serve --port 0 ARGS``: its URL, memory, stderr; ``stop()``."""
 
     def __init__(self, *args: str, timeout: float = 30):
-        self._err = tempfile.NamedTemporaryFile(prefix="tfso-serve-", suffix=".log", delete=False)
-        self.args = args
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "mockserver", "serve", "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=self._err, text=True)
-        self.output: list[str] = []
-        self.url = None
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            self.output.append(line)
-            if "listening on " in line:
-                self.url = line.rsplit("listening on ", 1)[1].strip()
-            if line.startswith("Press Ctrl+C") or (self.url and "--quiet" in args):
-                break
-        if self.url is None:
-            self.stop()
-            raise RuntimeError("tfso-mock serve did not start: " + self.stderr())
-        threading.Thread(target=self._drain, daemon=True).start()
-        parsed = urlparse(self.url)
-        self.host, self.port = parsed.hostname, parsed.port
-
-    def _drain(self):
-        for line in self.proc.stdout:
-            self.output.append(line)
-
-    def value(self, label: str) -> str:
-        for line in self.output:
-            if line.strip().startswith(label + ":"):
-                return line.split(":", 1)[1].strip()
-        raise KeyError(label)
-
-    def _status(self, key: str) -> int:
-        try:
-            text = Path(f"/proc/{self.proc.pid}/status").read_text()
-        except OSError:
-            return 0
-        m = re.search(rf"^{key}:\s+(\d+) kB", text, re.M)
-        return int(m.group(1)) if m else 0
-
-    def rss_kb(self) -> int:
-        return self._status("VmRSS")
-
-    def peak_kb(self) -> int:
-        return self._status("VmHWM")
-
-    def stderr(self) -> str:
-        self._err.flush()
-        return Path(self._err.name).read_text(errors="replace")
-
-    def kill(self) -> None:
-        """SIGKILL: no clean-up of any kind (a crash, an OOM kill, a pulled plug)."""
-        self.proc.kill()
-        self.proc.wait()
-
-    def stop(self) -> None:
-        stop_process(self.proc)
-
-    def close(self) -> None:
-        self.stop()
-        self._err.close()
-        try:
-            os.unlink(self._err.name)
-        except OSError:
-            pass
+        super().__init__(["serve", "--port", "0", *args], command=process.serve_command(module=True),
+                         timeout=timeout)
 
 
 # --- raw HTTP -----------------------------------------------------------------------------------
