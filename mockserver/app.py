@@ -4,7 +4,8 @@ Every vendor request (SOAP paths, ``/v1``, ``/oauth``) goes the same way:
 
 1. fold the path's case (IIS does), bound the body: a body over the limit, or a request the HTTP
    server could not read (``serving.py``), is refused here, before anything else reads it, in
-   the shape of the path (``render_refusal``), journaled but not counted against the quota;
+   the shape of the path (``door.render_refusal``), journaled but not counted against the quota
+   (the door checks and the cheap looks into a body live in ``door.py``);
 2. find the caller: the client a session cookie, Login Username, bearer token or OAuth client_id
    names, else the remote address (``control/ratelimit.py`` explains why);
 3. in that client's clock (``Clock.scope``): count it against the hourly quota and the burst
@@ -18,26 +19,19 @@ Whatever goes wrong, the answer is a SOAP fault on SOAP paths and JSON elsewhere
 
 from __future__ import annotations
 
-import base64
-import io
-import json
 import logging
 import re
 import sys
 import time
-from dataclasses import dataclass
-from html import unescape
-from urllib.parse import parse_qs, unquote
 
-from . import errors
+from . import door, errors
 from .clock import Clock
-from .codec_utils import read_json
+from .codec_utils import basic_credentials
 from .control.faults import Call, Fault, FaultBook
 from .control.ratelimit import Decision, RateLimiter, address_key, client_key
 from .journal import RequestJournal, SecretScrubber
 from .ledger import scenario as scenarios
 from .ledger.core import Ledger
-from .rest import errors as rest_errors
 from .settings import Settings
 from .soap import envelope
 from .soap.codec import spec_of, write_field
@@ -54,116 +48,7 @@ except ImportError:  # pragma: no cover - waitress is a dependency
 
 log = logging.getLogger("mockserver")
 
-_REASONS = {200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
-            403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-            408: "Request Timeout", 409: "Conflict", 413: "Request Entity Too Large",
-            415: "Unsupported Media Type", 429: "Too Many Requests",
-            431: "Request Header Fields Too Large", 500: "Internal Server Error",
-            501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable",
-            504: "Gateway Timeout"}
-
-REST_PREFIXES = ("/v1", "/oauth")
-
-# Cheap looks into a SOAP body before it is parsed properly (fault matching, the caller).
-_OPERATION = re.compile(
-    rb"<(?:[\w.-]+:)?Body\b[^>]*>\s*(?:<!--.*?-->\s*)*<(?:[\w.-]+:)?([\w.-]+)", re.S)
-_USERNAME = re.compile(rb"<(?:[\w.-]+:)?Username\b[^>]*>([^<]{1,256})</", re.S)
 _SAVE_TYPE = re.compile(rb"<SaveBundleListResult>\s*<Type>(\w+)</Type>")
-
-
-def status_line(code: int) -> str:
-    return f"{code} {_REASONS.get(code, 'Status')}"
-
-
-def read_body(environ, limit: int) -> bytes:
-    """The request body, refusing more than ``limit`` bytes with or without Content-Length
-    (``errors.BodyTooLarge``; with a Content-Length over the limit nothing is read)."""
-    stream = environ["wsgi.input"]
-    length = (environ.get("CONTENT_LENGTH") or "").strip()
-    if length:
-        if not (length.isascii() and length.isdigit()):
-            raise errors.MalformedHttp("Content-Length is invalid")
-        n = int(length)
-        if n > limit:
-            raise errors.BodyTooLarge(limit)
-        return stream.read(n) if n else b""
-    chunks, size = [], 0
-    while True:
-        chunk = stream.read(65536)
-        if not chunk:
-            break
-        size += len(chunk)
-        if size > limit:
-            raise errors.BodyTooLarge(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _has_body(environ) -> bool:
-    length = (environ.get("CONTENT_LENGTH") or "").strip()
-    if length:
-        return length != "0"
-    return "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-
-
-def surface_of(lower_path: str) -> str:
-    """Which protocol answers a (lower-cased) path: soap, rest, oauth, admin or other."""
-    if lower_path in SERVICES:
-        return "soap"
-    if lower_path.startswith("/oauth"):
-        return "oauth"
-    if lower_path.startswith("/v1"):
-        return "rest"
-    if lower_path.startswith("/__admin"):
-        return "admin"
-    return "other"
-
-
-def render_refusal(surface: str, err: errors.HttpRefusal,
-                   version: str = envelope.SOAP11) -> tuple[int, list, bytes]:
-    """The one place a door refusal (``errors.HttpRefusal``) gets its protocol's shape."""
-    status = err.http_status
-    if surface == "soap":
-        return status, [("Content-Type", envelope.CONTENT_TYPES[version])], envelope.fault(version, err)
-    if surface == "oauth":
-        body = rest_errors.dumps(rest_errors.oauth_body(err.oauth_error, err.text))
-        return status, [("Content-Type", "application/json; charset=utf-8"),
-                        ("Cache-Control", "no-store"), ("Pragma", "no-cache")], body
-    if surface == "rest":
-        return _rest_json(status, err.name, err.text)
-    from .admin.api import error_json
-
-    return json_body(status, error_json(err.name.removesuffix("Error"), err.text))
-
-
-def json_body(status: int, payload) -> tuple[int, list, bytes]:
-    return status, [("Content-Type", "application/json; charset=utf-8")], json.dumps(payload).encode()
-
-
-@dataclass
-class _Request:
-    """What the front door learnt about a vendor request before running it."""
-
-    environ: dict
-    method: str
-    path: str
-    sdef: object | None  # the SOAP service, or None for REST
-    service: str | None
-    operation: str | None
-    client_id: int | None
-    key: tuple
-    body: bytes | None = None
-    #: refused at the door (too large, unreadable HTTP): answered without running anything
-    refusal: errors.HttpRefusal | None = None
-    version: str = envelope.SOAP11
-
-    @property
-    def soap(self) -> bool:
-        return self.sdef is not None
-
-    @property
-    def is_wsdl(self) -> bool:
-        return self.soap and self.method == "GET"
 
 
 class MockServer:
@@ -249,8 +134,8 @@ class MockServer:
                 body = envelope.fault(envelope.SOAP11, errors.VendorError(text))
                 headers = [("Content-Type", envelope.CONTENT_TYPES[envelope.SOAP11])]
             else:
-                _, headers, body = json_body(500, {"error": {"name": "InternalError", "message": text}})
-            start_response(status_line(500), headers + [("Content-Length", str(len(body)))],
+                _, headers, body = door.json_body(500, {"error": {"name": "InternalError", "message": text}})
+            start_response(door.status_line(500), headers + [("Content-Length", str(len(body)))],
                            sys.exc_info())
             return [body]
 
@@ -261,54 +146,32 @@ class MockServer:
         path = environ.get("PATH_INFO") or "/"
         lower = path.lower().rstrip("/") or "/"
         sdef = SERVICES.get(lower)
-        refusal = self._door(environ, sdef is not None)
-        if sdef is not None or lower.startswith(REST_PREFIXES):
+        refusal = door.check(environ, sdef is not None, self.settings.max_body)
+        if sdef is not None or lower.startswith(door.REST_PREFIXES):
             req = self._identify(environ, sdef, lower, refusal)
             with self.clock.scope(req.client_id):
                 return self._vendor(req, start_response, started)
         if lower.startswith("/__admin"):
             if not self.settings.admin:
-                status, headers, body = json_body(404, {"error": {"name": "NotFound", "message": "The control API is switched off"}})
+                status, headers, body = door.json_body(404, {"error": {"name": "NotFound", "message": "The control API is switched off"}})
             elif refusal is not None:
-                status, headers, body = render_refusal("admin", refusal)
+                status, headers, body = door.render_refusal("admin", refusal)
             else:
                 return self.admin(environ, start_response)  # the control API is not journaled
         elif refusal is not None:
-            status, headers, body = render_refusal("other", refusal)
+            status, headers, body = door.render_refusal("other", refusal)
             self.journal.record(environ, status, started, {"service": None, "fault": refusal.text})
         else:
-            status, headers, body = json_body(404, {"error": {"name": "NotFound", "message": f"No service at {path}"}})
+            status, headers, body = door.json_body(404, {"error": {"name": "NotFound", "message": f"No service at {path}"}})
             self.journal.record(environ, status, started, {"service": None})
-        start_response(status_line(status), headers + [("Content-Length", str(len(body)))])
+        start_response(door.status_line(status), headers + [("Content-Length", str(len(body)))])
         return [body]
-
-    # --- the door -------------------------------------------------------------------------
-
-    def _door(self, environ, soap: bool) -> errors.HttpRefusal | None:
-        """What the HTTP server refused, or a body over the limit; else None. Bodies of REST
-        and control-API requests are read here, once and bounded, so the Flask apps never
-        read more than the limit (SOAP bodies are read by ``_identify``)."""
-        err = environ.get("mockserver.http_error")
-        if err is not None:
-            if isinstance(err, errors.BodyTooLarge):
-                err = errors.BodyTooLarge(self.settings.max_body)
-            return err
-        if soap or not _has_body(environ):
-            return None
-        try:
-            body = read_body(environ, self.settings.max_body)
-        except errors.HttpRefusal as refused:
-            return refused
-        environ["wsgi.input"] = io.BytesIO(body)
-        environ["CONTENT_LENGTH"] = str(len(body))
-        environ.pop("HTTP_TRANSFER_ENCODING", None)
-        return None
 
     # --- who is calling -------------------------------------------------------------------
 
-    def _identify(self, environ, sdef, lower: str, refusal=None) -> _Request:
+    def _identify(self, environ, sdef, lower: str, refusal=None) -> door.Request:
         method = environ.get("REQUEST_METHOD", "GET").upper()
-        req = _Request(environ, method, environ.get("PATH_INFO") or "/", sdef,
+        req = door.Request(environ, method, environ.get("PATH_INFO") or "/", sdef,
                        sdef.name if sdef is not None else "rest", None, None, ("", ""))
         req.refusal = refusal
         client_id = None
@@ -319,15 +182,14 @@ class MockServer:
                     environ.get("CONTENT_TYPE", "")) or envelope.SOAP11
             elif method == "POST":
                 try:
-                    req.body = read_body(environ, self.settings.max_body)
+                    req.body = door.read_body(environ, self.settings.max_body)
                 except errors.HttpRefusal as refused:
                     req.refusal = refused
                     req.version = envelope.version_for_content_type(
                         environ.get("CONTENT_TYPE", "")) or envelope.SOAP11
                 else:
-                    req.version = _soap_version(req.body, environ.get("CONTENT_TYPE", ""))
-                    m = _OPERATION.search(req.body[:8192])
-                    req.operation = m.group(1).decode("ascii", "replace") if m else _soap_action(environ)
+                    req.version = door.soap_version(req.body, environ.get("CONTENT_TYPE", ""))
+                    req.operation = door.soap_operation(req.body, environ)
                     if client_id is None:
                         client_id = self._login_client(req.body)
             elif method == "GET":
@@ -340,10 +202,8 @@ class MockServer:
         return req
 
     def _login_client(self, body: bytes) -> int | None:
-        m = _USERNAME.search(body)
-        if not m:
-            return None
-        return self.ledger.client_for_username(unescape(m.group(1).decode("utf-8", "replace")))
+        username = door.login_username(body)
+        return None if username is None else self.ledger.client_for_username(username)
 
     def _rest_client(self, environ, lower: str, method: str) -> int | None:
         tokens = getattr(self.ledger, "tokens", None)
@@ -354,19 +214,24 @@ class MockServer:
             found = tokens.lookup(auth[7:].strip())
             return found.client_id if found is not None else None
         if lower.startswith("/oauth") and method == "POST":
-            oauth_id = _basic_user(auth) or _oauth_client_id(environ, self.settings.max_body)
+            try:
+                basic = basic_credentials(auth)
+            except ValueError:
+                basic = None
+            oauth_id = (basic[0] if basic else None) or door.oauth_client_id(
+                environ, self.settings.max_body)
             app = tokens.applications.get(oauth_id) if oauth_id else None
             return app.ledger_client_id if app is not None else None
         return None
 
     # --- a vendor request -----------------------------------------------------------------
 
-    def _vendor(self, req: _Request, start_response, started: float):
+    def _vendor(self, req: door.Request, start_response, started: float):
         meta: dict = {"service": req.service, "operation": req.operation, "client_id": req.client_id}
         if req.refusal is not None:  # refused at the door: not counted, no injected fault
             meta["fault"] = req.refusal.text
-            status, headers, body = render_refusal(
-                "soap" if req.soap else surface_of(req.path.lower()), req.refusal, req.version)
+            status, headers, body = door.render_refusal(
+                "soap" if req.soap else door.surface_of(req.path.lower()), req.refusal, req.version)
             return self._answer(req, start_response, started, meta, status,
                                 headers + _limit_headers(self.limiter.peek(req.key)), body)
         if req.is_wsdl:
@@ -396,17 +261,17 @@ class MockServer:
             return self._answer(req, start_response, started, meta, status,
                                 headers + limit_headers, body)
         if self.rest is None:
-            status, headers, body = _rest_json(404, "NotFound", f"No service at {req.path}")
+            status, headers, body = door.rest_json(404, "NotFound", f"No service at {req.path}")
             return self._answer(req, start_response, started, meta, status,
                                 headers + limit_headers, body)
         return self._rest(req, start_response, started, meta, limit_headers)
 
-    def _answer(self, req: _Request, start_response, started, meta, status, headers, body):
+    def _answer(self, req: door.Request, start_response, started, meta, status, headers, body):
         self.journal.record(req.environ, status, started, meta)
-        start_response(status_line(status), headers + [("Content-Length", str(len(body)))])
+        start_response(door.status_line(status), headers + [("Content-Length", str(len(body)))])
         return [body]
 
-    def _refusal(self, req: _Request, decision: Decision, meta: dict):
+    def _refusal(self, req: door.Request, decision: Decision, meta: dict):
         meta["rate_limited"] = True
         retry = [("Retry-After", str(decision.retry_after))]
         if decision.burst:  # L4: a plain 429, whatever the protocol
@@ -417,10 +282,10 @@ class MockServer:
         meta["fault"] = err.text
         if req.soap:  # L1: a SOAP fault, HTTP 500 as ASMX answers faults
             return 500, [("Content-Type", envelope.CONTENT_TYPES[req.version])], envelope.fault(req.version, err)
-        status, headers, body = _rest_json(429, "TooManyRequests", err.text)
+        status, headers, body = door.rest_json(429, "TooManyRequests", err.text)
         return status, headers + retry, body
 
-    def _apply_fault(self, req: _Request, fault: Fault, meta: dict):
+    def _apply_fault(self, req: door.Request, fault: Fault, meta: dict):
         """Run an injected fault; an answer (status, headers, body), or None to carry on."""
         if fault.delay_ms:
             time.sleep(fault.delay_ms / 1000)
@@ -436,10 +301,10 @@ class MockServer:
             code = fault.http_status
             meta["fault"] = f"HTTP {code}"
             if req.soap:
-                reason = _REASONS.get(code, "Error").encode()
+                reason = door.REASONS.get(code, "Error").encode()
                 return code, [("Content-Type", "text/plain; charset=utf-8")], reason
-            name = _REASONS.get(code, "Error").replace(" ", "")
-            return _rest_json(code, name, f"{code} {_REASONS.get(code, 'Error')}")
+            name = door.REASONS.get(code, "Error").replace(" ", "")
+            return door.rest_json(code, name, f"{code} {door.REASONS.get(code, 'Error')}")
         if fault.action == "soap_fault":
             err = errors.InjectedFault(fault.soap_fault)
             meta["fault"] = err.text
@@ -448,7 +313,7 @@ class MockServer:
             return self._injected_result(req, fault, meta)
         return None  # delay only
 
-    def _injected_result(self, req: _Request, fault: Fault, meta: dict):
+    def _injected_result(self, req: door.Request, fault: Fault, meta: dict):
         sdef = req.sdef
         desc = sdef.service.public_methods.get(req.operation)
         if desc is None:  # the operation does not exist: the SOAP handler answers as usual
@@ -465,11 +330,11 @@ class MockServer:
 
     # --- the surfaces ---------------------------------------------------------------------
 
-    def _soap(self, req: _Request):
+    def _soap(self, req: door.Request):
         sdef, environ = req.sdef, req.environ
         method = req.method
         if method == "GET":
-            ans = self.soap.get(sdef, environ.get("QUERY_STRING", ""), _base_url(environ))
+            ans = self.soap.get(sdef, environ.get("QUERY_STRING", ""), door.base_url(environ))
         elif method == "POST":
             ans = self.soap.post(sdef, req.body, environ.get("CONTENT_TYPE", ""),
                                  environ.get("HTTP_COOKIE", ""))
@@ -486,7 +351,7 @@ class MockServer:
             meta["result_type"] = m.group(1).decode() if m else None
         return ans.status, headers, ans.body, meta
 
-    def _rest(self, req: _Request, start_response, started, meta, limit_headers):
+    def _rest(self, req: door.Request, start_response, started, meta, limit_headers):
         captured = {}
 
         def capture(status, headers, exc_info=None):
@@ -506,69 +371,6 @@ def _limit_headers(decision: Decision) -> list[tuple[str, str]]:
         return []
     return [("APILimitRemaining", str(decision.remaining)),
             ("APILimitReset", decision.reset_header)]
-
-
-def _rest_json(status: int, name: str, message: str):
-    body = rest_errors.dumps(rest_errors.error_body(name, message))
-    return status, [("Content-Type", "application/json; charset=utf-8")], body
-
-
-def _soap_version(body: bytes, content_type: str) -> str:
-    head = body[:2048]
-    if envelope.SOAP12.encode() in head:
-        return envelope.SOAP12
-    if envelope.SOAP11.encode() in head:
-        return envelope.SOAP11
-    return envelope.version_for_content_type(content_type) or envelope.SOAP11
-
-
-def _soap_action(environ) -> str | None:
-    action = environ.get("HTTP_SOAPACTION", "").strip().strip('"')
-    if not action:
-        m = re.search(r'action="?([^";]+)', environ.get("CONTENT_TYPE", ""))
-        action = m.group(1) if m else ""
-    return action.rstrip("/").rsplit("/", 1)[-1] or None
-
-
-def _basic_user(auth: str) -> str | None:
-    """The client_id of ``Authorization: Basic`` client authentication (RFC 6749 2.3.1)."""
-    if auth[:6].lower() != "basic ":
-        return None
-    try:
-        user = base64.b64decode(auth[6:].strip()).decode("utf-8").partition(":")[0]
-    except ValueError:
-        return None
-    return unquote(user) or None
-
-
-def _oauth_client_id(environ, limit: int) -> str | None:
-    """The client_id of a token request (form or JSON); the body is put back for the REST app."""
-    try:
-        body = read_body(environ, limit)
-    except errors.HttpRefusal:
-        return None
-    environ["wsgi.input"] = io.BytesIO(body)
-    environ["CONTENT_LENGTH"] = str(len(body))
-    if not body:
-        return None
-    ctype = environ.get("CONTENT_TYPE", "").lower()
-    try:
-        if "json" in ctype:
-            data = read_json(body)
-            value = data.get("client_id") if isinstance(data, dict) else None
-        else:
-            value = (parse_qs(body.decode("utf-8", "replace")).get("client_id") or [None])[0]
-    except (errors.MalformedJson, ValueError):
-        return None
-    return value if isinstance(value, str) else None
-
-
-def _base_url(environ) -> str:
-    scheme = environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme", "http")
-    host = environ.get("HTTP_X_FORWARDED_HOST") or environ.get("HTTP_HOST")
-    if not host:
-        host = f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
-    return f"{scheme}://{host}"
 
 
 def _open_store(spec: str):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
 
 def iso_utc(value: datetime) -> str:
@@ -40,3 +42,12 @@ def read_json(body: bytes | str):
         raise MalformedJson("The body is not valid JSON: it is nested too deeply") from None
     except ValueError:  # JSONDecodeError, UnicodeDecodeError, int digits limit
         raise MalformedJson("The body is not valid JSON") from None
+
+
+def basic_credentials(auth: str) -> tuple[str, str] | None:
+    """``(user, password)`` of an ``Authorization: Basic`` header, each form-decoded as RFC 6749
+    2.3.1 asks; None for another scheme; ValueError when it cannot be decoded."""
+    if auth[:6].lower() != "basic ":
+        return None
+    user, _, password = base64.b64decode(auth[6:].strip()).decode("utf-8").partition(":")
+    return unquote(user), unquote(password)

@@ -90,7 +90,7 @@ class HttpRefusal(RequestError):
     """A request refused at the door, before any service reads it: too large, the wrong media
     type, malformed HTTP or an unreadable JSON body.
 
-    Rendered in the shape of the path it was sent to (``app.render_refusal``): a SOAP Client
+    Rendered in the shape of the path it was sent to (``door.render_refusal``): a SOAP Client
     fault on SOAP paths, the vendor's JSON error on ``/v1``, OAuth's ``{error,
     error_description}`` on ``/oauth``, the control API's JSON on ``/__admin``. ``http_status``
     is the HTTP status on every surface; ``name`` the JSON error name; ``oauth_error`` the

@@ -9,7 +9,6 @@ everywhere else (``rest/errors.py``), never an HTML page.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import logging
@@ -17,12 +16,12 @@ import re
 import uuid
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from urllib.parse import unquote, urlencode
+from urllib.parse import urlencode
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from ..codec_utils import iso_utc, read_json
+from ..codec_utils import basic_credentials, iso_utc, read_json
 from ..errors import MalformedJson, OAuthError
 from ..ledger import interpretations as rules
 from ..ledger import queries
@@ -297,13 +296,13 @@ def create_rest(server) -> Flask:
             if value is not None and not isinstance(value, str):
                 raise OAuthError(400, "invalid_request", f"{name} must be a string")
         auth = request.headers.get("Authorization", "")
-        if auth[:6].lower() == "basic ":
-            try:
-                user, _, password = base64.b64decode(auth[6:].strip()).decode().partition(":")
-            except ValueError:
-                raise OAuthError(401, "invalid_client", "Malformed Basic credentials") from None
-            fields.setdefault("client_id", unquote(user))
-            fields.setdefault("client_secret", unquote(password))
+        try:
+            basic = basic_credentials(auth)
+        except ValueError:
+            raise OAuthError(401, "invalid_client", "Malformed Basic credentials") from None
+        if basic is not None:
+            fields.setdefault("client_id", basic[0])
+            fields.setdefault("client_secret", basic[1])
         return fields
 
     @app.post("/oauth/token")
