@@ -18,45 +18,34 @@ import secrets
 import threading
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
 
 from .. import errors
 from ..clock import Clock
-from . import fixtures, logcodec, posting
+from . import clients, fixtures, logcodec, posting
 from . import interpretations as rules
+from . import scenario as scenarios
 from .book import ClientBook
+from .clients import (  # noqa: F401 - the ledger's public names, as before
+    DEMO_APPLICATION_ID,
+    DEMO_CLIENT_ID,
+    DEMO_IDENTITY_ID,
+    DEMO_PASSWORD,
+    DEMO_USERNAME,
+    ClientOptions,
+    demo_options,
+)
 from .directory import Directory, Identity, Session, User
 from .model import BundleList, EntrySeries, FiscalYear, Line
 from .tokens import AccessToken, TokenStore
 
-DEMO_USERNAME = "demo@24sevenoffice.mock"
-DEMO_PASSWORD = "demo"
-DEMO_APPLICATION_ID = UUID("2f9a1c7e-7d1e-4c3b-9e2a-245000000001")
-DEMO_IDENTITY_ID = UUID("2f9a1c7e-7d1e-4c3b-9e2a-245000000002")
-DEMO_CLIENT_ID = 1000
-_NS_FY = UUID("b1d6a3a0-24ae-4f4b-9c55-6f0f6a1c0001")
+_NS_FY = clients.NS_FY
 #: With a shared store, a session's last use is written to the log at most this often (emulated
 #: time), so reads stay reads; another process sees a session's idle time this coarsely.
 SESSION_TOUCH = timedelta(seconds=30)
-
-
-@dataclass
-class ClientOptions:
-    """What ``POST /__admin/clients`` (or a scenario) asks for."""
-
-    name: str | None = None
-    fiscal_years: list[int] | None = None  # None: the current and previous year
-    blocked: bool = False
-    extra_identities: list[dict] = field(default_factory=list)
-    vat_base_rate: Decimal = Decimal(100)
-    username: str | None = None
-    password: str | None = None
-    application_id: UUID | None = None
-    identity_id: UUID | None = None
-    client_id: int | None = None
 
 
 @dataclass
@@ -211,14 +200,7 @@ class Ledger:
     def _ev_reset(self, b: dict) -> None:
         self._clear()
 
-    @staticmethod
-    def demo_options() -> ClientOptions:
-        """The demo client as ``tfso-mock serve`` starts it (fixtures/scenarios/demo.yaml)."""
-        return ClientOptions(
-            name="Demo AS", username=DEMO_USERNAME, password=DEMO_PASSWORD,
-            application_id=DEMO_APPLICATION_ID, identity_id=DEMO_IDENTITY_ID,
-            client_id=DEMO_CLIENT_ID,
-        )
+    demo_options = staticmethod(demo_options)
 
     def _new_book(self, client_id: int, name: str, years: list[int], base_rate: Decimal) -> ClientBook:
         book = ClientBook(
@@ -242,33 +224,8 @@ class Ledger:
     def create_client(self, opts: ClientOptions) -> dict:
         """An isolated client (its own user, identities and books); returns its credentials."""
         with self._write():
-            this_year = self.clock.now().year
-            years = opts.fiscal_years if opts.fiscal_years is not None else [this_year - 1, this_year]
-            client_id = opts.client_id or next(self._client_ids)
-            name = opts.name or f"Mock Client {client_id} AS"
-            spec = {
-                "client_id": client_id, "name": name, "years": list(years),
-                "base_rate": str(opts.vat_base_rate), "blocked": opts.blocked,
-                "identity_id": str(opts.identity_id or uuid.uuid4()),
-                "username": opts.username or f"client{client_id}@24sevenoffice.mock",
-                "password": opts.password or secrets.token_urlsafe(12),
-                "user_id": str(uuid.uuid4()),
-                "application_id": str(opts.application_id or uuid.uuid4()),
-                "oauth": {
-                    "client_id": f"mock-{client_id}-{secrets.token_hex(4)}",
-                    "client_secret": secrets.token_urlsafe(24),
-                    "organization": str(uuid.uuid5(_NS_FY, f"organization/{client_id}")),
-                },
-                "extra": [],
-            }
-            for extra in opts.extra_identities:
-                extra_id = next(self._client_ids)
-                spec["extra"].append({
-                    "client_id": extra_id,
-                    "name": extra.get("name") or f"Mock Client {extra_id} AS",
-                    "years": list(extra.get("fiscal_years", years)),
-                    "blocked": bool(extra.get("blocked")), "identity_id": str(uuid.uuid4()),
-                })
+            spec = clients.client_spec(opts, self.clock.now().year,
+                                       lambda: next(self._client_ids))
             info = self._apply_client(spec)
             self._log("client", spec)
             return info
@@ -326,8 +283,6 @@ class Ledger:
         """A scenario's reference data and vouchers into a client just created for it.
         ``source``: the scenario as given (a name or path, or the inline object), what a
         replay reads it from again."""
-        from . import scenario as scenarios
-
         with self._write():
             if self.store is None:
                 return scenarios.populate(self, client_id, sc)
@@ -340,8 +295,6 @@ class Ledger:
             return result
 
     def _ev_scenario(self, b: dict) -> None:
-        from . import scenario as scenarios
-
         source = b["source"]
         sc = scenarios.load(source) if isinstance(source, str) else scenarios.from_data(source)
         result = scenarios.populate(self, b["c"], sc, id_seed=b["seed"],

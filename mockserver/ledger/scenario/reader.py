@@ -1,0 +1,383 @@
+"""Reading scenario files: finding them by name or path, and checking every field against the
+schema (``_Reader``), with the line of each refusal."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+from .. import interpretations as rules
+from ..fixtures import fixtures_dir
+from ..model import Account, Customer, EntrySeries, TaxCode, TransactionType
+from ..money import HUNDRED, ZERO, add
+from .marks import ScenarioError, _line_of, _Loader, _MarkedDict
+from .spec import EntrySpec, GenerateSpec, Scenario, VoucherSpec, resolve_year
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def scenario_dir() -> Path:
+    return fixtures_dir() / "scenarios"
+
+
+def available() -> list[str]:
+    folder = scenario_dir()
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def resolve_path(name_or_path: str) -> Path:
+    """A scenario name (``webshop``) from fixtures/scenarios/, or a path to a YAML file."""
+    text = str(name_or_path).strip()
+    if not text:
+        raise ScenarioError("A scenario needs a name or a path")
+    candidate = Path(text).expanduser()
+    if candidate.suffix.lower() in (".yaml", ".yml", ".json") or "/" in text or "\\" in text:
+        if candidate.is_file():
+            return candidate
+        raise ScenarioError(f"Scenario file {text} does not exist")
+    named = scenario_dir() / f"{text}.yaml"
+    if named.is_file():
+        return named
+    names = available()
+    hint = difflib.get_close_matches(text, names, n=1)
+    extra = f"; did you mean {hint[0]}?" if hint else ""
+    raise ScenarioError(f"No scenario named {text!r} (available: {', '.join(names) or 'none'}){extra}")
+
+
+def load(name_or_path: str) -> Scenario:
+    """Read and check a scenario file; ``ScenarioError`` names the line and the field."""
+    path = resolve_path(name_or_path)
+    return parse_text(path.read_text(encoding="utf-8"), source=path.name)
+
+
+def parse_text(text: str, source: str = "scenario") -> Scenario:
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except ScenarioError as err:
+        raise ScenarioError(f"{source}, {err}") from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(err, "problem", None) or str(err)
+        raise ScenarioError(f"{source}{where}: not valid YAML: {problem}") from None
+    if data is None:
+        data = _MarkedDict()
+        data.line, data.lines = 1, {}
+    return from_data(data, source)
+
+
+def from_data(data, source: str = "scenario") -> Scenario:
+    """A scenario from parsed YAML, or from a JSON object (no line numbers then)."""
+    return _Reader(source).scenario(data)
+
+
+_TOP = ("name", "description", "username", "password", "application_id", "identity_id",
+        "fiscal_years", "vat_base_rate", "rate_limit", "burst_limit", "blocked", "identities",
+        "use_default_reference_data", "entry_series", "accounts", "tax_codes", "types",
+        "customers", "vouchers", "generate")
+
+
+class _Reader:
+    """Checks every field, naming the path and the line of what is wrong."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, container, key, path: str, problem: str):
+        line = _line_of(container, key)
+        where = f"{self.source}, line {line}" if line else self.source
+        raise ScenarioError(f"{where}: {path}: {problem}")
+
+    def where(self, container, key) -> str:
+        line = _line_of(container, key)
+        return f"{self.source}, line {line}" if line else self.source
+
+    # --- typed values ---
+
+    def mapping(self, container, key, path: str, value, known: Iterable[str]) -> dict:
+        if not isinstance(value, dict):
+            self.fail(container, key, path, "must be a mapping (key: value)")
+        known = tuple(known)
+        for k in value:
+            if k not in known:
+                hint = difflib.get_close_matches(str(k), known, n=1)
+                extra = f" (did you mean {hint[0]}?)" if hint else ""
+                self.fail(value, k, f"{path}.{k}" if path else str(k),
+                          f"unknown field{extra}; known fields: {', '.join(known)}")
+        return value
+
+    def seq(self, container, key, path: str) -> list:
+        value = container[key]
+        if not isinstance(value, list):
+            self.fail(container, key, path, "must be a list")
+        return value
+
+    def integer(self, container, key, path: str, low=None, high=None, default=None,
+                required=False) -> int | None:
+        if key not in container or container[key] is None:
+            if required:
+                self.fail(container, key, path, "is required")
+            return default
+        value = container[key]
+        if isinstance(value, bool) or not isinstance(value, int | Decimal) or (
+                isinstance(value, Decimal) and value != value.to_integral_value()):
+            self.fail(container, key, path, f"must be a whole number, not {value!r}")
+        value = int(value)
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
+            self.fail(container, key, path, f"must be {bounds}, not {value}")
+        return value
+
+    def text(self, container, key, path: str, default=None, required=False, max_len=None):
+        if key not in container or container[key] is None:
+            if required:
+                self.fail(container, key, path, "is required")
+            return default
+        value = container[key]
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            self.fail(container, key, path, f"must be text, not {value!r}")
+        value = str(value)
+        if max_len is not None and len(value) > max_len:
+            self.fail(container, key, path, f"is {len(value)} characters long; at most {max_len} are allowed")
+        return value
+
+    def boolean(self, container, key, path: str, default=False) -> bool:
+        if key not in container or container[key] is None:
+            return default
+        value = container[key]
+        if not isinstance(value, bool):
+            self.fail(container, key, path, f"must be true or false, not {value!r}")
+        return value
+
+    def decimal(self, container, key, path: str, default=None, required=False) -> Decimal | None:
+        if key not in container or container[key] is None:
+            if required:
+                self.fail(container, key, path, "is required")
+            return default
+        value = container[key]
+        if isinstance(value, bool):
+            self.fail(container, key, path, f"must be a number, not {value!r}")
+        if isinstance(value, float):  # JSON bodies: read the shortest text, never the binary
+            value = repr(value)
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            self.fail(container, key, path, f"must be a number, not {value!r}")
+        return number
+
+    def day(self, container, key, path: str, required=False) -> date | None:
+        if key not in container or container[key] is None:
+            if required:
+                self.fail(container, key, path, "is required")
+            return None
+        value = container[key]
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(container, key, path, f"must be a date like 2024-01-31, not {value!r}")
+
+    def guid(self, container, key, path: str) -> uuid.UUID | None:
+        if key not in container or container[key] is None:
+            return None
+        try:
+            return uuid.UUID(str(container[key]))
+        except ValueError:
+            self.fail(container, key, path, f"must be a GUID, not {container[key]!r}")
+
+    # --- the document ---
+
+    def scenario(self, data) -> Scenario:
+        top = self.mapping(None, None, "", data, _TOP)
+        sc = Scenario(source=self.source)
+        sc.name = self.text(top, "name", "name", max_len=100)
+        sc.description = self.text(top, "description", "description", default="")
+        sc.username = self.text(top, "username", "username")
+        sc.password = self.text(top, "password", "password")
+        sc.application_id = self.guid(top, "application_id", "application_id")
+        sc.identity_id = self.guid(top, "identity_id", "identity_id")
+        if top.get("fiscal_years") is not None:
+            sc.fiscal_years = self.years(top, "fiscal_years", "fiscal_years")
+        rate = self.decimal(top, "vat_base_rate", "vat_base_rate")
+        if rate is not None and not ZERO <= rate <= HUNDRED:
+            self.fail(top, "vat_base_rate", "vat_base_rate", f"must be from 0 to 100, not {rate}")
+        sc.vat_base_rate = rate
+        sc.rate_limit = self.integer(top, "rate_limit", "rate_limit", low=0)
+        sc.burst_limit = self.integer(top, "burst_limit", "burst_limit", low=0)
+        sc.blocked = self.boolean(top, "blocked", "blocked")
+        sc.use_default_reference_data = self.boolean(top, "use_default_reference_data",
+                                                     "use_default_reference_data", default=True)
+        if top.get("identities") is not None:
+            sc.identities = self.identities(top)
+        for key, reader in (("entry_series", self.series), ("accounts", self.account),
+                            ("tax_codes", self.tax_code), ("types", self.type_),
+                            ("customers", self.customer)):
+            if top.get(key) is None:
+                continue
+            target = getattr(sc, key)
+            items = self.seq(top, key, key)
+            for i, item in enumerate(items):
+                path = f"{key}[{i}]"
+                obj_key, obj = reader(items, i, path, item)
+                if obj_key in target:
+                    self.fail(items, i, path, f"repeats {obj_key} (ids must be unique)")
+                target[obj_key] = obj
+        if top.get("vouchers") is not None:
+            items = self.seq(top, "vouchers", "vouchers")
+            sc.vouchers = [self.voucher(items, i, f"vouchers[{i}]", v) for i, v in enumerate(items)]
+        if top.get("generate") is not None:
+            sc.generate = self.generate(top)
+        return sc
+
+    def years(self, container, key, path: str) -> list:
+        items = self.seq(container, key, path)
+        out = []
+        for i, value in enumerate(items):
+            if isinstance(value, int) and not isinstance(value, bool):
+                if not 1900 <= value <= 9998:
+                    self.fail(items, i, f"{path}[{i}]", f"must be a year from 1900 to 9998, not {value}")
+                out.append(value)
+                continue
+            try:
+                resolve_year(value, 2000)
+            except ValueError:
+                self.fail(items, i, f"{path}[{i}]",
+                          f"must be a year (2024) or relative to the clock's year (current, current-1), not {value!r}")
+            out.append(str(value).strip().lower())
+        return out
+
+    def identities(self, top) -> list[dict]:
+        items = self.seq(top, "identities", "identities")
+        out = []
+        for i, item in enumerate(items):
+            path = f"identities[{i}]"
+            item = self.mapping(items, i, path, item, ("name", "blocked", "fiscal_years"))
+            spec: dict = {"blocked": self.boolean(item, "blocked", f"{path}.blocked")}
+            name = self.text(item, "name", f"{path}.name", max_len=100)
+            if name:
+                spec["name"] = name
+            if item.get("fiscal_years") is not None:
+                spec["fiscal_years"] = self.years(item, "fiscal_years", f"{path}.fiscal_years")
+            out.append(spec)
+        return out
+
+    def series(self, items, i, path, item):
+        item = self.mapping(items, i, path, item, ("id", "name", "start"))
+        sid = self.integer(item, "id", f"{path}.id", low=1, required=True)
+        return sid, EntrySeries(series_id=sid, name=self.text(item, "name", f"{path}.name", default=f"Series {sid}"),
+                                start_no=self.integer(item, "start", f"{path}.start", low=1))
+
+    def account(self, items, i, path, item):
+        item = self.mapping(items, i, path, item, ("no", "name", "tax_no", "id"))
+        no = self.integer(item, "no", f"{path}.no", low=1, high=99999999, required=True)
+        return no, Account(account_id=self.integer(item, "id", f"{path}.id", low=1, default=10000 + no),
+                           account_no=no, name=self.text(item, "name", f"{path}.name", required=True),
+                           tax_no=self.integer(item, "tax_no", f"{path}.tax_no", low=0, default=0))
+
+    def tax_code(self, items, i, path, item):
+        item = self.mapping(items, i, path, item, ("no", "name", "rate", "account", "id"))
+        no = self.integer(item, "no", f"{path}.no", low=0, required=True)
+        rate = self.decimal(item, "rate", f"{path}.rate", required=True)
+        if not ZERO <= rate <= HUNDRED:
+            self.fail(item, "rate", f"{path}.rate", f"must be a percentage from 0 to 100, not {rate}")
+        return no, TaxCode(tax_id=self.integer(item, "id", f"{path}.id", low=1, default=2000 + no),
+                           tax_no=no, name=self.text(item, "name", f"{path}.name", required=True),
+                           rate=rate, account_no=self.integer(item, "account", f"{path}.account", low=1))
+
+    def type_(self, items, i, path, item):
+        item = self.mapping(items, i, path, item,
+                            ("type_no", "id", "title", "series", "turnover", "system"))
+        type_no = self.integer(item, "type_no", f"{path}.type_no", required=True)
+        return type_no, TransactionType(
+            type_id=self.integer(item, "id", f"{path}.id", low=1, default=100 + abs(type_no)),
+            type_no=type_no, title=self.text(item, "title", f"{path}.title", required=True),
+            series_id=self.integer(item, "series", f"{path}.series", low=1, required=True),
+            turnover=self.boolean(item, "turnover", f"{path}.turnover"),
+            system_type=self.text(item, "system", f"{path}.system", default="Miscellaneous"))
+
+    def customer(self, items, i, path, item):
+        item = self.mapping(items, i, path, item, ("id", "name", "bank_account"))
+        cid = self.integer(item, "id", f"{path}.id", low=1, required=True)
+        bank = self.text(item, "bank_account", f"{path}.bank_account", default="")
+        if bank and not re.fullmatch(r"[0-9 .]+", bank):
+            self.fail(item, "bank_account", f"{path}.bank_account", f"must be digits (spaces and dots allowed), not {bank!r}")
+        return cid, Customer(customer_id=cid, name=self.text(item, "name", f"{path}.name", required=True),
+                             bank_account=bank)
+
+    _VOUCHER = ("type_no", "date", "transaction_no", "journal", "lines")
+    _LINE = ("account", "amount", "date", "customer_id", "due_date", "period_date", "vat_amount",
+             "currency", "tax_no", "comment", "invoice_no", "ocr", "stamp_no", "department_id",
+             "project_id", "bank_account")
+
+    def voucher(self, items, i, path, item) -> VoucherSpec:
+        item = self.mapping(items, i, path, item, self._VOUCHER)
+        type_no = self.integer(item, "type_no", f"{path}.type_no", required=True)
+        day = self.day(item, "date", f"{path}.date")
+        lines = self.seq(item, "lines", f"{path}.lines") if "lines" in item else self.fail(
+            item, None, f"{path}.lines", "is required (the voucher's lines)")
+        if len(lines) < 1:
+            self.fail(item, "lines", f"{path}.lines", "needs at least one line")
+        entries = []
+        for j, ln in enumerate(lines):
+            lp = f"{path}.lines[{j}]"
+            ln = self.mapping(lines, j, lp, ln, self._LINE)
+            line_day = self.day(ln, "date", f"{lp}.date") or day
+            if line_day is None:
+                self.fail(ln, "date", f"{lp}.date", "is required (on the line or the voucher)")
+            tax = self.integer(ln, "tax_no", f"{lp}.tax_no", low=0)
+            entries.append(EntrySpec(
+                account_no=self.integer(ln, "account", f"{lp}.account", low=1, required=True),
+                amount=self.decimal(ln, "amount", f"{lp}.amount", required=True),
+                date=line_day,
+                customer_id=self.integer(ln, "customer_id", f"{lp}.customer_id", low=0, default=0),
+                due_date=self.day(ln, "due_date", f"{lp}.due_date"),
+                period_date=self.day(ln, "period_date", f"{lp}.period_date"),
+                vat_amount=self.decimal(ln, "vat_amount", f"{lp}.vat_amount", default=ZERO),
+                currency_id=self.text(ln, "currency", f"{lp}.currency", default=""),
+                tax_no=str(tax) if tax is not None else "",
+                comment=self.text(ln, "comment", f"{lp}.comment", default="", max_len=rules.COMMENT_MAX),
+                invoice_reference_no=self.text(ln, "invoice_no", f"{lp}.invoice_no", default=""),
+                invoice_ocr=self.text(ln, "ocr", f"{lp}.ocr", default=""),
+                stamp_no=self.integer(ln, "stamp_no", f"{lp}.stamp_no", low=0, default=0),
+                department_id=self.integer(ln, "department_id", f"{lp}.department_id", low=0, default=0),
+                project_id=self.integer(ln, "project_id", f"{lp}.project_id", low=0, default=0),
+                bank_account_no=self.text(ln, "bank_account", f"{lp}.bank_account", default=""),
+            ))
+        total = add(*(e.amount for e in entries))
+        if total:
+            self.fail(items, i, path, f"is not in balance: the lines sum to {total:f}, not 0")
+        return VoucherSpec(
+            type_no=type_no, entries=entries,
+            transaction_no=self.integer(item, "transaction_no", f"{path}.transaction_no", low=1, default=0),
+            posted=not self.boolean(item, "journal", f"{path}.journal"),
+            where=f"{self.where(items, i)}: {path}",
+            entry_where=[f"{self.where(lines, j)}: {path}.lines[{j}]" for j in range(len(lines))])
+
+    def generate(self, top) -> GenerateSpec:
+        item = self.mapping(top, "generate", "generate", top["generate"],
+                            ("lines", "seed", "from", "to", "customers"))
+        spec = GenerateSpec(
+            lines=self.integer(item, "lines", "generate.lines", low=0, high=10_000_000, required=True),
+            seed=self.integer(item, "seed", "generate.seed", default=0),
+            start=self.day(item, "from", "generate.from"), end=self.day(item, "to", "generate.to"),
+            customers=self.integer(item, "customers", "generate.customers", low=0, high=100_000, default=0),
+        )
+        if spec.lines == 1:
+            self.fail(item, "lines", "generate.lines", "must be 0 or at least 2 (a voucher has two lines or more)")
+        if spec.start and spec.end and spec.end < spec.start:
+            self.fail(item, "to", "generate.to", f"{spec.end} is before generate.from {spec.start}")
+        return spec
+
+

@@ -1,0 +1,100 @@
+"""What a scenario file says, once read and checked: ``Scenario`` and its vouchers."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from ..model import Account, Customer, EntrySeries, TaxCode, TransactionType
+from ..money import ZERO
+
+# --- the scenario -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class EntrySpec:
+    """One line of an existing voucher. Attribute names follow ``model.Entry``."""
+
+    account_no: int
+    amount: Decimal
+    date: date
+    customer_id: int = 0
+    due_date: date | None = None
+    period_date: date | None = None
+    vat_amount: Decimal = ZERO
+    currency_id: str = ""
+    tax_no: str = ""
+    comment: str = ""
+    invoice_reference_no: str = ""
+    invoice_ocr: str = ""
+    stamp_no: int = 0
+    department_id: int = 0
+    project_id: int = 0
+    bank_account_no: str = ""
+
+
+@dataclass(slots=True)
+class VoucherSpec:
+    type_no: int
+    entries: list[EntrySpec]
+    transaction_no: int = 0  # 0: the series' next number
+    posted: bool = True  # False: left in the journal (draft)
+    where: str = ""  # "file, line N: vouchers[i]" for error messages
+    entry_where: list[str] | None = None  # the same for each line
+
+
+@dataclass
+class GenerateSpec:
+    lines: int
+    seed: int = 0
+    start: date | None = None
+    end: date | None = None
+    customers: int = 0  # customers to add before generating (Faker names, bank accounts)
+
+
+@dataclass
+class Scenario:
+    source: str = "scenario"
+    name: str | None = None
+    description: str = ""
+    username: str | None = None
+    password: str | None = None
+    application_id: uuid.UUID | None = None
+    identity_id: uuid.UUID | None = None
+    fiscal_years: list | None = None  # ints or "current", "current-1", ...
+    vat_base_rate: Decimal | None = None
+    rate_limit: int | None = None
+    burst_limit: int | None = None
+    blocked: bool = False
+    identities: list[dict] = field(default_factory=list)
+    use_default_reference_data: bool = True
+    entry_series: dict[int, EntrySeries] = field(default_factory=dict)
+    accounts: dict[int, Account] = field(default_factory=dict)
+    tax_codes: dict[int, TaxCode] = field(default_factory=dict)
+    types: dict[int, TransactionType] = field(default_factory=dict)
+    customers: dict[int, Customer] = field(default_factory=dict)
+    vouchers: list[VoucherSpec] = field(default_factory=list)
+    generate: GenerateSpec | None = None
+
+    def years(self, current_year: int) -> list[int] | None:
+        if self.fiscal_years is None:
+            return None
+        return sorted({resolve_year(y, current_year) for y in self.fiscal_years})
+
+
+_RELATIVE_YEAR = re.compile(r"^current\s*(?:([+-])\s*(\d+))?$")
+
+
+def resolve_year(value, current_year: int) -> int:
+    if isinstance(value, int):
+        return value
+    m = _RELATIVE_YEAR.match(str(value).strip().lower())
+    if not m:
+        raise ValueError(value)
+    delta = int(m.group(2) or 0)
+    return current_year - delta if m.group(1) == "-" else current_year + delta
+
+
