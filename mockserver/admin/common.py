@@ -1,0 +1,96 @@
+"""What every resource of the control API shares: its error (``AdminError``) and error shape, the
+checks of numbers and limits, reading the JSON body, and the server the blueprints serve."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+
+from ..codec_utils import read_json
+from ..control.ratelimit import KEEP, client_key
+from ..errors import MalformedJson
+
+
+class AdminError(Exception):
+    def __init__(self, status: int, message: str, name: str = "ValidationError"):
+        super().__init__(message)
+        self.status, self.message, self.name = status, message, name
+
+
+def error_json(name: str, message: str) -> dict:
+    """The control API's error shape (its one place; the front door uses it too)."""
+    return {"error": {"name": name, "message": message}}
+
+
+def error_response(status: int, name: str, message: str):
+    resp = jsonify(error_json(name, message))
+    resp.status_code = status
+    return resp
+
+
+#: Ids, numbers and limits the control API accepts are .NET Int32s, as on the wire.
+INT32_MAX = 2**31 - 1
+
+
+def is_whole(value, low: int = 0, high: int = INT32_MAX) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def is_years(value) -> bool:
+    return isinstance(value, list) and all(is_whole(y, 1900, 9998) for y in value)
+
+
+def limit_arg(body: dict, key: str, allow_null: bool = False):
+    if key not in body:
+        return KEEP
+    value = body[key]
+    if value is None and allow_null:
+        return None
+    if not is_whole(value):
+        null = " (or null for the emulator's default)" if allow_null else ""
+        raise AdminError(400, f"{key} must be a whole number, 0 or more{null}")
+    return value
+
+
+def current_server():
+    """The ``MockServer`` the control API belongs to (``create_admin`` puts it there)."""
+    return current_app.extensions["tfso_server"]
+
+
+def json_body() -> dict:
+    raw = request.get_data()
+    if not raw:
+        return {}
+    if not request.is_json:
+        raise AdminError(415, "Send the body as JSON (Content-Type: application/json)",
+                         "UnsupportedMediaType")
+    try:
+        body = read_json(raw)
+    except MalformedJson as err:
+        raise AdminError(400, err.text) from None
+    if not isinstance(body, dict):
+        raise AdminError(400, "The body must be a JSON object")
+    return body
+
+
+def known_client(client_id: int):
+    if client_id not in current_server().ledger.books:
+        raise AdminError(404, f"No client {client_id}", "NotFound")
+    return client_id
+
+
+def int_arg(name: str) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise AdminError(400, f"{name} must be an integer, not {raw!r}") from None
+
+
+def limits_json(client_id: int) -> dict:
+    server = current_server()
+    own = server.limiter.client_settings(client_id)
+    hourly, burst = server.limiter.limits(client_key(client_id))
+    return {"rate_limit": hourly, "burst_limit": burst, "own": own}
+

@@ -1,0 +1,50 @@
+"""Fault injection in the control API (``control/faults.py`` holds what a fault is)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from ..control import faults as fault_specs
+from .common import AdminError, current_server, int_arg, json_body, known_client
+
+bp = Blueprint("faults", __name__)
+
+
+def _services() -> dict[str, str]:
+    from ..soap.dispatch import SERVICES
+
+    names = {s.name.lower(): s.name for s in SERVICES.values()}
+    names["rest"] = "rest"
+    return names
+
+
+@bp.post("/__admin/faults")
+def add_fault():
+    server = current_server()
+    fault = fault_specs.parse(json_body(), _services(), server.clock.now())
+    if fault.client_id is not None:
+        known_client(fault.client_id)
+    server.faults.add(fault)
+    return jsonify(fault.to_json()), 201
+
+
+@bp.get("/__admin/faults")
+def list_faults():
+    server = current_server()
+    return jsonify(server.faults.list(int_arg("client_id")))
+
+
+@bp.delete("/__admin/faults")
+def clear_faults():
+    server = current_server()
+    return jsonify({"cleared": server.faults.clear(client_id=int_arg("client_id"))})
+
+
+@bp.delete("/__admin/faults/<int:fault_id>")
+def clear_fault(fault_id: int):
+    server = current_server()
+    n = server.faults.clear(fault_id=fault_id)
+    if not n:
+        raise AdminError(404, f"No fault {fault_id}", "NotFound")
+    return jsonify({"cleared": n})
+
