@@ -51,7 +51,7 @@ class Serve(ServeProcess):
 
     def __init__(self, *args: str, env: dict | None = None, timeout: float = 30):
         super().__init__(["serve", "--port", "0", *args], command=serve_command(module=True),
-                         env={**os.environ, **(env or {})}, timeout=timeout)
+                         env={**os.environ, **(env or {})}, timeout=timeout, newlines=True)
 
     def stderr(self) -> str:
         """What the process wrote to stderr (after it ended; ends it if it still runs)."""

@@ -143,7 +143,7 @@ class ServeProcess(process.ServeProcess):
 
     def __init__(self, *args: str, timeout: float = 30):
         super().__init__(["serve", "--port", "0", *args], command=process.serve_command(module=True),
-                         timeout=timeout)
+                         timeout=timeout, newlines=True)
 
 
 # --- raw HTTP -----------------------------------------------------------------------------------

@@ -54,7 +54,8 @@ def serve_command(module: bool = False) -> list[str]:
 
 class ServeProcess:
     """A child server: ``command + args`` started, its stdout pumped by a thread into ``output``
-    (lines without their newline), ``url`` read from its banner, stderr kept in a temporary file.
+    (lines as printed, with their newline when ``newlines``), ``url`` read from its banner,
+    stderr kept in a temporary file.
 
     ``banner``: also wait for the end of the banner (``Press Ctrl+C``) unless ``--quiet`` is among
     the arguments, so ``value(label)`` finds what it printed. ``log``: append stderr to this file
@@ -63,8 +64,9 @@ class ServeProcess:
 
     def __init__(self, args: Sequence[str], command: Sequence[str] | None = None,
                  env: dict | None = None, cwd: str | Path | None = None, timeout: float = 30.0,
-                 banner: bool = True, log: str | Path | None = None):
+                 banner: bool = True, log: str | Path | None = None, newlines: bool = False):
         self.args = list(args)
+        self.newlines = newlines
         self.command = list(serve_command() if command is None else command) + self.args
         self._keep_log = log is not None
         self._err = (open(log, "a+") if log is not None  # noqa: SIM115 - closed in close()
@@ -92,7 +94,8 @@ class ServeProcess:
     def _pump(self) -> None:
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
-            line = line.rstrip("\n")
+            if not self.newlines:
+                line = line.rstrip("\n")
             self.output.append(line)
             self.lines.put(line)
         self._eof.set()
