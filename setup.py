@@ -6,6 +6,7 @@ from setuptools import find_packages, setup
 
 setup(
     packages=find_packages(include=["mockserver", "mockserver.*"])
-    + ["mockserver.fixtures", "mockserver.fixtures.defaults", "mockserver.fixtures.scenarios"],
+    + ["mockserver.fixtures", "mockserver.fixtures.defaults", "mockserver.fixtures.scenarios",
+       "mockserver.fixtures.vendor"],
     package_dir={"mockserver.fixtures": "fixtures"},
 )

@@ -54,6 +54,8 @@ if settings is not None:
 
 # --- robustness figures (test_hostile_*.py): printed at the end of the run, also under -n ---
 
+# --- the master-data services' clients, from the vendor WSDL and from ?WSDL (M1-M6) ----------
+from master_helpers import master_client  # noqa: E402,F401
 from robustness import (  # noqa: E402,F401
     pytest_sessionfinish,
     pytest_terminal_summary,

@@ -41,6 +41,11 @@ SERVICES = {
                          "GetUserDefinedDimensionValues", "GetFiscalYears", "GetTransactions",
                          "GetAggregated"]),
 }
+# The master-data services (M1-M6): every operation of their vendor WSDL, at its path.
+for _svc in __import__("mockserver.soap.services", fromlist=["ALL"]).ALL:
+    from mockserver.soap.schema import public_path as _public_path
+
+    SERVICES[_public_path(_svc.document)] = (NS, list(_svc.docs))
 MB100 = 100 * 1024 * 1024
 LIMIT = 2 * 1024 * 1024  # Settings.max_body
 #: SQL and shell metacharacters, quotes, XML-special characters, a NUL-free control character

@@ -21,6 +21,9 @@ CASES = [
     ("/authenticate/v001/authenticate.asmx", "Authenticate.wsdl", "Authenticate"),
     ("/Economy/Account/V004/Accountservice.asmx", "AccountV004.wsdl", "AccountService"),
     (TRANSACTION_PATH, "TransactionService.wsdl", "TransactionService"),
+    # W10: the master-data services, each at the path of its vendor soap:address
+    ("/Client/V001/ClientService.asmx", "ClientService.wsdl", "ClientService"),
+    ("/CRM/Company/V001/CompanyService.asmx", "CompanyService.wsdl", "CompanyService"),
 ]
 
 

@@ -351,3 +351,56 @@ def locate(err: SaveRefused, bundle: int, voucher: int | None) -> str:
     if voucher is None:
         return err.text + f" (Bundle {bundle})"
     return err.text + LOCATION_SUFFIX.format(bundle=bundle, voucher=voucher)
+
+
+# --- master-data services (SPEC M1-M6) -------------------------------------------------------
+
+
+class NotEmulated(NotSupported):
+    """An operation of a served WSDL that the emulator does not answer yet: a Client fault
+    naming it (never a 404 or a trace)."""
+
+    def __init__(self, service: str, operation: str):
+        super().__init__(f"{service}.{operation} is not emulated by tfso-mockserver.")
+
+
+class ItemRefused(VendorError):
+    """M2: a per-item problem of a Save*/Delete* call. Never a fault: the SOAP surface writes it
+    as an ``APIException`` (``Type``, ``Message``) inside the failing item, HTTP 200, and the
+    other items are saved (the vendor's recorded SaveCompanies answer has this shape).
+    ``api_type`` is the APIException Type (interpretation: the vendor's are .NET type names)."""
+
+    api_type = "ValidationException"
+
+
+class RecordNotFound(ItemRefused):
+    def __init__(self, what: str, record_id):
+        super().__init__(f"{what} with Id {record_id} was not found.")
+
+
+class NameRequired(ItemRefused):
+    def __init__(self, what: str, field: str = "Name"):
+        super().__init__(f"{field} is required to create a new {what}.")
+
+
+class CompanyInUse(ItemRefused):
+    def __init__(self, company_id: int):
+        super().__init__(f"Company with Id {company_id} has transactions in the ledger and "
+                         "cannot be deleted.")
+
+
+class RecordExists(ItemRefused):
+    def __init__(self, what: str, field: str, value):
+        super().__init__(f"A {what} with {field} {value} already exists.")
+
+
+class UnknownReference(RequestError):
+    """A call that names a record the client does not have (SavePerson's CustomerId,
+    SaveProjectTask's Project, SetStockQuantity's productId...): a Server fault, as the vendor's
+    single-item operations throw (interpretation)."""
+
+    fault_code = "Server"
+
+    def __init__(self, what: str, record_id):
+        super().__init__(
+            f"Server was unable to process request. ---> {what} with Id {record_id} was not found.")

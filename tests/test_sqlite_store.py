@@ -239,3 +239,27 @@ def test_a_file_of_another_format_is_refused(path):
     conn.close()
     with pytest.raises(StoreError):
         SqliteStore(str(path))
+
+
+def test_master_data_is_logged_and_replayed(path):
+    """M1-M6 on the SQLite store: companies (the ledger's customers), their deletion and other
+    records are log rows; a second ledger (a restart, another process) holds the same."""
+    a = open_ledger(path)
+    book = a.books[1000]
+    saved = a.save_companies(book, [{"Name": "Lagret AS", "BankAccountNo": "15031122222",
+                                     "Turnover": Decimal("12.50")}, {"Name": "Slettes AS"}])
+    assert [s.id for s in saved] == [10002, 10003]
+    assert a.delete_companies(book, [10003]) == [None]
+    a.save_records(book, "product", [(None, {"Name": "Vare", "Price": Decimal("9.90")})],
+                   what="Product")
+    b = open_ledger(path)
+    bbook = b.books[1000]
+    got = b.find_companies(bbook, ids=[10002, 10003])
+    assert [(r.id, r.data["Name"], r.data["Turnover"]) for r in got] == [
+        (10002, "Lagret AS", Decimal("12.50"))]
+    assert bbook.customers[10002].bank_account == "15031122222" and 10003 not in bbook.customers
+    assert [(r.id, r.data) for r in b.records(bbook, "product")] == [
+        (1, {"Name": "Vare", "Price": Decimal("9.90")})]
+    assert list(b.deleted_records(bbook, "company")) == [10003]
+    # numbering goes on after the replayed ids, in either process
+    assert [s.id for s in b.save_companies(bbook, [{"Name": "Neste AS"}])] == [10004]

@@ -24,6 +24,7 @@ from decimal import Decimal
 from operator import attrgetter
 from uuid import UUID
 
+from .masterdata import MasterData
 from .model import (
     Account,
     Customer,
@@ -56,6 +57,8 @@ class ClientBook:
     customers: dict[int, Customer] = field(default_factory=dict)
     #: share of input VAT that is deductible, in percent (partial deduction, S6)
     vat_base_rate: Decimal = Decimal(100)
+    #: companies, persons, projects, products... (``masterdata.py``; companies are ``customers``)
+    master: MasterData = field(default_factory=MasterData)
 
     lines: dict[UUID, Line] = field(default_factory=dict)
     vouchers: dict[VoucherKey, VoucherRecord] = field(default_factory=dict)

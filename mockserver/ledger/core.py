@@ -39,6 +39,7 @@ from .clients import (  # noqa: F401 - the ledger's public names, as before
     demo_options,
 )
 from .directory import Directory, Identity, Session, User
+from .master import MasterDataOps
 from .model import BundleList, EntrySeries, FiscalYear, Line
 from .tokens import AccessToken, TokenStore
 
@@ -54,7 +55,7 @@ class SaveResult:
     description: str
 
 
-class Ledger:
+class Ledger(MasterDataOps):
     def __init__(self, clock: Clock | None = None, store=None):
         """``store``: None (memory), or a ``store.SqliteStore`` whose log is replayed now; a new
         (empty) store gets no demo client here: see ``is_empty`` and ``reset``."""

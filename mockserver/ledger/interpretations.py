@@ -6,7 +6,7 @@ change the reading here and nowhere else.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 #: Currency codes that mean "the client's own currency": no conversion for the balance check.
@@ -102,3 +102,116 @@ OAUTH_SCOPES = (
     "api.accounting.account:read",
     "api.accounting.tax:read",
 )
+
+
+# --- master-data services (SPEC M1-M6) ---------------------------------------------------------
+
+#: Companies created without an Id are numbered from here (after the highest id the client has:
+#: the fixtures' customers go up to 10001).
+FIRST_COMPANY_ID = 10000
+
+#: The fixtures' and scenario files' customers, shown as companies before any is saved, have
+#: this CompanyType (they are booked on as customers and suppliers alike).
+FIXTURE_COMPANY_TYPE = "Business"
+
+#: Company members a client sends that are not stored (the server's own, or instructions).
+COMPANY_TRANSIENT_FIELDS = frozenset({"Id", "APIException", "ExplicitlySpecifyNewCompanyId",
+                                      "DateChanged", "DateCreated"})
+
+#: GetCompanySyncList answers pages of this many items (PageOfSyncCompany.ItemsPerPage).
+SYNC_PAGE_SIZE = 1000
+
+#: SaveBundleList with a CustomerId, ProjectId or DepartmentId the client does not have books the
+#: line with that id as sent (the vendor's docs say where the ids come from, not that they are
+#: checked; refusing would make the emulator stricter than the service integrators test against).
+REFUSE_UNKNOWN_REFERENCES = False
+
+
+def utc(value: datetime) -> datetime:
+    """An aware UTC time (a bare time from a request is UTC, as the codec reads it)."""
+
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def after(value: datetime | None, since: datetime) -> bool:
+    """``ChangedAfter``-style filters are strict: a record changed at ``since`` is not after."""
+    return value is not None and utc(value) > utc(since)
+
+
+def fixture_record_time(book) -> datetime:
+    """Creation/change time of records the client was created with (fixtures, scenario): the
+    start of its first fiscal year (a time every sync after it has already seen)."""
+
+    years = sorted(book.fiscal_years) or [2000]
+    return datetime(years[0], 1, 1, tzinfo=UTC)
+
+
+def _digits(text) -> str:
+    return "".join(ch for ch in str(text or "") if ch.isdigit())
+
+
+def _values(record: dict, *groups: str) -> list[str]:
+    out = []
+    for group in groups:
+        holder = record.get(group)
+        items = holder.values() if isinstance(holder, dict) else holder if isinstance(holder, list) else ()
+        out += [v["Value"] for v in items if isinstance(v, dict) and v.get("Value")]
+    return out
+
+
+def text_matches(value, wanted: str) -> bool:
+    """Name searches: case-insensitive, the text anywhere in the name."""
+    return wanted.strip().casefold() in str(value or "").casefold()
+
+
+def company_matches(rec, *, external_id=None, name=None, changed_after=None, email=None,
+                    phone=None, organization_number=None) -> bool:
+    """GetCompanies' search parameters, all given ones must match: ExternalId exactly; name
+    anywhere in Name (case-insensitive); e-mail equal to one of the company's addresses
+    (case-insensitive); phone and organization number by their digits (spaces, dots and a
+    leading + do not matter); ChangedAfter strictly after."""
+    d = rec.data
+    if external_id and str(d.get("ExternalId") or "") != external_id:
+        return False
+    if name and not text_matches(d.get("Name"), name):
+        return False
+    if changed_after is not None and not after(rec.changed, changed_after):
+        return False
+    if email and email.strip().casefold() not in {
+            v.strip().casefold() for v in _values(d, "EmailAddresses")}:
+        return False
+    if phone and _digits(phone) not in {_digits(v) for v in _values(d, "PhoneNumbers")}:
+        return False
+    if organization_number and _digits(organization_number) != _digits(d.get("OrganizationNumber")):
+        return False
+    return True
+
+
+#: GetClientInformation members the emulator has no source for (a scenario's ``client:`` may
+#: set them): a Norwegian client, 14 days between reminders, no factoring.
+CLIENT_DEFAULTS = {"Country": "NO", "IsUsingFactoring": False, "ReminderDays": 14,
+                   "ReminderDays2": 14, "ReminderDays3": 14, "DefaultCurrency": "NOK"}
+
+#: The client's own currency (first in GetCurrencyList, rate 1).
+LOCAL_CURRENCY = "NOK"
+LOCAL_RATE = Decimal(1)
+#: Currency ids are ISO 4217 numeric codes (the vendor's are its own; none is documented).
+_ISO_NUMERIC = {"NOK": 578, "SEK": 752, "DKK": 208, "EUR": 978, "USD": 840, "GBP": 826,
+                "CHF": 756, "ISK": 352, "PLN": 985, "JPY": 392, "CAD": 124, "AUD": 36,
+                "CNY": 156, "NZD": 554}
+
+
+def currency_id(code: str) -> int:
+    """ISO 4217 number of a code; an unlisted code gets a stable id from its letters."""
+    code = code.strip().upper()
+    if code in _ISO_NUMERIC:
+        return _ISO_NUMERIC[code]
+    n = 0
+    for ch in code[:3]:
+        n = n * 26 + (ord(ch) - 64 if "A" <= ch <= "Z" else 0)
+    return 1000 + n
+
+
+#: GetTypeGroupList: the sale groups are the revenue accounts (3000-3999), the purchase groups
+#: the cost-of-goods accounts (4000-4999); a group's Id is its account number.
+TYPE_GROUP_ACCOUNTS = {"Sale": (3000, 3999), "Purchase": (4000, 4999)}

@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass
 
 from .. import errors
-from . import account, authenticate, envelope, models, transaction, wsdl
+from . import account, authenticate, envelope, models, services, transaction, wsdl
 from .codec import spec_of, write_field
 from .context import OperationContext, session_ids
 
@@ -35,6 +35,22 @@ TRANSACTION = wsdl.ServiceDef(
     docs=transaction.DOCS,
 )
 SERVICES: dict[str, wsdl.ServiceDef] = {s.path: s for s in (ACCOUNT, AUTHENTICATE, TRANSACTION)}
+
+
+def schema_service(service) -> wsdl.ServiceDef:
+    """The ServiceDef of a service described by its vendor WSDL (``schema.WsdlService``),
+    served at the path of the WSDL's soap:address (W10)."""
+    from .schema import public_path
+
+    path = public_path(service.document)
+    ns = service.document.split(b'targetNamespace="', 1)[1].split(b'"', 1)[0].decode()
+    return wsdl.ServiceDef(name=service.name, ns=ns, path=path.lower(), public_path=path,
+                           service=service, docs=service.docs)
+
+
+for _svc in services.ALL:
+    _sdef = schema_service(_svc)
+    SERVICES[_sdef.path] = _sdef
 
 
 def register(sdef: wsdl.ServiceDef) -> None:
@@ -134,6 +150,8 @@ def _read_args(req: envelope.SoapRequest, desc, ns: str) -> list:
 
 
 def _write_result(desc, result) -> str:
+    if not desc.out_message._type_info:  # a void method: an empty response element
+        return ""
     (name, t), = desc.out_message._type_info.items()
     out: list[str] = []
     f = spec_of(desc.out_message).by_name[name]

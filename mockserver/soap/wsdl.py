@@ -138,6 +138,10 @@ class _Writer:
 
 
 def build(sdef: ServiceDef, address: str) -> bytes:
+    from .schema import WsdlService, with_address
+
+    if isinstance(sdef.service, WsdlService):  # the vendor's own document (schema.py)
+        return with_address(sdef.service.document, address)
     ns = sdef.ns
     w = _Writer(ns)
     for op, desc in sdef.operations():

@@ -14,8 +14,17 @@ TRANSACTION_PATH = "/Economy/Accounting/V001/TransactionService.asmx"
 NS = "{http://24sevenOffice.com/webservices}"
 TNS = "{http://24sevenoffice.com/webservices/economy/accounting/}"
 _KEEP = object()  # "leave as it is"
+CLIENT_PATH = "/Client/V001/ClientService.asmx"
+COMPANY_PATH = "/CRM/Company/V001/CompanyService.asmx"
+PERSON_PATH = "/CRM/Contact/PersonService.asmx"
+PROJECT_PATH = "/Project/V001/ProjectService.asmx"
+PRODUCT_PATH = "/Logistics/Product/V001/ProductService.asmx"
+ACCOUNT_V002_PATH = "/economy/accountV002/Accountservice.asmx"
 _FILES = {AUTH_PATH: "Authenticate.wsdl", ACCOUNT_PATH: "AccountV004.wsdl",
-          TRANSACTION_PATH: "TransactionService.wsdl"}
+          TRANSACTION_PATH: "TransactionService.wsdl", CLIENT_PATH: "ClientService.wsdl",
+          COMPANY_PATH: "CompanyService.wsdl", PERSON_PATH: "PersonService.wsdl",
+          PROJECT_PATH: "ProjectService.wsdl", PRODUCT_PATH: "ProductService.wsdl",
+          ACCOUNT_V002_PATH: "AccountV002.wsdl"}
 
 
 @functools.cache
@@ -77,6 +86,33 @@ class MockClient:
     @property
     def transactions(self):
         return self.service(TRANSACTION_PATH, TNS + "TransactionServiceSoap")
+
+    @property
+    def client_service(self):
+        """ClientService (GetClientInformation, GetCurrencyList...)."""
+        return self.service(CLIENT_PATH, NS + "ClientServiceSoap")
+
+    @property
+    def companies(self):
+        """CompanyService: companies are the ledger's customers."""
+        return self.service(COMPANY_PATH, NS + "CompanyServiceSoap")
+
+    @property
+    def persons(self):
+        return self.service(PERSON_PATH, NS + "PersonServiceSoap")
+
+    @property
+    def projects(self):
+        return self.service(PROJECT_PATH, NS + "ProjectServiceSoap")
+
+    @property
+    def products(self):
+        return self.service(PRODUCT_PATH, NS + "ProductServiceSoap")
+
+    @property
+    def account_v002(self):
+        """The older AccountService V002 (``bundlelist``, Entry.AccountId)."""
+        return self.service(ACCOUNT_V002_PATH, NS + "AccountServiceSoap")
 
     def credential(self, **overrides) -> dict:
         cred = {"ApplicationId": self.application_id, "Username": self.username,

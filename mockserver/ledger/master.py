@@ -1,0 +1,304 @@
+"""The ledger's master-data operations (SPEC M1-M5): what the SOAP and REST surfaces call.
+
+``MasterDataOps`` is a part of ``Ledger``: every change runs in ``_write()`` (the lock, and with
+a SQLite store one transaction and one ``master`` log row), and ``_ev_master`` replays that row,
+so every process holds the same records. Reads take the lock and return copies of plain dicts.
+
+Companies (the ledger's customers)::
+
+    results = ledger.save_companies(book, [{"Name": "Kunde AS", "BankAccountNo": "1503..."}])
+    ledger.find_companies(book, name="kunde")        # -> [CompanyView]
+    ledger.delete_companies(book, [10002])
+
+Other kinds share ``save_records`` / ``records`` / ``delete_records`` with a ``kind`` of
+``masterdata.KINDS``. Items that cannot be saved come back as ``errors.ItemRefused`` in the
+result list (the surface writes them in-band); the others are saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .. import errors
+from . import interpretations as rules
+from .masterdata import COMPANY, MasterData, Record, decode, encode, merge
+from .model import Customer
+
+
+@dataclass
+class Saved:
+    """One item of a Save* call: its id and the record as stored, or the reason it was not."""
+
+    id: int | None
+    data: dict
+    error: errors.ItemRefused | None = None
+
+
+class MasterDataOps:
+    """Mixed into ``Ledger`` (which provides ``lock``, ``clock``, ``store``, ``_write``, ``_log``,
+    ``_current`` and ``book``)."""
+
+    # --- the one way a record changes ----------------------------------------------------
+
+    def _commit_master(self, book, kind: str, puts: list[tuple[int, dict]], dels: list[int],
+                       now: datetime) -> None:
+        _apply_master(book, kind, puts, dels, now)
+        if self.store is not None and (puts or dels):
+            self._log("master", {"c": book.client_id, "kind": kind, "now": now.isoformat(),
+                                 "put": [[rid, encode(data)] for rid, data in puts],
+                                 "del": list(dels)})
+
+    def _ev_master(self, b: dict) -> None:
+        _apply_master(self.book(b["c"]), b["kind"],
+                      [(rid, decode(data)) for rid, data in b["put"]], b["del"],
+                      datetime.fromisoformat(b["now"]))
+
+    def _live(self, book):
+        return self._current(book) if self.store is not None else book
+
+    # --- generic records -----------------------------------------------------------------
+
+    def save_records(self, book, kind: str, items: list[tuple[int | None, dict]], *,
+                     what: str, floor: int = 0, required: tuple[str, ...] = (),
+                     explicit_ids: bool = False, check=None) -> list[Saved]:
+        """Create (id None) or update (id given: merged field by field) each item.
+        ``required``: fields a new record must have; ``explicit_ids``: an unknown id creates
+        the record with that id instead of being refused; ``check(book, data)`` may raise
+        ``ItemRefused`` for an item."""
+        with self._write():
+            book = self._live(book)
+            now = self.clock.now()
+            md: MasterData = book.master
+            out: list[Saved] = []
+            puts: list[tuple[int, dict]] = []
+            taken: set[int] = set()
+            for rid, fields in items:
+                try:
+                    current = self._record_data(book, kind, rid) if rid is not None else None
+                    if rid is not None and current is None and not explicit_ids:
+                        raise errors.RecordNotFound(what, rid)
+                    if current is None:
+                        for name in required:
+                            if not str(fields.get(name) or "").strip():
+                                raise errors.NameRequired(what, name)
+                        if rid is None:
+                            rid = md.next_id(kind, floor, [*taken, *self._implicit_ids(book, kind)])
+                        data = dict(fields)
+                    else:
+                        data = merge(current, fields)
+                    if check is not None:
+                        check(book, rid, data)
+                except errors.ItemRefused as err:
+                    out.append(Saved(rid, fields, err))
+                    continue
+                taken.add(rid)
+                puts.append((rid, data))
+                out.append(Saved(rid, data))
+            self._commit_master(book, kind, puts, [], now)
+            return out
+
+    def delete_records(self, book, kind: str, ids: list[int], *, what: str,
+                       check=None) -> list[errors.ItemRefused | None]:
+        with self._write():
+            book = self._live(book)
+            now = self.clock.now()
+            out: list[errors.ItemRefused | None] = []
+            dels: list[int] = []
+            for rid in ids:
+                try:
+                    if rid is None or rid in dels or self._record_data(book, kind, rid) is None:
+                        raise errors.RecordNotFound(what, rid)
+                    if check is not None:
+                        check(book, rid)
+                except errors.ItemRefused as err:
+                    out.append(err)
+                    continue
+                dels.append(rid)
+                out.append(None)
+            self._commit_master(book, kind, [], dels, now)
+            return out
+
+    def records(self, book, kind: str) -> list[Record]:
+        """Every record of a kind, by id (companies: ``companies`` instead)."""
+        with self.lock:
+            book = self._live(book)
+            if kind == COMPANY:
+                return self._companies(book)
+            recs = book.master.records.get(kind, {})
+            return [Record(r.id, dict(r.data), r.created, r.changed)
+                    for _, r in sorted(recs.items())]
+
+    def record(self, book, kind: str, rid: int) -> Record | None:
+        with self.lock:
+            book = self._live(book)
+            if kind == COMPANY:
+                return next((r for r in self._companies(book, [rid])), None)
+            r = book.master.get(kind, rid)
+            return None if r is None else Record(r.id, dict(r.data), r.created, r.changed)
+
+    def deleted_records(self, book, kind: str) -> dict[int, datetime]:
+        with self.lock:
+            return dict(self._live(book).master.deleted.get(kind, {}))
+
+    def _record_data(self, book, kind: str, rid: int) -> dict | None:
+        if kind == COMPANY:
+            found = self._companies(book, [rid])
+            return found[0].data if found else None
+        r = book.master.get(kind, rid)
+        return None if r is None else r.data
+
+    @staticmethod
+    def _implicit_ids(book, kind: str):
+        return book.customers.keys() if kind == COMPANY else ()
+
+    # --- companies (SPEC M2) -------------------------------------------------------------
+
+    def _companies(self, book, ids=None) -> list[Record]:
+        """Every company: saved records, and the fixtures' and scenario's customers (same
+        ids) that have none, shown with their name and bank account."""
+        md = book.master
+        saved = md.records.get(COMPANY, {})
+        since = rules.fixture_record_time(book)
+        out = []
+        for cid in (sorted(book.customers) if ids is None else ids):
+            cust = book.customers.get(cid)
+            if cust is None:
+                continue
+            rec = saved.get(cid)
+            if rec is not None:
+                out.append(Record(cid, {**rec.data, "Id": cid}, rec.created, rec.changed))
+            else:
+                data = {"Id": cid, "Name": cust.name, "Type": rules.FIXTURE_COMPANY_TYPE}
+                if cust.bank_account:
+                    data["BankAccountNo"] = cust.bank_account
+                out.append(Record(cid, data, since, since))
+        return out
+
+    def save_companies(self, book, items: list[dict]) -> list[Saved]:
+        """SaveCompanies: Id absent (or not positive) creates, Id given updates; with
+        ``ExplicitlySpecifyNewCompanyId`` an unknown Id creates the company with that Id."""
+        prepared = []
+        for fields in items:
+            rid = fields.get("Id")
+            rid = rid if isinstance(rid, int) and rid > 0 else None
+            explicit = bool(fields.get("ExplicitlySpecifyNewCompanyId"))
+            data = {k: v for k, v in fields.items() if k not in rules.COMPANY_TRANSIENT_FIELDS}
+            prepared.append((rid, data, explicit))
+        out: list[Saved] = []
+        # one call per explicit/implicit run keeps the order of the items' ids
+        for rid, data, explicit in prepared:
+            out += self.save_records(book, COMPANY, [(rid, data)], what="Company",
+                                     floor=rules.FIRST_COMPANY_ID - 1, required=("Name",),
+                                     explicit_ids=explicit)
+        for saved, fields in zip(out, items, strict=True):
+            # a refused item is answered as it was sent (its Id too)
+            saved.data = {**saved.data, "Id": saved.id} if saved.error is None else dict(fields)
+        return out
+
+    def delete_companies(self, book, ids: list[int]) -> list[errors.ItemRefused | None]:
+        def in_use(book, cid):
+            if any(ln.customer_id == cid for ln in book.lines.values()):
+                raise errors.CompanyInUse(cid)
+
+        return self.delete_records(book, COMPANY, ids, what="Company", check=in_use)
+
+    def find_companies(self, book, *, company_id: int | None = None, ids=None,
+                       external_id: str | None = None, name: str | None = None,
+                       changed_after: datetime | None = None, email: str | None = None,
+                       phone: str | None = None, organization_number: str | None = None
+                       ) -> list[Record]:
+        """GetCompanies: every search parameter given must match (interpretations: name,
+        e-mail and phone as ``rules.company_matches`` reads them)."""
+        wanted = None
+        if company_id is not None or ids:
+            wanted = sorted({*(ids or ()), *([company_id] if company_id is not None else [])})
+        with self.lock:
+            book = self._live(book)
+            found = self._companies(book, wanted)
+        return [r for r in found if rules.company_matches(
+            r, external_id=external_id, name=name, changed_after=changed_after, email=email,
+            phone=phone, organization_number=organization_number)]
+
+    def company_sync_list(self, book, *, changed_after=None, registered_after=None,
+                          active: bool | None = None) -> list[dict]:
+        """GetCompanySyncList: companies (Active) and deleted ones (not Active) changed after
+        a time, oldest change first."""
+        with self.lock:
+            book = self._live(book)
+            rows = [{"CompanyId": r.id, "ExternalId": r.data.get("ExternalId"),
+                     "DateChanged": r.changed, "DateRegistered": r.created, "Active": True}
+                    for r in self._companies(book)]
+            rows += [{"CompanyId": cid, "ExternalId": None, "DateChanged": when,
+                      "DateRegistered": when, "Active": False}
+                     for cid, when in book.master.deleted.get(COMPANY, {}).items()]
+        if active is not None:
+            rows = [r for r in rows if r["Active"] == active]
+        if changed_after is not None:
+            rows = [r for r in rows if rules.after(r["DateChanged"], changed_after)]
+        if registered_after is not None:
+            rows = [r for r in rows if rules.after(r["DateRegistered"], registered_after)]
+        rows.sort(key=lambda r: (rules.utc(r["DateChanged"]), r["CompanyId"]))
+        return rows
+
+
+    # --- the client (SPEC M1: ClientService) -------------------------------------------------
+
+    def client_information(self, book, session) -> dict:
+        """GetClientInformation: the logged-in client and user."""
+        with self.lock:
+            book = self._live(book)
+            info = dict(rules.CLIENT_DEFAULTS)
+            info.update(book.master.records.get("client", {}).get(0, Record(0, {}, None, None)).data)
+            info["Name"] = book.name
+            info["UserId"] = session.user.contact_id
+            return info
+
+    def currencies(self, book) -> list[dict]:
+        """GetCurrencyList: the local currency first, then the client's own (scenario) and
+        every currency booked, by code; ids are ISO 4217 numbers (``rules.currency_id``)."""
+        with self.lock:
+            book = self._live(book)
+            own = {r.data.get("Symbol"): r.data for r in book.master.records.get(
+                "currency", {}).values()}
+            used = {ln.currency for ln in book.lines.values()}
+        codes = {c.strip().upper() for c in [*own, *used] if c and c.strip()}
+        codes -= rules.LOCAL_CURRENCIES
+        out = [{"Symbol": rules.LOCAL_CURRENCY, "Id": rules.currency_id(rules.LOCAL_CURRENCY),
+                "Rate": rules.LOCAL_RATE, "Unit": 1}]
+        for code in sorted(codes):
+            mine = own.get(code, {})
+            out.append({"Symbol": code, "Id": mine.get("Id") or rules.currency_id(code),
+                        "Rate": mine.get("Rate", rules.LOCAL_RATE), "Unit": mine.get("Unit", 1)})
+        return out
+
+    def users(self, book) -> list[dict]:
+        """GetUsers: the logins with an identity on this client, then the scenario's users."""
+        with self.lock:
+            book = self._live(book)
+            out = []
+            for user in self.directory.users.values():
+                if any(i.client_id == book.client_id for i in user.identities):
+                    out.append({"ContactId": user.contact_id, "Id": user.user_id,
+                                "Name": user.name})
+            out += [dict(r.data) for _, r in sorted(book.master.records.get("user", {}).items())]
+            return out
+
+
+def _apply_master(book, kind: str, puts, dels, now: datetime) -> None:
+    md = book.master
+    for rid, data in puts:
+        md.put(kind, rid, data, now)
+    for rid in dels:
+        md.delete(kind, rid, now)
+    if kind == COMPANY:  # the ledger's customers are the companies
+        customers = dict(book.customers)
+        for rid, data in puts:
+            customers[rid] = Customer(customer_id=rid, name=str(data.get("Name") or ""),
+                                      bank_account=str(data.get("BankAccountNo") or ""))
+        for rid in dels:
+            customers.pop(rid, None)
+        book.customers = customers
+
+
+__all__ = ["MasterDataOps", "Saved"]
