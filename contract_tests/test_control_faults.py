@@ -15,9 +15,14 @@ import requests
 import zeep
 from control_helpers import GET_TYPE_LIST, type_list
 
+from mockserver.soap.dispatch import SERVICES
+
 from helpers import bundle, bundle_list, sale
 
 NOT_AUTHENTICATED = "Client is not authenticated on this identity"
+
+#: every SOAP service's name, as the fault API lists them (sorted)
+SERVICE_NAMES = sorted({s.name for s in SERVICES.values()})
 
 
 def save(client, number: int):
@@ -152,7 +157,7 @@ def test_C_fault_api_lists_deletes_and_validates(tfso_new_client, tfso_mock):
         ({"operation": "X", "http_status": 99}, "http_status must be an integer from 100 to 599, not 99"),
         ({"operation": "SaveBundleList", "result": {"Type": "Broken"}}, "result.Type must be one of Ok, DuplicateData, DataAlreadySaved, NotAuthenticated, SystemError, Exception, NotSaved, not 'Broken'"),
         ({"result": {"Type": "SystemError"}}, "result needs operation: the operation whose result it replaces"),
-        ({"service": "Nope", "http_status": 500}, "service must be one of AccountService, Authenticate, TransactionService, rest, not 'Nope'"),
+        ({"service": "Nope", "http_status": 500}, "service must be one of " + ", ".join(SERVICE_NAMES) + ", rest, not 'Nope'"),
         ({"path": "/v1/transactionlines", "soap_fault": "x"}, "soap_fault applies to SOAP calls; for REST use http_status"),
         ({"operation": "X", "http_status": 500, "times": 0}, "times must be an integer from 1 to 1000000, not 0"),
         ({"operation": "X", "drop_connection": "yes"}, "drop_connection must be true"),
