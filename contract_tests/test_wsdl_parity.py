@@ -24,6 +24,10 @@ CASES = [
     # W10: the master-data services, each at the path of its vendor soap:address
     ("/Client/V001/ClientService.asmx", "ClientService.wsdl", "ClientService"),
     ("/CRM/Company/V001/CompanyService.asmx", "CompanyService.wsdl", "CompanyService"),
+    ("/CRM/Contact/PersonService.asmx", "PersonService.wsdl", "PersonService"),
+    ("/Project/V001/ProjectService.asmx", "ProjectService.wsdl", "ProjectService"),
+    ("/Logistics/Product/V001/ProductService.asmx", "ProductService.wsdl", "ProductService"),
+    ("/economy/accountV002/Accountservice.asmx", "AccountV002.wsdl", "AccountService"),
 ]
 
 

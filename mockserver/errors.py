@@ -404,3 +404,19 @@ class UnknownReference(RequestError):
     def __init__(self, what: str, record_id):
         super().__init__(
             f"Server was unable to process request. ---> {what} with Id {record_id} was not found.")
+
+
+class ItemFault(VendorError):
+    """An ``ItemRefused`` of a single-item operation (SaveProject, SavePerson...) whose result
+    type has no APIException member: a Server fault, as an exception in an ASMX method is."""
+
+    def __init__(self, err: ItemRefused):
+        self.cause = err
+        super().__init__(f"Server was unable to process request. ---> {err.text}")
+
+
+class UnknownAccountId(SaveRefused):
+    """M6: an AccountService V002 Entry.AccountId that is no AccountId of GetAccountList."""
+
+    def __init__(self, account_id: int):
+        super().__init__(f"AccountId {account_id} does not exist")

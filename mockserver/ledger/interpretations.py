@@ -215,3 +215,81 @@ def currency_id(code: str) -> int:
 #: GetTypeGroupList: the sale groups are the revenue accounts (3000-3999), the purchase groups
 #: the cost-of-goods accounts (4000-4999); a group's Id is its account number.
 TYPE_GROUP_ACCOUNTS = {"Sale": (3000, 3999), "Purchase": (4000, 4999)}
+
+
+#: Product members a client sends that are not stored.
+PRODUCT_TRANSIENT_FIELDS = frozenset({"Id", "APIException", "DateChanged"})
+
+
+def product_matches(d: dict, p: dict) -> bool:
+    """GetProducts' search parameters (all given must match): No and EAN1 exactly, Name
+    anywhere (case-insensitive), CategoryId and Price equal."""
+    if "No" in p and str(d.get("No") or "") != p["No"]:
+        return False
+    if "EAN1" in p and str(d.get("EAN1") or "") != p["EAN1"]:
+        return False
+    if "Name" in p and not text_matches(d.get("Name"), p["Name"]):
+        return False
+    if "CategoryId" in p and d.get("CategoryId") != p["CategoryId"]:
+        return False
+    if "Price" in p and d.get("Price") != p["Price"]:
+        return False
+    return True
+
+
+#: Project/task members a client sends that are not stored (the server's own).
+PROJECT_TRANSIENT_FIELDS = frozenset({"Id", "APIException", "DateChanged", "DateRegistered",
+                                      "CustomerName", "ProjectName", "TypeName", "StatusName",
+                                      "WorkTypeName"})
+
+
+def project_matches(d: dict, p: dict, me: int) -> bool:
+    """ProjectSearch: CustomerId equal; Search anywhere in Name (case-insensitive); MyProjects:
+    the user is the Owner or a participant; StartedAfter/StartedBefore on DateStart (strict);
+    AllOpenProjects adds nothing (deactivated projects have their own operations). A project
+    is deactivated only when a scenario sets ``enabled: false``: SOAP cannot send Enabled
+    false apart from "not given" (false is the WSDL default, omitted on the wire)."""
+    if "CustomerId" in p and d.get("CustomerId") != p["CustomerId"]:
+        return False
+    if p.get("Search") and not text_matches(d.get("Name"), p["Search"]):
+        return False
+    if p.get("MyProjects") and me != d.get("Owner") and me not in (d.get("Participants") or ()):
+        return False
+    start = d.get("DateStart")
+    if "StartedAfter" in p and not (start is not None and after(start, p["StartedAfter"])):
+        return False
+    if "StartedBefore" in p and not (start is not None and after(p["StartedBefore"], start)):
+        return False
+    return True
+
+
+#: Person members a client sends that are not stored (the server's own).
+PERSON_TRANSIENT_FIELDS = frozenset({"Id", "DateChanged", "DateRegistered"})
+
+
+def person_matches(d: dict, p: dict) -> bool:
+    """PersonSearchParameters (all given must match): CustomerId and EmployeeId equal (0 is
+    "not given", the WSDL default); ConsumerPersonNo exactly; Name anywhere in "FirstName
+    LastName" (case-insensitive); Email equal to one of the addresses (case-insensitive);
+    Phone by digits; Role anywhere in WorkPosition; IsEmployee True/False: EmployeeId set or not."""
+    if p.get("CustomerId") and d.get("CustomerId") != p["CustomerId"]:
+        return False
+    if p.get("EmployeeId") and d.get("EmployeeId") != p["EmployeeId"]:
+        return False
+    if p.get("ConsumerPersonNo") and d.get("ConsumerPersonNo") != p["ConsumerPersonNo"]:
+        return False
+    if p.get("Name"):
+        full = f"{d.get('FirstName') or ''} {d.get('LastName') or ''}"
+        if not text_matches(full, p["Name"]):
+            return False
+    if p.get("Email") and p["Email"].strip().casefold() not in {
+            v.strip().casefold() for v in _values(d, "EmailAddresses")}:
+        return False
+    if p.get("Phone") and _digits(p["Phone"]) not in {_digits(v) for v in _values(d, "PhoneNumbers")}:
+        return False
+    if p.get("Role") and not text_matches(d.get("WorkPosition"), p["Role"]):
+        return False
+    employee = p.get("IsEmployee")
+    if employee in ("True", "False") and (d.get("EmployeeId") is not None) != (employee == "True"):
+        return False
+    return True

@@ -178,22 +178,29 @@ class MasterDataOps:
     def save_companies(self, book, items: list[dict]) -> list[Saved]:
         """SaveCompanies: Id absent (or not positive) creates, Id given updates; with
         ``ExplicitlySpecifyNewCompanyId`` an unknown Id creates the company with that Id."""
-        prepared = []
-        for fields in items:
-            rid = fields.get("Id")
-            rid = rid if isinstance(rid, int) and rid > 0 else None
-            explicit = bool(fields.get("ExplicitlySpecifyNewCompanyId"))
-            data = {k: v for k, v in fields.items() if k not in rules.COMPANY_TRANSIENT_FIELDS}
-            prepared.append((rid, data, explicit))
+        return self.save_items(book, COMPANY, items, what="Company",
+                               floor=rules.FIRST_COMPANY_ID - 1, required=("Name",),
+                               transient=rules.COMPANY_TRANSIENT_FIELDS,
+                               explicit_flag="ExplicitlySpecifyNewCompanyId")
+
+    def save_items(self, book, kind: str, items: list[dict], *, what: str, floor: int = 0,
+                   required=("Name",), transient=frozenset({"Id", "APIException"}),
+                   explicit_flag: str | None = None, id_field: str = "Id",
+                   check=None) -> list[Saved]:
+        """Save* of a kind whose items carry their id in ``id_field`` (absent or not positive:
+        create). A refused item is answered as it was sent; a saved one as stored, with its
+        id. Items are saved one by one, in order (each refusal leaves the others saved)."""
         out: list[Saved] = []
-        # one call per explicit/implicit run keeps the order of the items' ids
-        for rid, data, explicit in prepared:
-            out += self.save_records(book, COMPANY, [(rid, data)], what="Company",
-                                     floor=rules.FIRST_COMPANY_ID - 1, required=("Name",),
-                                     explicit_ids=explicit)
-        for saved, fields in zip(out, items, strict=True):
-            # a refused item is answered as it was sent (its Id too)
-            saved.data = {**saved.data, "Id": saved.id} if saved.error is None else dict(fields)
+        for fields in items:
+            rid = fields.get(id_field)
+            rid = rid if isinstance(rid, int) and rid > 0 else None
+            explicit = bool(explicit_flag and fields.get(explicit_flag))
+            data = {k: v for k, v in fields.items() if k not in transient and k != id_field}
+            saved, = self.save_records(book, kind, [(rid, data)], what=what, floor=floor,
+                                       required=required, explicit_ids=explicit, check=check)
+            saved.data = ({**saved.data, id_field: saved.id} if saved.error is None
+                          else dict(fields))
+            out.append(saved)
         return out
 
     def delete_companies(self, book, ids: list[int]) -> list[errors.ItemRefused | None]:
@@ -283,6 +290,30 @@ class MasterDataOps:
                                 "Name": user.name})
             out += [dict(r.data) for _, r in sorted(book.master.records.get("user", {}).items())]
             return out
+
+
+    def find_records(self, book, kind: str, ids=None, changed_after=None, match=None,
+                     deactivated: bool | None = None) -> list[Record]:
+        """Records of a kind: of ``ids`` (if given), changed after a time, ``match(data)``,
+        and (``deactivated`` not None) only those whose ``Enabled`` is or is not False."""
+        wanted = set(ids) if ids else None
+        out = []
+        for r in self.records(book, kind):
+            if wanted is not None and r.id not in wanted:
+                continue
+            if changed_after is not None and not rules.after(r.changed, changed_after):
+                continue
+            if deactivated is not None and (r.data.get("Enabled") is False) != deactivated:
+                continue
+            if match is not None and not match(r.data):
+                continue
+            out.append(r)
+        return out
+
+    def set_fields(self, book, kind: str, rid: int, fields: dict, what: str) -> bool:
+        """Change some fields of one record (SetStockQuantity); False when it does not exist."""
+        saved, = self.save_records(book, kind, [(rid, fields)], what=what)
+        return saved.error is None
 
 
 def _apply_master(book, kind: str, puts, dels, now: datetime) -> None:

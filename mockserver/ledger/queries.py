@@ -66,6 +66,8 @@ class DimensionValue:
     kind: str  # one of DIMENSION_TYPES
     type_id: int  # Project 1, Department 2, ...; a user-defined dimension's own Type
     value: str
+    #: the project's or department's name, when the client has one with this id (M4)
+    label: str | None = None
 
     @property
     def type_name(self) -> str:
@@ -73,7 +75,7 @@ class DimensionValue:
 
     @property
     def name(self) -> str:
-        return f"{self.type_name} with ID {self.value}"
+        return self.label or f"{self.type_name} with ID {self.value}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,12 +119,19 @@ class TransactionRow:
         return bool(_CURRENCY_RE.match(self.currency)) and self.currency_rate > 0
 
 
-def _dimensions(line: Line) -> tuple[DimensionValue, ...]:
+def _label(book: ClientBook, kind: str, rid: int) -> str | None:
+    rec = book.master.get(kind, rid)
+    return str(rec.data.get("Name") or "") or None if rec is not None else None
+
+
+def _dimensions(line: Line, book: ClientBook) -> tuple[DimensionValue, ...]:
     dims = []
     if line.department_id:
-        dims.append(DimensionValue("Department", 2, str(line.department_id)))
+        dims.append(DimensionValue("Department", 2, str(line.department_id),
+                                   _label(book, "department", line.department_id)))
     if line.project_id:
-        dims.append(DimensionValue("Project", 1, str(line.project_id)))
+        dims.append(DimensionValue("Project", 1, str(line.project_id),
+                                   _label(book, "project", line.project_id)))
     dims += [DimensionValue("UserDefined", t, v) for t, v in line.dimensions]
     return tuple(dims)
 
@@ -158,7 +167,7 @@ def rows(book: ClientBook, lines: Iterable[Line]) -> list[TransactionRow]:
             amount=ln.amount, currency=currency_code(ln), currency_rate=ln.currency_rate,
             currency_unit=ln.currency_unit, date=ln.date, period_date=ln.period_date,
             due_date=ln.due_date, invoice_no=ln.invoice_no, ocr=ln.ocr,
-            customer_id=ln.customer_id, dimensions=_dimensions(ln), comment=ln.comment,
+            customer_id=ln.customer_id, dimensions=_dimensions(ln, book), comment=ln.comment,
             stamp_no=ln.stamp_no, link_id=ln.link_id, sequence_no=ln.sequence_no,
             created_at=ln.created_at, modified_at=ln.modified_at,
             open=rules.is_open(ln, totals),

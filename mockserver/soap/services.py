@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from . import client_service, company
+from . import account_v002, client_service, company, person, product, project
 
-ALL = [client_service.SERVICE, company.SERVICE]
+ALL = [client_service.SERVICE, company.SERVICE, person.SERVICE, project.SERVICE,
+       product.SERVICE, account_v002.SERVICE]

@@ -1,0 +1,84 @@
+"""M6: AccountService V002 on the same ledger as V004, in its own shape (``bundlelist``,
+Entry.AccountId from its own GetAccountList, Period, ``DublicateData``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import zeep
+
+
+def e(account_id: int, amount: str, day=dt.datetime(2024, 1, 31), **kw) -> dict:
+    return {"AccountId": account_id, "Date": day, "Amount": Decimal(amount), **kw}
+
+
+def blist(*vouchers, save_option=0, year=2024) -> dict:
+    return {"SaveOption": save_option, "Bundles": {"Bundle": [
+        {"YearId": year, "Sort": 1, "Name": "v002", "Vouchers": {"Voucher": list(vouchers)}}]}}
+
+
+def v(no: int, *entries) -> dict:
+    return {"TransactionNo": no, "Sort": 1, "Entries": {"Entry": list(entries)}}
+
+
+def ids(client) -> dict[int, int]:
+    return {a.AccountNo: a.AccountId for a in client.account_v002.GetAccountList()}
+
+
+def test_M6_account_list_and_lookups_match_v004(master_client):
+    client = master_client(fiscal_years=[2024])
+    old, new = client.account_v002, client.account
+    assert [(a.AccountId, a.AccountNo, a.AccountName) for a in old.GetAccountList()] == [
+        (a.AccountId, a.AccountNo, a.AccountName) for a in new.GetAccountList()]
+    assert [t.TypeNo for t in old.GetTypeList()] == [t.TypeNo for t in new.GetTypeList()]
+    assert [t.TaxNo for t in old.GetTaxCodeList()] == [t.TaxNo for t in new.GetTaxCodeList()]
+    assert old.GetEntryId({"Date": dt.datetime(2024, 6, 1), "SortNo": 1, "EntryNo": 0}).EntryNo == 10000
+    checked = old.CheckAccountNo({"AccountData": [{"AccountNo": 1920}, {"AccountNo": 1}]})
+    assert [c.Error for c in checked] == ["Ok", "AccountDontExist"]
+
+
+def test_M6_posts_on_the_same_ledger_with_account_id_and_period(master_client):
+    client = master_client(fiscal_years=[2024])
+    acc = ids(client)
+    result = client.account_v002.SaveBundleList(blist(v(
+        10000, e(acc[1500], "125.00", CustomerId=123, Period=2, InvoiceReferenceNo="77"),
+        e(acc[3000], "-100.00", TaxNo="3"), e(acc[2700], "-25.00"))))
+    assert (result.Type, result.Description) == ("Ok", None)
+    lines = client.ledger()
+    assert [(ln["account_no"], ln["amount"], ln["period_date"], ln["customer_id"]) for ln in lines] == [
+        (1500, "125.00", "2024-02-01", 123), (3000, "-100.00", "2024-01-01", 0),
+        (2700, "-25.00", "2024-01-01", 0)]
+    # V004 numbers on after it
+    nxt = client.account.GetEntryId({"Date": dt.datetime(2024, 6, 1), "SortNo": 1, "EntryNo": 0})
+    assert nxt.EntryNo == 10001
+
+
+def test_M6_its_own_result_spellings_and_documented_behaviours(master_client):
+    client = master_client(fiscal_years=[2024])
+    acc = ids(client)
+    sale = v(10000, e(acc[1500], "125.00", CustomerId=123), e(acc[3000], "-100.00", TaxNo="3"),
+             e(acc[2700], "-25.00"))
+    assert client.account_v002.SaveBundleList(blist(sale)).Type == "Ok"
+    again = client.account_v002.SaveBundleList(blist(sale))
+    assert again.Type == "DublicateData"
+    other = v(10000, e(acc[1920], "5"), e(acc[3000], "-5"))
+    assert client.account_v002.SaveBundleList(blist(other)).Type == "DataAlreadySaved"
+    no_year = client.account_v002.SaveBundleList(blist(v(0, e(acc[1920], "5", dt.datetime(2030, 1, 1)),
+                                                         e(acc[3000], "-5", dt.datetime(2030, 1, 1))), year=2030))
+    assert (no_year.Type, no_year.Description) == ("Exception", "Could not finish last Bundle! iError:2")
+    vat = client.account_v002.SaveBundleList(blist(v(0, e(acc[1500], "100"), e(acc[3000], "-100", TaxNo="3"))))
+    assert vat.Type == "Exception"
+    assert vat.Description.startswith("Voucher has a vat code that does not have a corresponding vat amount")
+    unknown = client.account_v002.SaveBundleList(blist(v(0, e(424242, "1"), e(acc[3000], "-1"))))
+    assert (unknown.Type, unknown.Description) == (
+        "Exception", "AccountId 424242 does not exist (Bundle 1, Voucher 1)")
+
+
+def test_M6_without_a_session(master_client):
+    client = master_client()
+    client.http.cookies.clear()
+    assert client.account_v002.SaveBundleList(blist()).Type == "NotAuthenticated"
+    with pytest.raises(zeep.exceptions.Fault):
+        client.account_v002.GetAccountList()

@@ -1,0 +1,91 @@
+"""AccountService V002 (SPEC M6): the older AccountService, on the same ledger as V004.
+
+Its own shape: the request wrapper is ``bundlelist``, an Entry names its account by
+``AccountId`` (the AccountId of its own GetAccountList) and its period by ``Period`` (the month
+number), the result enumeration spells ``DublicateData``. What V002 lacks (VatAmount, BaseRate,
+UseAutoBaseRate, IgnoreWarnings, the link methods) it lacks here too: a V002 bundle is posted as
+a V004 one that does not set them. The schema is the vendor's WSDL (``schema.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from .. import errors
+from ..ledger.fixtures import fixtures_dir
+from . import account
+from .schema import WsdlService
+from .types import MIN_DATETIME, NIL_GUID
+
+#: V004 result types as V002's ResponsType spells them.
+RESULT_SPELLING = {"DuplicateData": "DublicateData"}
+
+
+def _period_date(day: dt.datetime, period) -> dt.datetime:
+    """``Period`` 1-12 is that month of the entry's year; 0 (not given): none."""
+    if period and 1 <= period <= 12:
+        return dt.datetime(day.year, period, 1)
+    return MIN_DATETIME
+
+
+def _as_v004(b: dict, by_id: dict) -> dict:
+    """A V002 bundle list as V004's reader gives it; raises UnknownAccountId (with where)."""
+    bundles = []
+    for bi, bundle in enumerate(b["Bundles"] or (), start=1):
+        if bundle is None:
+            continue
+        vouchers = []
+        for vi, v in enumerate(bundle["Vouchers"] or (), start=1):
+            if v is None:
+                continue
+            entries = []
+            for e in v["Entries"] or ():
+                if e is None:
+                    continue
+                account_no = by_id.get(e["AccountId"])
+                if account_no is None:
+                    err = errors.UnknownAccountId(e["AccountId"])
+                    err.where = (bi, vi)
+                    raise err
+                entries.append({
+                    **e, "AccountNo": account_no, "VatAmount": Decimal(0), "BaseRate": Decimal(-1),
+                    "PeriodDate": _period_date(e["Date"], e.get("Period")),
+                    "LinkId": e.get("LinkId") or NIL_GUID,
+                })
+            vouchers.append({**v, "Entries": entries})
+        bundles.append({**bundle, "Vouchers": vouchers, "UseAutoBaseRate": True})
+    return {**b, "Bundles": bundles, "IgnoreWarnings": []}
+
+
+def SaveBundleList(ctx, bundlelist):
+    try:
+        book = ctx.book()
+    except errors.NotAuthenticated as err:  # A4: a result, not a fault, for this method
+        return {"Type": "NotAuthenticated", "Description": err.text}
+    if bundlelist is None:
+        raise errors.RequestError(
+            "Server was unable to process request. ---> bundlelist is required.")
+    by_id = {a.account_id: a.account_no for a in book.accounts.values()}
+    try:
+        blist = account.to_bundle_list(_as_v004(bundlelist, by_id))
+    except errors.UnknownAccountId as err:
+        return {"Type": err.result_type, "Description": errors.locate(err, *err.where)}
+    result = ctx.ledger.save_bundle_list(book, blist)
+    return {"Type": RESULT_SPELLING.get(result.type, result.type),
+            "Description": result.description or None}
+
+
+def _same_as_v004(name: str):
+    def function(ctx, *args):
+        return account.AccountService.public_methods[name].function(ctx, *args)
+
+    function.__name__ = name
+    return function
+
+
+SERVICE = WsdlService("AccountServiceV002", fixtures_dir() / "vendor" / "AccountV002.wsdl", {
+    "SaveBundleList": SaveBundleList,
+    **{name: _same_as_v004(name) for name in (
+        "GetEntryId", "GetAccountList", "GetTypeList", "GetTaxCodeList", "CheckAccountNo")},
+})

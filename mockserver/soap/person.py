@@ -1,0 +1,250 @@
+"""PersonService (SPEC M3): persons (contacts) linked to companies (``CustomerId``), their
+relations to companies, notes and categories. The schema is the vendor's WSDL (``schema.py``).
+
+SavePerson and AddNote answer an id; a problem is a Server fault (the types have no
+APIException member).
+"""
+
+from __future__ import annotations
+
+from .. import errors
+from ..ledger import interpretations as rules
+from ..ledger.fixtures import fixtures_dir
+from ..ledger.masterdata import COMPANY, PERSON
+from . import records
+from .schema import WsdlService
+
+
+def _model(name):
+    return SERVICE.type(name)
+
+
+def _company_exists(ctx, book, cid) -> bool:
+    return isinstance(cid, int) and ctx.ledger.record(book, COMPANY, cid) is not None
+
+
+def _person(ctx, book, pid):
+    return ctx.ledger.record(book, PERSON, pid) if isinstance(pid, int) else None
+
+
+def _person_out(r, relations: bool = True) -> dict:
+    data = {**r.data, "Id": r.id, "DateChanged": r.changed, "DateRegistered": r.created}
+    if not relations:
+        data.pop("RelationData", None)
+    return records.shaped(data, _model("PersonItem"))
+
+
+def SavePerson(ctx, personItem):
+    book = ctx.book()
+    item = records.given(personItem, _model("PersonItem"))
+
+    def check(book, rid, data):
+        if not (str(data.get("FirstName") or "").strip() or str(data.get("LastName") or "").strip()):
+            raise errors.NameRequired("Person", "FirstName or LastName")
+        cid = data.get("CustomerId")
+        if cid is not None and cid > 0 and not _company_exists(ctx, book, cid):
+            raise errors.RecordNotFound("Company", cid)
+
+    saved, = ctx.ledger.save_items(book, PERSON, [item], what="Person", required=(),
+                                   transient=rules.PERSON_TRANSIENT_FIELDS, check=check)
+    if saved.error is not None:
+        raise errors.ItemFault(saved.error)
+    return saved.id
+
+
+def _find(ctx, p: dict):
+    book = ctx.book()
+    return book, ctx.ledger.find_records(
+        book, PERSON, ids=[p["Id"]] if p.get("Id") else None,
+        changed_after=p.get("ChangedAfter"), match=lambda d: rules.person_matches(d, p))
+
+
+def GetPersons(ctx, personSearch):
+    p = records.given(personSearch, _model("PersonSearchParameters")) if personSearch else {}
+    _, found = _find(ctx, p)
+    return [_person_out(r, relations=bool(p.get("GetRelationData"))) for r in found]
+
+
+def GetPersonsDetailed(ctx, personSearch):
+    p = records.given(personSearch, _model("PersonSearchParameters")) if personSearch else {}
+    _, found = _find(ctx, p)
+    return [_person_out(r) for r in found]
+
+
+def GetPersonId(ctx, consumerPersonNo):
+    p = {"ConsumerPersonNo": consumerPersonNo} if consumerPersonNo else {}
+    if not p:
+        ctx.book()
+        return 0
+    _, found = _find(ctx, p)
+    return found[0].id if found else 0
+
+
+def GetPersonIdsByUserName(ctx, username):
+    book = ctx.book()
+    return [r.id for r in ctx.ledger.find_records(
+        book, PERSON, match=lambda d: bool(username) and d.get("WebUserName") == username)]
+
+
+def GetPersonIdByCompanyId(ctx, companyId):
+    book = ctx.book()
+    found = ctx.ledger.find_records(book, PERSON, match=lambda d: d.get("CustomerId") == companyId)
+    return found[0].id if found else 0
+
+
+# --- relations ---------------------------------------------------------------------------------
+
+
+def _relations(r) -> list[dict]:
+    return list(r.data.get("RelationData") or [])
+
+
+def MakeRelation(ctx, relation):
+    book = ctx.book()
+    rel = records.given(relation, _model("RelationData"))
+    person = _person(ctx, book, rel.get("ContactId"))
+    if person is None or not _company_exists(ctx, book, rel.get("CustomerId")):
+        return False
+    kept = [x for x in _relations(person) if x.get("CustomerId") != rel["CustomerId"]]
+    ctx.ledger.set_fields(book, PERSON, person.id, {"RelationData": [*kept, rel]}, "Person")
+    return True
+
+
+def GetRelations(ctx, personId):
+    book = ctx.book()
+    person = _person(ctx, book, personId)
+    if person is None:
+        raise errors.UnknownReference("Person", personId)
+    return [records.shaped({**x, "ContactId": person.id}, _model("RelationData"))
+            for x in _relations(person)]
+
+
+def GetRelationsChangedAfter(ctx, changedAfter):
+    book = ctx.book()
+    out = []
+    for person in ctx.ledger.find_records(book, PERSON, changed_after=changedAfter):
+        out += [records.shaped({**x, "ContactId": person.id}, _model("RelationData"))
+                for x in _relations(person)]
+    return out
+
+
+def DeleteRelation(ctx, personId, companyId):
+    book = ctx.book()
+    person = _person(ctx, book, personId)
+    if person is None:
+        raise errors.UnknownReference("Person", personId)
+    kept = [x for x in _relations(person) if x.get("CustomerId") != companyId]
+    if len(kept) == len(_relations(person)):
+        raise errors.UnknownReference("Relation to company", companyId)
+    ctx.ledger.set_fields(book, PERSON, person.id, {"RelationData": kept}, "Person")
+
+
+# --- notes -------------------------------------------------------------------------------------
+
+
+def _note_out(r) -> dict:
+    return records.shaped({**r.data, "Id": r.id, "DateAdded": r.created}, _model("NoteData"))
+
+
+def GetNotes(ctx, personId):
+    book = ctx.book()
+    return [_note_out(r) for r in ctx.ledger.find_records(
+        book, "person_note", match=lambda d: d.get("PersonId") == personId)]
+
+
+def GetAllNotes(ctx):
+    book = ctx.book()
+    return [_note_out(r) for r in ctx.ledger.records(book, "person_note")]
+
+
+def AddNote(ctx, note):
+    book = ctx.book()
+    item = records.given(note, _model("NoteData"))
+    item.pop("Id", None)
+
+    def check(book, rid, data):
+        if _person(ctx, book, data.get("PersonId")) is None:
+            raise errors.RecordNotFound("Person", data.get("PersonId"))
+
+    saved, = ctx.ledger.save_items(book, "person_note", [item], what="Note", required=(),
+                                   transient=frozenset({"Id", "DateAdded"}), check=check)
+    if saved.error is not None:
+        raise errors.ItemFault(saved.error)
+    return saved.id
+
+
+def DeleteNoteById(ctx, noteId):
+    book = ctx.book()
+    err, = ctx.ledger.delete_records(book, "person_note", [noteId], what="Note")
+    if err is not None:
+        raise errors.ItemFault(err)
+
+
+def DeleteNote(ctx, note):
+    return DeleteNoteById(ctx, (note or {}).get("Id"))
+
+
+# --- categories --------------------------------------------------------------------------------
+
+
+def GetCategoryList(ctx):
+    book = ctx.book()
+    return [records.shaped({**r.data, "Id": r.id}, _model("Category"))
+            for r in ctx.ledger.records(book, "person_category")]
+
+
+def _categories(r) -> list[int]:
+    return list(r.data.get("Categories") or [])
+
+
+def GetPersonCategoryList(ctx, personId):
+    book = ctx.book()
+    person = _person(ctx, book, personId)
+    if person is None:
+        raise errors.UnknownReference("Person", personId)
+    return _categories(person)
+
+
+def GetPersonArrayCategoryList(ctx, personIds):
+    book = ctx.book()
+    out = []
+    for pid in personIds or ():
+        person = _person(ctx, book, pid)
+        if person is not None:
+            out.append({"personId": pid, "categories": _categories(person)})
+    return out
+
+
+def _change_category(ctx, personId, categoryId, add: bool):
+    book = ctx.book()
+    person = _person(ctx, book, personId)
+    if person is None:
+        raise errors.UnknownReference("Person", personId)
+    if ctx.ledger.record(book, "person_category", categoryId) is None:
+        raise errors.UnknownReference("Category", categoryId)
+    current = _categories(person)
+    new = sorted({*current, categoryId}) if add else [c for c in current if c != categoryId]
+    ctx.ledger.set_fields(book, PERSON, person.id, {"Categories": new}, "Person")
+
+
+def AddCategoryToPerson(ctx, personId, categoryId):
+    _change_category(ctx, personId, categoryId, add=True)
+
+
+def RemoveCategoryFromPerson(ctx, personId, categoryId):
+    _change_category(ctx, personId, categoryId, add=False)
+
+
+SERVICE = WsdlService("PersonService", fixtures_dir() / "vendor" / "PersonService.wsdl", {
+    "GetPersonId": GetPersonId, "SavePerson": SavePerson,
+    "GetPersonIdsByUserName": GetPersonIdsByUserName,
+    "GetPersonIdByCompanyId": GetPersonIdByCompanyId, "GetPersons": GetPersons,
+    "GetPersonsDetailed": GetPersonsDetailed, "MakeRelation": MakeRelation,
+    "GetRelations": GetRelations, "GetRelationsChangedAfter": GetRelationsChangedAfter,
+    "DeleteRelation": DeleteRelation, "GetNotes": GetNotes, "GetAllNotes": GetAllNotes,
+    "AddNote": AddNote, "DeleteNote": DeleteNote, "DeleteNoteById": DeleteNoteById,
+    "GetCategoryList": GetCategoryList, "GetPersonCategoryList": GetPersonCategoryList,
+    "GetPersonArrayCategoryList": GetPersonArrayCategoryList,
+    "AddCategoryToPerson": AddCategoryToPerson,
+    "RemoveCategoryFromPerson": RemoveCategoryFromPerson,
+})
