@@ -41,7 +41,8 @@ SPEC_MD = Path(__file__).resolve().parents[2] / "shared" / "SPEC.md"
 #: SPEC behaviours implemented so far, each of which must have at least one recorded pair.
 IMPLEMENTED = {"W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "A1", "A2", "A3", "A4",
                "E1", "E2", "E3", "E4", "E5", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9",
-               "S10", "S11", "K1", "K2", "C", "T1", "R1", "R2", "R3", "R4", "A5", "L1", "L2"}
+               "S10", "S11", "K1", "K2", "C", "T1", "R1", "R2", "R3", "R4", "A5", "L1", "L2",
+               "M1", "M2", "M3", "M4", "M5", "M6"}
 
 LIVE_VARS = ("TFSO_LIVE_USERNAME", "TFSO_LIVE_PASSWORD", "TFSO_LIVE_APPLICATION_ID")
 
@@ -109,7 +110,9 @@ def test_recording_metadata_is_complete(pair):
     data = pair.data
     assert pair.spec, "a pair names the SPEC ids it demonstrates"
     if SPEC_MD.exists():
-        catalogue = set(re.findall(r"^- ([WALESKTR]\d+) ", SPEC_MD.read_text(encoding="utf-8"), re.M))
+        # an id opens a list item ("- M1 ...") or follows another's sentence ("... M4 ...")
+        catalogue = set(re.findall(r"(?:^- |\. )([WALESKTRMD]\d+) ",
+                                   SPEC_MD.read_text(encoding="utf-8"), re.M))
         assert {s for s in pair.spec if s != "C"} <= catalogue
     assert set(data["source"]) == {"request", "response"}
     assert all(isinstance(v, str) and v for v in data["source"].values())

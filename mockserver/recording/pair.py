@@ -187,7 +187,7 @@ class Pair:
         return part.get("body") or ""
 
 
-_SPEC_ID = re.compile(r"^([WALESKTR]\d+|C\d*)$")
+_SPEC_ID = re.compile(r"^([WALESKTRMD]\d+|C\d*)$")
 
 
 def load_pair(path: str | Path) -> Pair:

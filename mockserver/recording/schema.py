@@ -11,7 +11,11 @@ from .pair import _PARSER, VENDOR_NS, _local, body_kind, parse_xml
 
 _XS = "http://www.w3.org/2001/XMLSchema"
 _WSDL_FOR = (("/authenticate/", "Authenticate.wsdl"), ("/economy/account/v004/", "AccountV004.wsdl"),
-             ("/economy/accounting/v001/", "TransactionService.wsdl"))
+             ("/economy/accounting/v001/", "TransactionService.wsdl"),
+             ("/client/v001/", "ClientService.wsdl"), ("/crm/company/v001/", "CompanyService.wsdl"),
+             ("/crm/contact/", "PersonService.wsdl"), ("/project/v001/", "ProjectService.wsdl"),
+             ("/logistics/product/v001/", "ProductService.wsdl"),
+             ("/economy/accountv002/", "AccountV002.wsdl"))
 _SCHEMAS: dict[str, etree.XMLSchema] = {}
 
 

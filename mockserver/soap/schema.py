@@ -188,6 +188,10 @@ class _Builder:
             spec.has_default = True
             spec.default = spec.parse(default_text, spec.xsd)
         spec.absent = spec.default if spec.has_default else (None if nillable else net_default)
+        # minOccurs="0" with nillable="true" is .NET's Nullable<T> with a *Specified switch: a
+        # null is left out, not written as xsi:nil (the vendor's recorded GetCompanies answer
+        # has no Factoring/Private); reading takes xsi:nil either way.
+        spec.nillable = nillable and min_occurs >= 1
         return spec
 
     def _item(self, el) -> FieldSpec:
