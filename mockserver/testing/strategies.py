@@ -1,4 +1,6 @@
-"""Hypothesis strategies for 24SevenOffice SaveBundleList payloads and /transactionlines queries.
+"""Hypothesis strategies for 24SevenOffice SaveBundleList payloads, /transactionlines queries,
+and the companies and products of CompanyService and ProductService (``companies()``,
+``products()``).
 
 Every strategy draws the Python structure zeep accepts (dicts with ``datetime`` dates and
 ``Decimal`` money, never floats); ``to_xml`` writes the same structure as the raw SOAP 1.1
@@ -452,8 +454,68 @@ def soap_headers(operation: str = "SaveBundleList", soap_version: str = "1.1") -
     return {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{NS}/{operation}"'}
 
 
+
+# --- master data (CompanyService, ProductService: SPEC M2, M5) ---------------------------------
+
+_NAME_CHARS = st.characters(codec="utf-8", categories=("L", "N", "Zs"), exclude_characters="\x00")
+
+
+def names(max_size: int = 60) -> st.SearchStrategy[str]:
+    """A company or product name: letters (Norwegian ones too), digits and metacharacters;
+    never blank (a new company or product needs a Name)."""
+    plain = st.text(_NAME_CHARS, min_size=1, max_size=max_size).map(str.strip)
+    meta = st.lists(st.sampled_from(METACHARACTERS), min_size=1, max_size=4).map("".join)
+    return st.one_of(plain, st.tuples(plain, meta).map(" ".join)).filter(
+        lambda s: s.strip() != "" and len(s) <= max_size)
+
+
+@st.composite
+def companies(draw) -> dict:
+    """A new Company for SaveCompanies (no Id): name, and some of organization number,
+    external id, e-mail, phone, type and bank account, as zeep takes them."""
+    company: dict = {"Name": draw(names())}
+    if draw(st.booleans()):
+        company["OrganizationNumber"] = "".join(draw(st.lists(
+            st.sampled_from("0123456789"), min_size=9, max_size=9)))
+    if draw(st.booleans()):
+        company["ExternalId"] = draw(st.text("abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1,
+                                             max_size=20))
+    if draw(st.booleans()):
+        user = draw(st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12))
+        company["EmailAddresses"] = {"Invoice": {"Value": f"{user}@example.no"}}
+    if draw(st.booleans()):
+        digits = "".join(draw(st.lists(st.sampled_from("0123456789"), min_size=8, max_size=8)))
+        company["PhoneNumbers"] = {"Work": {"Value": f"+47 {digits}"}}
+    if draw(st.booleans()):
+        company["Type"] = draw(st.sampled_from(("Business", "Consumer", "Supplier", "Lead")))
+    if draw(st.booleans()):
+        company["BankAccountNo"] = "".join(draw(st.lists(
+            st.sampled_from("0123456789"), min_size=11, max_size=11)))
+    return company
+
+
+@st.composite
+def products(draw, number: str | None = None) -> dict:
+    """A new Product for SaveProducts (no Id): Name, a unique-looking No, Price and Cost as
+    Decimal with two decimals, sometimes TaxRate, Stock and EAN1."""
+    product: dict = {"Name": draw(names()),
+                     "No": number or "P-" + draw(st.text("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789",
+                                                          min_size=4, max_size=10)),
+                     "Price": draw(money("0.00", "99999.99")),
+                     "Cost": draw(money("0.00", "99999.99"))}
+    if draw(st.booleans()):
+        product["TaxRate"] = draw(st.sampled_from((Decimal(25), Decimal(15), Decimal(12), Decimal(0))))
+    if draw(st.booleans()):
+        product["Stock"] = Decimal(draw(st.integers(0, 100_000)))
+    if draw(st.booleans()):
+        product["EAN1"] = "".join(draw(st.lists(st.sampled_from("0123456789"), min_size=13,
+                                                max_size=13)))
+    return product
+
+
 __all__ = [
     "bundle_lists", "bundles", "vouchers", "entries", "links", "dimensions", "money", "dates",
     "comments", "transactionlines_queries", "hostile_transactionlines_queries",
     "hostile_bundle_lists", "Hostile", "Raw", "expected_lines", "to_xml", "soap_headers",
+    "companies", "products", "names",
 ]

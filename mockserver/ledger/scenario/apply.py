@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from ..book import ClientBook
 from ..clients import ClientOptions
+from . import master
 from .bulk import load_vouchers
 from .generate import _add_customers, generate_vouchers
 from .marks import ScenarioError
@@ -71,6 +72,7 @@ def apply_reference_data(book: ClientBook, sc: Scenario) -> None:
     book.types = {**book.types, **sc.types}
     book.series = {**book.series, **sc.entry_series}
     book.customers = {**book.customers, **sc.customers}
+    master.apply(book, sc.master)
     if sc.vat_base_rate is not None:
         book.vat_base_rate = sc.vat_base_rate
     for ttype in book.types.values():

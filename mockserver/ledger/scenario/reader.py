@@ -17,6 +17,7 @@ from .. import interpretations as rules
 from ..fixtures import fixtures_dir
 from ..model import Account, Customer, EntrySeries, TaxCode, TransactionType
 from ..money import HUNDRED, ZERO, add
+from . import master
 from .marks import ScenarioError, _line_of, _Loader, _MarkedDict
 from .spec import EntrySpec, GenerateSpec, Scenario, VoucherSpec, resolve_year
 
@@ -81,7 +82,7 @@ def from_data(data, source: str = "scenario") -> Scenario:
 _TOP = ("name", "description", "username", "password", "application_id", "identity_id",
         "fiscal_years", "vat_base_rate", "rate_limit", "burst_limit", "blocked", "identities",
         "use_default_reference_data", "entry_series", "accounts", "tax_codes", "types",
-        "customers", "vouchers", "generate")
+        "customers", "vouchers", "generate", *master.KEYS)
 
 
 class _Reader:
@@ -234,6 +235,7 @@ class _Reader:
                 if obj_key in target:
                     self.fail(items, i, path, f"repeats {obj_key} (ids must be unique)")
                 target[obj_key] = obj
+        sc.master = master.read(self, top)
         if top.get("vouchers") is not None:
             items = self.seq(top, "vouchers", "vouchers")
             sc.vouchers = [self.voucher(items, i, f"vouchers[{i}]", v) for i, v in enumerate(items)]

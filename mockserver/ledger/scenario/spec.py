@@ -76,6 +76,8 @@ class Scenario:
     tax_codes: dict[int, TaxCode] = field(default_factory=dict)
     types: dict[int, TransactionType] = field(default_factory=dict)
     customers: dict[int, Customer] = field(default_factory=dict)
+    #: companies, persons, projects, products, departments, currencies (master.py)
+    master: dict[str, dict[int, dict]] = field(default_factory=dict)
     vouchers: list[VoucherSpec] = field(default_factory=list)
     generate: GenerateSpec | None = None
 

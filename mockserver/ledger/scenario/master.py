@@ -1,0 +1,119 @@
+"""Scenario files' master data (SPEC M1-M5): companies, persons, projects, products,
+departments and currencies, read with the scenario reader's checks and put into the client's
+``MasterData`` (``masterdata.py``) when the scenario is applied.
+
+Each item names its members in the scenario's snake_case; they are stored as the vendor's
+members (``organization_number`` -> ``OrganizationNumber``), so the services return them as any
+saved record. Companies are also the ledger's customers (the same ids)::
+
+    companies:
+      - {id: 20001, name: Havbris AS, bank_account: "15031122222", organization_number: "987654321"}
+    persons:   [{id: 1, first_name: Kari, last_name: Nordmann, customer_id: 20001}]
+    projects:  [{id: 7, name: Nytt lager, customer_id: 20001}]
+    products:  [{id: 1, no: SKU-1, name: Kaffe, price: "89.90", stock: "12"}]
+    departments: [{id: 3, name: Salg}]
+    currencies: [{code: EUR, rate: "11.50"}]
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import interpretations as rules
+from ..masterdata import COMPANY, CURRENCY, DEPARTMENT, PERSON, PRODUCT, PROJECT
+from ..model import Customer
+
+KEYS = ("companies", "persons", "projects", "products", "departments", "currencies")
+
+#: scenario key -> (member, reader kind); "id" and "name" are read for every kind
+_MEMBERS = {
+    "companies": {"name": ("Name", "text!"), "bank_account": ("BankAccountNo", "digits"),
+                  "organization_number": ("OrganizationNumber", "text"),
+                  "external_id": ("ExternalId", "text"), "email": ("EmailAddresses", "email"),
+                  "phone": ("PhoneNumbers", "phone"), "type": ("Type", "text")},
+    "persons": {"first_name": ("FirstName", "text"), "last_name": ("LastName", "text"),
+                "customer_id": ("CustomerId", "int"), "email": ("EmailAddresses", "email_list")},
+    "projects": {"name": ("Name", "text!"), "customer_id": ("CustomerId", "int"),
+                 "enabled": ("Enabled", "bool"), "owner": ("Owner", "int")},
+    "products": {"no": ("No", "text"), "name": ("Name", "text!"), "price": ("Price", "decimal"),
+                 "cost": ("Cost", "decimal"), "stock": ("Stock", "decimal"),
+                 "tax_rate": ("TaxRate", "decimal"), "category_id": ("CategoryId", "int")},
+    "departments": {"name": ("Name", "text!")},
+    "currencies": {"code": ("Symbol", "code"), "rate": ("Rate", "decimal"), "unit": ("Unit", "int")},
+}
+_KINDS = {"companies": COMPANY, "persons": PERSON, "projects": PROJECT, "products": PRODUCT,
+          "departments": DEPARTMENT, "currencies": CURRENCY}
+
+
+def read(r, top) -> dict[str, dict[int, dict]]:
+    """The master data of a scenario's top mapping, checked; ``r`` is the scenario reader."""
+    out: dict[str, dict[int, dict]] = {}
+    for key in KEYS:
+        if top.get(key) is None:
+            continue
+        items = r.seq(top, key, key)
+        records: dict[int, dict] = {}
+        for i, item in enumerate(items):
+            path = f"{key}[{i}]"
+            members = _MEMBERS[key]
+            item = r.mapping(items, i, path, item, ("id", *members))
+            if key == "currencies":
+                rid = r.integer(item, "id", f"{path}.id", low=1, default=None)
+            else:
+                rid = r.integer(item, "id", f"{path}.id", low=1, required=True)
+            data: dict = {}
+            for name, (member, kind) in members.items():
+                value = _value(r, item, name, f"{path}.{name}", kind)
+                if value is not None:
+                    data[member] = value
+            if key == "currencies":
+                rid = rid or rules.currency_id(data["Symbol"])
+                data["Id"] = rid
+            if rid in records:
+                r.fail(items, i, path, f"repeats {rid} (ids must be unique)")
+            records[rid] = data
+        out[key] = records
+    return out
+
+
+def _value(r, item, name, path, kind):
+    if kind in ("text", "text!"):
+        return r.text(item, name, path, required=kind == "text!", max_len=200)
+    if kind == "digits":
+        text = r.text(item, name, path)
+        if text and not re.fullmatch(r"[0-9 .]+", text):
+            r.fail(item, name, path, f"must be digits (spaces and dots allowed), not {text!r}")
+        return text
+    if kind == "int":
+        return r.integer(item, name, path, low=0)
+    if kind == "decimal":
+        return r.decimal(item, name, path)
+    if kind == "bool":
+        return r.boolean(item, name, path, default=None) if name in item else None
+    if kind == "code":
+        text = r.text(item, name, path, required=True)
+        if not re.fullmatch(r"[A-Za-z]{3}", text):
+            r.fail(item, name, path, f"must be a three-letter currency code, not {text!r}")
+        return text.upper()
+    text = r.text(item, name, path)
+    if text is None:
+        return None
+    if kind == "email":
+        return {"Primary": {"Value": text}}
+    if kind == "phone":
+        return {"Primary": {"Value": text}}
+    return [{"Type": "Primary", "Value": text}]  # email_list
+
+
+def apply(book, master: dict[str, dict[int, dict]]) -> None:
+    """Put a scenario's master data into a client's book (companies into its customers too)."""
+    when = rules.fixture_record_time(book)
+    for key, records in master.items():
+        kind = _KINDS[key]
+        for rid, data in records.items():
+            book.master.put(kind, rid, dict(data), when)
+        if kind == COMPANY:
+            book.customers = {**book.customers, **{
+                rid: Customer(customer_id=rid, name=d.get("Name", ""),
+                              bank_account=d.get("BankAccountNo") or "")
+                for rid, d in records.items()}}
