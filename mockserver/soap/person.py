@@ -157,8 +157,16 @@ def GetAllNotes(ctx):
     return [_note_out(r) for r in ctx.ledger.records(book, "person_note")]
 
 
+def _required(value, name: str):
+    if value is None:  # as AccountService's arguments (account.py): a Client fault
+        raise errors.RequestError(
+            f"Server was unable to process request. ---> {name} is required.")
+    return value
+
+
 def AddNote(ctx, note):
     book = ctx.book()
+    _required(note, "note")
     item = records.given(note, _model("NoteData"))
     item.pop("Id", None)
 
@@ -181,7 +189,8 @@ def DeleteNoteById(ctx, noteId):
 
 
 def DeleteNote(ctx, note):
-    return DeleteNoteById(ctx, (note or {}).get("Id"))
+    ctx.book()
+    return DeleteNoteById(ctx, _required(note, "note").get("Id"))
 
 
 # --- categories --------------------------------------------------------------------------------
