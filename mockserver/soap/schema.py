@@ -273,11 +273,15 @@ class WsdlService:
     def type(self, name: str) -> type:
         """The model of one of the schema's named complex types (``Company``)."""
         self.public_methods  # noqa: B018 - builds the models on first use
-        return self._types[name]
+        model = self._types.get(name)
+        if model is None:  # a type no operation reaches (PersonService's header type)
+            with self._lock:
+                model = self._builder.model(name)
+        return model
 
     def _build(self) -> dict[str, Operation]:
         b = _Builder(self._root(), self.name)
-        self._types = b.models
+        self._builder, self._types = b, b.models
         ops = {}
         for op in self.docs:
             function = self.handlers.get(op) or _unserved(self.name, op)
