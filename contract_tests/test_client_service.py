@@ -67,3 +67,13 @@ def test_M1_without_a_session_is_the_not_authenticated_fault(master_client):
     with pytest.raises(zeep.exceptions.Fault) as fault:
         client.client_service.GetClientInformation()
     assert fault.value.message == "Client is not authenticated on this identity"
+
+
+def test_M1_counts_against_the_clients_hourly_quota(master_client):
+    client = master_client()
+    client.set_rate_limit(rate_limit=3)
+    client.client_service.GetCurrencyList()
+    client.companies.GetCategories()
+    with pytest.raises(zeep.exceptions.Fault) as fault:
+        client.client_service.GetClientInformation()
+    assert fault.value.message.startswith("Limit exceeded by 1. Request is blocked. Quarantine ends at ")

@@ -157,3 +157,28 @@ def test_M2_save_faults_nothing_without_session(master_client):
     with pytest.raises(zeep.exceptions.Fault) as fault:
         save(client, {"Name": "X"})
     assert fault.value.message == "Client is not authenticated on this identity"
+
+
+def test_M2_companies_are_isolated_per_client(master_client):
+    one, two = master_client(), master_client()
+    made, = save(one, {"Name": "Bare min AS"})
+    assert [c.Id for c in one.companies.GetCompanies({"CompanyName": "Bare min"})] == [made.Id]
+    assert two.companies.GetCompanies({"CompanyName": "Bare min"}) in (None, [])
+    assert two.companies.GetCompanies({"CompanyId": made.Id}) in (None, [])
+
+
+def test_M2_soap12_journal_and_injected_faults(master_client):
+    from mockserver.testing.client import COMPANY_PATH, NS
+
+    client = master_client()
+    soap12 = client.service(COMPANY_PATH, NS + "CompanyServiceSoap12")
+    made, = soap12.SaveCompanies({"Company": [{"Name": "Tolv AS"}]})
+    assert made.Id == 10002
+    journal = client.requests(service="CompanyService")
+    assert [(r["operation"], r["status"]) for r in journal] == [("SaveCompanies", 200)]
+    client.inject_fault(service="CompanyService", operation="GetCompanies",
+                        soap_fault="CRM is down", times=1)
+    with pytest.raises(zeep.exceptions.Fault) as fault:
+        client.companies.GetCompanies({"CompanyId": made.Id})
+    assert fault.value.message == "CRM is down"
+    assert client.companies.GetCompanies({"CompanyId": made.Id})[0].Name == "Tolv AS"

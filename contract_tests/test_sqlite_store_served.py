@@ -270,3 +270,40 @@ def test_kill_9_while_posting_loses_no_answered_bundle_and_halves_none(path, ser
     first = min(numbers)
     assert set(numbers.values()) == {3} and sorted(numbers) == list(range(first, first + len(numbers)))
     assert again.save(session, "after-crash") == "Ok"  # the session survived, numbering goes on
+
+
+def test_master_data_survives_a_restart(path, servers):
+    """M1-M6 on the SQLite store, over real sockets: companies, products and projects saved
+    through SOAP are there after a restart, a deleted company stays deleted, numbering goes on."""
+    company = "/CRM/Company/V001/CompanyService.asmx"
+    product = "/Logistics/Product/V001/ProductService.asmx"
+    first = servers(path)
+    session = first.login()
+    text = first.soap(company, "SaveCompanies", (
+        f'<SaveCompanies xmlns="{NS}"><companies><Company><Name>Lagret AS</Name>'
+        "<BankAccountNo>15031122222</BankAccountNo></Company><Company><Name>Borte AS</Name>"
+        "</Company></companies></SaveCompanies>"), session)
+    assert re.findall(r"<Id>(\d+)</Id>", text) == ["10002", "10003"]
+    first.soap(company, "DeleteCompanies", (
+        f'<DeleteCompanies xmlns="{NS}"><companies><Company><Id>10003</Id></Company>'
+        "</companies></DeleteCompanies>"), session)
+    text = first.soap(product, "SaveProducts", (
+        f'<SaveProducts xmlns="{NS}"><products><Product><Name>Kaffe</Name><Price>89.90</Price>'
+        "<No>SKU-1</No></Product></products></SaveProducts>"), session)
+    assert "<Id>1</Id>" in text
+    first.stop()
+
+    again = servers(path)
+    get = again.soap(company, "GetCompanies", (
+        f'<GetCompanies xmlns="{NS}"><searchParams><CompanyIds><int>10002</int><int>10003</int>'
+        "</CompanyIds></searchParams></GetCompanies>"), session)
+    assert re.findall(r"<Id>(\d+)</Id>", get) == ["10002"]
+    assert "<BankAccountNo>15031122222</BankAccountNo>" in get
+    products = again.soap(product, "GetProducts", (
+        f'<GetProducts xmlns="{NS}"><searchParams><No>SKU-1</No></searchParams></GetProducts>'),
+        session)
+    assert "<Price>89.90</Price>" in products and "<Name>Kaffe</Name>" in products
+    text = again.soap(company, "SaveCompanies", (
+        f'<SaveCompanies xmlns="{NS}"><companies><Company><Name>Neste AS</Name></Company>'
+        "</companies></SaveCompanies>"), session)
+    assert re.findall(r"<Id>(\d+)</Id>", text) == ["10004"]
