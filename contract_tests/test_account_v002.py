@@ -82,3 +82,15 @@ def test_M6_without_a_session(master_client):
     assert client.account_v002.SaveBundleList(blist()).Type == "NotAuthenticated"
     with pytest.raises(zeep.exceptions.Fault):
         client.account_v002.GetAccountList()
+
+
+def test_M6_entry_id_minus_one_and_stamp_no_posted_once(master_client):
+    client = master_client(fiscal_years=[2024])
+    acc = ids(client)
+    assert client.account_v002.GetEntryId(
+        {"Date": dt.datetime(2033, 1, 1), "SortNo": 1, "EntryNo": 0}).EntryNo == -1
+    first = v(0, e(acc[1920], "5", StampNo=4711), e(acc[3000], "-5"))
+    assert client.account_v002.SaveBundleList(blist(first)).Type == "Ok"
+    second = client.account_v002.SaveBundleList(blist(v(0, e(acc[1920], "6", StampNo=4711),
+                                                        e(acc[3000], "-6"))))
+    assert (second.Type, second.Description) == ("Exception", "Attachment is posted in the journal")
