@@ -40,12 +40,12 @@ SERVICES: dict[str, wsdl.ServiceDef] = {s.path: s for s in (ACCOUNT, AUTHENTICAT
 def schema_service(service) -> wsdl.ServiceDef:
     """The ServiceDef of a service described by its vendor WSDL (``schema.WsdlService``),
     served at the path of the WSDL's soap:address (W10)."""
-    from .schema import public_path
+    from .schema import LazyDocs, public_path
 
     path = public_path(service.document)
     ns = service.document.split(b'targetNamespace="', 1)[1].split(b'"', 1)[0].decode()
     return wsdl.ServiceDef(name=service.name, ns=ns, path=path.lower(), public_path=path,
-                           service=service, docs=service.docs)
+                           service=service, docs=LazyDocs(service))
 
 
 for _svc in services.ALL:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -290,6 +291,23 @@ class WsdlService:
         return ops
 
 
+class LazyDocs(Mapping):
+    """A ``WsdlService``'s operation documentation, read from its WSDL on first use: start-up
+    reads only the document's bytes (the path of its soap:address), never parses it."""
+
+    def __init__(self, service: WsdlService):
+        self._service = service
+
+    def __getitem__(self, key):
+        return self._service.docs[key]
+
+    def __iter__(self):
+        return iter(self._service.docs)
+
+    def __len__(self):
+        return len(self._service.docs)
+
+
 def _unserved(service: str, operation: str):
     def function(ctx, *args):
         ctx.book()  # A4 first, as every other operation
@@ -311,4 +329,4 @@ def public_path(document: bytes) -> str:
     return "/" + url.split("://", 1)[-1].split("/", 1)[1]
 
 
-__all__ = ["WsdlService", "Operation", "SchemaModel", "with_address", "public_path"]
+__all__ = ["WsdlService", "Operation", "SchemaModel", "LazyDocs", "with_address", "public_path"]
