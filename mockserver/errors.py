@@ -420,3 +420,10 @@ class UnknownAccountId(SaveRefused):
 
     def __init__(self, account_id: int):
         super().__init__(f"AccountId {account_id} does not exist")
+
+
+class ArgumentRequired(RequestError):
+    """A master-data operation called without its one argument (``note``, ``bundlelist``)."""
+
+    def __init__(self, name: str):
+        super().__init__(f"Server was unable to process request. ---> {name} is required.")

@@ -159,8 +159,7 @@ def GetAllNotes(ctx):
 
 def _required(value, name: str):
     if value is None:  # as AccountService's arguments (account.py): a Client fault
-        raise errors.RequestError(
-            f"Server was unable to process request. ---> {name} is required.")
+        raise errors.ArgumentRequired(name)
     return value
 
 
