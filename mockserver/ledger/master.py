@@ -10,8 +10,16 @@ Companies (the ledger's customers)::
     ledger.find_companies(book, name="kunde")        # -> [CompanyView]
     ledger.delete_companies(book, [10002])
 
-Other kinds share ``save_records`` / ``records`` / ``delete_records`` with a ``kind`` of
-``masterdata.KINDS``. Items that cannot be saved come back as ``errors.ItemRefused`` in the
+Other kinds share ``save_items`` / ``save_records`` / ``records`` / ``record`` /
+``find_records`` / ``delete_records`` with a ``kind`` of ``masterdata.KINDS``; for example the
+products and projects other surfaces (REST ``/v1/products``, InvoiceService) read::
+
+    ledger.find_records(book, PRODUCT, ids=[1, 2])          # -> [Record(id, data, created, changed)]
+    ledger.record(book, PROJECT, 7)                         # -> Record or None
+    ledger.set_fields(book, PRODUCT, 1, {"Stock": Decimal("3")}, "Product")
+
+A record's ``data`` holds the members a client set, by their vendor names (``Name``, ``No``,
+``Price`` as Decimal...); its id is the record's ``id`` (companies also carry ``Id``). Items that cannot be saved come back as ``errors.ItemRefused`` in the
 result list (the surface writes them in-band); the others are saved.
 """
 
