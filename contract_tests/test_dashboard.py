@@ -82,8 +82,18 @@ def voucher_rows(driver, section: str, number: int) -> list[list[str]]:
     return [cells(tr) for tr in body.find_elements(By.CSS_SELECTOR, "tr")]
 
 
-def flash(driver) -> str:
-    return wait_for(lambda: one(driver, "#flash").text, "the page's message")
+def flash(driver, expected: str, prefix: bool = False) -> None:
+    """Wait for the page's message to read ``expected`` (or to start with it); an earlier
+    message may still be showing while the new action runs."""
+    def shown():
+        text = one(driver, "#flash").text
+        return text.startswith(expected) if prefix else text == expected
+
+    try:
+        wait_for(shown, f"the message {expected!r}")
+    except AssertionError:
+        raise AssertionError(f"the page says {one(driver, '#flash').text!r}, "
+                             f"not {expected!r}") from None
 
 
 def reload_marker(driver) -> None:
@@ -199,7 +209,7 @@ def test_approve_the_draft_from_the_page(browser, emulator, client):
     assert button.text == "Approve the journal (1 voucher)"
     button.send_keys(Keys.ENTER)  # the keyboard, as a user without a mouse would
     wait_for(lambda: reloaded(browser), "the page to load again")
-    assert flash(browser) == "Journal approved: 2 lines moved to the ledger"
+    flash(browser, "Journal approved: 2 lines moved to the ledger")
     assert one(browser, "#drafts").text.endswith("No drafts in the journal.")
     head, *lines, total = voucher_rows(browser, "ledger", 30001)
     assert lines[1][7] == "Draft payment March"
@@ -217,7 +227,7 @@ def test_set_advance_and_reset_the_clock_from_the_page(browser, emulator, client
     field.send_keys("2024-05-01T10:59:00Z")
     one(browser, "#clock form:first-of-type button").click()
     wait_for(lambda: reloaded(browser), "the page to load again")
-    assert flash(browser) == "Clock set to 2024-05-01T10:59:00Z"
+    flash(browser, "Clock set to 2024-05-01T10:59:00Z")
     assert one(browser, "#clock-now-text").text == "2024-05-01T10:59:00Z"
     assert client.now() == dt.datetime(2024, 5, 1, 10, 59, tzinfo=dt.UTC)
 
@@ -227,7 +237,7 @@ def test_set_advance_and_reset_the_clock_from_the_page(browser, emulator, client
     advance.send_keys("90")
     one(browser, "#clock form:nth-of-type(2) button").click()
     wait_for(lambda: reloaded(browser), "the page to load again")
-    assert flash(browser) == "Clock advanced to 2024-05-01T11:00:30Z"
+    flash(browser, "Clock advanced to 2024-05-01T11:00:30Z")
     assert client.now() == dt.datetime(2024, 5, 1, 11, 0, 30, tzinfo=dt.UTC)
 
     # a time the control API refuses: its message on the page, nothing changed
@@ -235,14 +245,14 @@ def test_set_advance_and_reset_the_clock_from_the_page(browser, emulator, client
     field.clear()
     field.send_keys("tomorrow")
     one(browser, "#clock form:first-of-type button").click()
-    assert flash(browser) == ("Failed: now must be an ISO 8601 time like 2024-05-01T10:59:00Z, "
-                              "not 'tomorrow'")
+    flash(browser, "Failed: now must be an ISO 8601 time like 2024-05-01T10:59:00Z, "
+                   "not 'tomorrow'")
     assert client.now() == dt.datetime(2024, 5, 1, 11, 0, 30, tzinfo=dt.UTC)
 
     reload_marker(browser)
     one(browser, "#clock > button.api").click()
     wait_for(lambda: reloaded(browser), "the page to load again")
-    assert flash(browser).startswith("Clock back to the emulator's: ")
+    flash(browser, "Clock back to the emulator's: ", prefix=True)
     assert client.admin("GET", f"/clients/{client.client_id}/clock").json()["mode"] == "emulator"
 
 
@@ -281,6 +291,21 @@ def test_request_journal_updates_live_and_filters(browser, emulator, client):
     assert [cells(tr)[2] for tr in css(browser, "#request-rows tr")] == ["SaveBundleList"] * 4
 
 
+def test_a_refused_save_shows_its_type_and_description(browser, emulator, client):
+    from helpers import bundle, bundle_list, entry, voucher
+
+    unbalanced = voucher([entry(1920, "100.00"), entry(3000, "-99.00")], sort=3)
+    result = client.account.SaveBundleList(bundle_list([bundle([unbalanced])], save_option=0))
+    assert result.Type == "Exception"
+    assert result.Description.startswith("Voucher is not in balance. Difference: 1.00")
+    (entry_,) = client.requests(result_type="Exception")
+    assert entry_["result_description"] == result.Description
+    browser.get(f"{emulator.url}/__admin/ui/clients/{client.client_id}")
+    newest = cells(css(browser, "#request-rows tr")[0])
+    assert newest[1:5] == ["AccountService", "SaveBundleList", "200",
+                           f"Exception: {result.Description}"]
+
+
 def test_clear_an_injected_fault_and_the_rate_limit_counters(browser, emulator, client):
     fault = client.inject_fault(operation="SaveBundleList", http_status=503, times=None)
     client.set_rate_limit(rate_limit=4)  # Login and three saves: the next request is refused
@@ -292,14 +317,14 @@ def test_clear_an_injected_fault_and_the_rate_limit_counters(browser, emulator, 
     reload_marker(browser)
     one(browser, f"button[aria-label='Clear fault {fault['id']}']").click()
     wait_for(lambda: reloaded(browser), "the page to load again")
-    assert flash(browser) == f"Fault {fault['id']} cleared"
+    flash(browser, f"Fault {fault['id']} cleared")
     assert client.faults() == []
     assert one(browser, "#faults").text.endswith("No injected faults apply to this client.")
 
     reload_marker(browser)
     one(browser, "#rate-limit button.api").click()
     wait_for(lambda: reloaded(browser), "the page to load again")
-    assert flash(browser) == "Rate-limit counters cleared"
+    flash(browser, "Rate-limit counters cleared")
     assert client.rate_limit()["used"] == 0
     assert one(browser, "#quarantine").text == "No"
 
@@ -370,7 +395,7 @@ def test_page_actions_work_behind_the_token(browser, guarded, tfso_wsdl_dir):
     field.send_keys("2024-06-30T23:00:00Z")
     one(browser, "#clock form:first-of-type button").click()
     wait_for(lambda: reloaded(browser), "the page to load again")
-    assert flash(browser) == "Clock set to 2024-06-30T23:00:00Z"
+    flash(browser, "Clock set to 2024-06-30T23:00:00Z")
     assert c.now() == dt.datetime(2024, 6, 30, 23, tzinfo=dt.UTC)
 
 

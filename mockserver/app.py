@@ -23,6 +23,7 @@ import logging
 import re
 import sys
 import time
+from html import unescape
 
 from . import door, errors
 from .clock import Clock
@@ -48,7 +49,8 @@ except ImportError:  # pragma: no cover - waitress is a dependency
 
 log = logging.getLogger("mockserver")
 
-_SAVE_TYPE = re.compile(rb"<SaveBundleListResult>\s*<Type>(\w+)</Type>")
+_SAVE_RESULT = re.compile(
+    rb"<SaveBundleListResult>\s*<Type>(\w+)</Type>(?:\s*<Description>([^<]*)</Description>)?")
 
 
 class MockServer:
@@ -324,6 +326,7 @@ class MockServer:
         write_field(out, spec_of(desc.out_message).by_name[name], result)
         if req.operation == "SaveBundleList":
             meta["result_type"] = result.get("Type")
+            meta["result_description"] = result.get("Description")
         body = envelope.response(req.version, req.operation, sdef.ns, "".join(out))
         return 200, [("Content-Type", envelope.CONTENT_TYPES[req.version]),
                      ("Cache-Control", "private")], body
@@ -347,8 +350,10 @@ class MockServer:
             headers.append(("Set-Cookie", f"ASP.NET_SessionId={ans.set_cookie}; path=/; HttpOnly; SameSite=Lax"))
         meta = {"operation": ans.operation, "client_id": ans.client_id, "fault": ans.fault}
         if ans.operation == "SaveBundleList" and ans.status == 200:
-            m = _SAVE_TYPE.search(ans.body)
+            m = _SAVE_RESULT.search(ans.body)
             meta["result_type"] = m.group(1).decode() if m else None
+            if m and m.group(2):
+                meta["result_description"] = unescape(m.group(2).decode("utf-8", "replace"))
         return ans.status, headers, ans.body, meta
 
     def _rest(self, req: door.Request, start_response, started, meta, limit_headers):

@@ -3,9 +3,10 @@
 Bounded (oldest entries fall off) and free of secrets: no bodies, no headers, no cookies, no
 query strings; only what a test needs to verify what its integration sent: time, service,
 SOAP operation or REST path, client, status, duration, and the fault or SaveBundleList result
-type when there was one. The path, operation and fault of a failed request can carry what the
-caller put where it does not belong (a password as an ApplicationId, a token in the URL): those
-are scrubbed of every secret the emulator knows (``SecretScrubber``) before they are kept.
+type and description when there was one. The path, operation and fault of a failed request, and
+a result's description, can carry what the caller put where it does not belong (a password as an
+ApplicationId, a token in the URL): those are scrubbed of every secret the emulator knows
+(``SecretScrubber``) before they are kept.
 
 Every criterion is a matcher returning ``(matched, reason)`` (as the ``responses`` library does),
 so a failed verification says what did and did not match.
@@ -182,13 +183,16 @@ class RequestJournal:
             "duration_ms": round((time.perf_counter() - started) * 1000, 3),
             "_at": now,
         }
-        for key in ("fault", "result_type", "rate_limited", "injected_fault", "dropped"):
+        for key in ("fault", "result_type", "result_description", "rate_limited",
+                    "injected_fault", "dropped"):
             if meta.get(key):
                 entry[key] = meta[key]
         if self.scrub is not None and (status is None or status >= 400 or "fault" in entry):
             for key in ("path", "operation", "fault"):
                 if entry.get(key):
                     entry[key] = self.scrub(entry[key])
+        if self.scrub is not None and "result_description" in entry:
+            entry["result_description"] = self.scrub(entry["result_description"])
         with self._lock:
             entry["id"] = next(self._ids)
             self._entries.append(entry)
