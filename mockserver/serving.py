@@ -17,7 +17,11 @@ it is answered, counted and journaled in the shape of the path it was sent to, l
 from __future__ import annotations
 
 import io
+import os
+import threading
 
+from waitress import trigger as _trigger
+from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import create_server as _waitress_server
 from waitress.task import WSGITask
@@ -102,6 +106,36 @@ class _Channel(HTTPChannel):
         super().send_continue()
 
 
+class _Trigger(_trigger.trigger):
+    """Waitress's wake-up pipe, safe to pull from any thread at any time.
+
+    Waitress writes to the pipe's raw file descriptor from worker threads and closes it from the
+    loop thread with no lock between them: a pull after the close fails with EBADF, and a pull
+    racing the close can write into whatever file reuses the number (another server's socket in
+    the same process). Here the pull and the close share a lock, a pull after the close is a
+    no-op (nothing is left to wake), and the write end never blocks while the lock is held.
+    """
+
+    @classmethod
+    def adopt(cls, trig: _trigger.trigger) -> None:
+        trig.__class__ = cls
+        trig._fd_lock = threading.Lock()
+        os.set_blocking(trig.trigger, False)
+
+    def _physical_pull(self):
+        with self._fd_lock:
+            if self._closed:
+                return
+            try:
+                os.write(self.trigger, b"x")
+            except BlockingIOError:  # the pipe is full: the loop wakes anyway
+                pass
+
+    def close(self):
+        with self._fd_lock:
+            super().close()
+
+
 def create_server(app, host: str, port: int, threads: int = 8, **kw):
     """A waitress server for ``app`` (not started): ``.run()``, ``.close()``, ``.effective_port``.
 
@@ -120,6 +154,8 @@ def create_server(app, host: str, port: int, threads: int = 8, **kw):
     for listener in list(socket_map.values()):  # one per listen address
         if hasattr(listener, "channel_class"):
             listener.channel_class = _Channel
+        if isinstance(getattr(listener, "trigger", None), _trigger.trigger):
+            _Trigger.adopt(listener.trigger)
     return server
 
 
@@ -127,20 +163,21 @@ def stop_server(server, thread, timeout: float = 5) -> None:
     """Stop a waitress server running ``server.run()`` in ``thread``, without races.
 
     Order matters: stop accepting, let the worker threads finish (they wake the loop through the
-    trigger), and only then close every socket, the trigger included, from the loop's own thread.
-    Closing the trigger first makes a late worker's ``pull_trigger`` fail with EBADF.
+    trigger), then close every socket, the trigger included, from the loop's own thread. While
+    that thread lives, no other thread closes anything: two threads closing the same raw file
+    descriptors close numbers that another server (or file) may already have reused, and the
+    loop's ``select`` on a closed descriptor fails with EBADF. On a busy machine a worker may
+    outlive ``timeout``; its late pull of the trigger is harmless (``_Trigger``).
     """
-    from waitress import wasyncore
-
     socket_map = server._map
-    alive = thread.is_alive()
-    if alive:
+    if thread.is_alive():
         # the listener only (waitress's server.close() would close the trigger too)
         server.trigger.pull_trigger(lambda: wasyncore.dispatcher.close(server))
     server.task_dispatcher.shutdown(timeout=timeout)
-    if alive and thread.is_alive():
+    if thread.is_alive():
         server.trigger.pull_trigger(lambda: wasyncore.close_all(socket_map))
-        thread.join(timeout=timeout)
-    if thread.is_alive() or not thread.ident:  # never started, or stuck
+        # the loop ends once its map is empty; if it is still starved of CPU after this, it
+        # closes everything itself when it runs (a daemon thread)
+        thread.join(timeout=max(timeout, 30))
+    elif socket_map:  # never started, or already ended: this thread is the only one left
         wasyncore.close_all(socket_map)
-        thread.join(timeout=timeout)
