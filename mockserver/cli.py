@@ -1,20 +1,41 @@
-"""``tfso-mock serve``: start the emulator (also ``python -m mockserver serve``)."""
+"""``tfso-mock serve``: start the emulator (also ``python -m mockserver serve``).
+
+Every problem with a flag, a ``TFSO_MOCK_*`` variable or the environment (port in use, a
+directory that does not exist, an unreadable scenario) ends the command with one line on stderr,
+``tfso-mock: ...``, and exit code 2: never a traceback, never a silent substitute.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import os
 import secrets
 import signal
 import sqlite3
 import sys
 from dataclasses import replace
+from urllib.parse import urlsplit
 
-from .settings import Settings
+from . import __version__
+from .settings import Settings, SettingsError, host_problem
+
+
+class UsageError(Exception):
+    """A problem the user can fix; its text is the one line printed (exit code 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line (``tfso-mock serve: argument --port: ...``)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="tfso-mock", description="Offline 24SevenOffice API emulator")
+    p = _Parser(prog="tfso-mock", description="Offline 24SevenOffice API emulator")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("serve", help="start the emulator with its demo client")
     s.add_argument("--host", help="address to bind (default 127.0.0.1; env TFSO_MOCK_HOST)")
@@ -77,27 +98,28 @@ def _collect_only_what_is_new() -> None:
 
 
 def serve(settings: Settings, quiet: bool = False) -> None:
+    settings = effective_settings(settings.check())
+    shared = _check_store(settings)
+    _check_scenario(settings)
     from .app import create_app
     from .ledger.scenario import ScenarioError
     from .serving import create_server
 
-    settings = effective_settings(settings)
-    shared = _check_store(settings)
     try:
         app = create_app(settings)
     except ScenarioError as err:
-        print(f"tfso-mock: bad scenario: {err}", file=sys.stderr, flush=True)
-        raise SystemExit(2) from None
+        raise UsageError(f"bad scenario: {err}") from None
     except (OSError, RuntimeError, sqlite3.Error) as err:
-        print(f"tfso-mock: cannot open the store: {err}", file=sys.stderr, flush=True)
-        raise SystemExit(2) from None
+        raise UsageError(f"cannot open the store {settings.store}: {err}") from None
     if shared and settings.workers > 1:
         from .workers import serve_workers
 
-        return serve_workers(settings, app, _banner if not quiet else None)
+        with _listen_errors(settings.host, settings.port):
+            return serve_workers(settings, app, _banner if not quiet else None)
     _collect_only_what_is_new()  # this process only: not the pytest plugin's in-process server
-    server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads,
-                           clear_untrusted_proxy_headers=True)
+    with _listen_errors(settings.host, settings.port):
+        server = create_server(app, host=settings.host, port=settings.port,
+                               threads=settings.threads, clear_untrusted_proxy_headers=True)
     host, port = server.effective_host, server.effective_port
     _banner(settings, app, host, port, quiet)
 
@@ -114,20 +136,77 @@ def serve(settings: Settings, quiet: bool = False) -> None:
         server.close()
 
 
+class _listen_errors:
+    """Binding the listening socket: a port in use, an address not on this machine, a name that
+    does not resolve become one line."""
+
+    def __init__(self, host: str, port: int):
+        self.where = f"{host}:{port}"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, err, _tb):
+        if isinstance(err, OSError):
+            why = {errno.EADDRINUSE: "the port is already in use",
+                   errno.EADDRNOTAVAIL: "that address is not on this machine",
+                   errno.EACCES: "permission denied (ports below 1024 need privileges)"}.get(
+                err.errno, err.strerror or str(err))
+            raise UsageError(f"cannot listen on {self.where}: {why}") from None
+        if isinstance(err, (ValueError, OverflowError)):  # waitress could not resolve it
+            raise UsageError(f"cannot listen on {self.where}: the host does not resolve to an "
+                             "address of this machine") from None
+        return False
+
+
 def _check_store(settings: Settings) -> bool:
-    """Whether the store is shared (SQLite); a bad --store or --workers stops start-up."""
+    """Whether the store is shared (SQLite); a bad --store or --workers stops start-up, and so
+    does a store file whose directory does not exist (it is never created behind your back)."""
     from .ledger.store import parse_store
 
     try:
-        shared = parse_store(settings.store) is not None
+        path = parse_store(settings.store)
     except ValueError as err:
-        print(f"tfso-mock: {err}", file=sys.stderr, flush=True)
-        raise SystemExit(2) from None
-    if settings.workers < 1 or (settings.workers > 1 and not shared):
-        print("tfso-mock: --workers N (N > 1) needs --store sqlite:PATH: worker processes share "
-              "state only through the SQLite store", file=sys.stderr, flush=True)
-        raise SystemExit(2)
-    return shared
+        raise UsageError(f"--store/TFSO_MOCK_STORE: {err}") from None
+    if settings.workers > 1 and path is None:
+        raise UsageError("--workers N (N > 1) needs --store sqlite:PATH: worker processes share "
+                         "state only through the SQLite store")
+    if path is not None:
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise UsageError(f"--store {settings.store}: directory {folder} does not exist")
+        if os.path.isdir(path):
+            raise UsageError(f"--store {settings.store}: {path} is a directory")
+    return path is not None
+
+
+def _check_scenario(settings: Settings) -> None:
+    """Read the scenario before anything starts: a missing, unreadable or broken file is one
+    line naming it."""
+    if not settings.scenario:
+        return
+    from .ledger.scenario import ScenarioError, load
+
+    try:
+        load(settings.scenario)
+    except ScenarioError as err:
+        raise UsageError(f"bad scenario: {err}") from None
+    except OSError as err:
+        raise UsageError(f"cannot read scenario {settings.scenario}: {err.strerror or err}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"cannot read scenario {settings.scenario}: not UTF-8 text") from None
+
+
+def _check_upstream(upstream: str) -> str:
+    url = urlsplit(upstream.strip())
+    if url.scheme not in ("http", "https") or not url.hostname or url.query or url.fragment:
+        raise UsageError(f"--upstream {upstream!r}: expected an http:// or https:// base URL, "
+                         "e.g. https://api.24sevenoffice.com")
+    try:
+        url.port  # noqa: B018 - raises on a port out of range
+    except ValueError as err:
+        raise UsageError(f"--upstream {upstream!r}: {err}") from None
+    return upstream.strip()
 
 
 def _banner(settings: Settings, app, host: str, port: int, quiet: bool = False) -> None:
@@ -165,6 +244,14 @@ def _banner(settings: Settings, app, host: str, port: int, quiet: bool = False) 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except (UsageError, SettingsError) as err:
+        print(f"tfso-mock: {err}", file=sys.stderr, flush=True)
+        return 2
+
+
+def _run(args) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     if args.command == "serve":
@@ -176,6 +263,22 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "record":
         from .recording import record_main
 
-        return record_main(args.upstream, args.out, host=args.host, port=args.port,
-                           source=args.source, setup=args.setup)
+        if problem := host_problem(args.host):
+            raise UsageError(f"--host {args.host!r}: {problem}")
+        if not 0 <= args.port <= 65535:
+            raise UsageError(f"--port {args.port}: must be between 0 and 65535 (0 picks a free one)")
+        if args.setup:
+            try:
+                import json
+
+                if not isinstance(json.loads(args.setup), dict):
+                    raise ValueError("not an object")
+            except ValueError as err:
+                raise UsageError(f"--setup: not a JSON object ({err})") from None
+        out = os.path.abspath(args.out)
+        if os.path.exists(out) and not os.path.isdir(out):
+            raise UsageError(f"--out {args.out}: not a directory")
+        with _listen_errors(args.host, args.port):
+            return record_main(_check_upstream(args.upstream), args.out, host=args.host,
+                               port=args.port, source=args.source, setup=args.setup)
     return 0

@@ -1,15 +1,73 @@
-"""One frozen settings object, from CLI flags and ``TFSO_MOCK_*`` environment variables."""
+"""One frozen settings object, from CLI flags and ``TFSO_MOCK_*`` environment variables.
+
+``Settings.from_env`` refuses what it cannot read, and ``check()`` what is out of range, with a
+``SettingsError`` whose text is one line naming the flag or variable: the CLI prints it and exits
+with code 2.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from dataclasses import dataclass, fields, replace
+from urllib.parse import urlsplit
 
-_LOOPBACK = ("127.", "localhost", "::1", "[::1]")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+_HOSTNAME = re.compile(r"(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
 
 
-def _env_bool(value: str) -> bool:
-    return value.strip().lower() in ("1", "true", "yes", "on")
+class SettingsError(ValueError):
+    """A setting that cannot be used; the text names it and says why, in one line."""
+
+
+def _env_bool(name: str, value: str) -> bool:
+    text = value.strip().lower()
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    raise SettingsError(f"{name}={value!r}: expected true or false")
+
+
+def _env_int(name: str, value: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise SettingsError(f"{name}={value!r}: not a whole number") from None
+
+
+def _label(field: str) -> str:
+    """How a user sets ``field``: its flag and its variable (``--port/TFSO_MOCK_PORT``)."""
+    variable = "TFSO_MOCK_" + field.upper()
+    return variable if field == "max_body" else f"--{field.replace('_', '-')}/{variable}"
+
+
+def host_problem(host: str) -> str | None:
+    """Why ``host`` cannot be a listening address (None: it can; binding may still fail)."""
+    bare = host.strip()
+    if bare.startswith("[") and bare.endswith("]"):
+        bare = bare[1:-1]
+    if not bare:
+        return "empty (use 0.0.0.0 for every interface)"
+    if ":" in bare or re.fullmatch(r"[0-9.]+", bare):
+        try:
+            ipaddress.ip_address(bare)
+        except ValueError:
+            return "not an IP address"
+        return None
+    return None if _HOSTNAME.fullmatch(bare) else "not a host name or IP address"
+
+
+def is_loopback_host(host: str) -> bool:
+    """``localhost`` or a loopback address (127.0.0.0/8, ::1); never a name that merely starts
+    like one (``localhost.example.com``, ``127.example.com``)."""
+    bare = host.strip().strip("[]").rstrip(".").lower()
+    if bare == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(bare).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -39,7 +97,28 @@ class Settings:
 
     @property
     def is_loopback(self) -> bool:
-        return self.host.startswith(_LOOPBACK)
+        return is_loopback_host(self.host)
+
+    def check(self) -> Settings:
+        """Refuse values the server cannot run with (``SettingsError``); returns self."""
+        def bad(field: str, why: str):
+            return SettingsError(f"{_label(field)} {getattr(self, field)!r}: {why}")
+
+        if problem := host_problem(self.host):
+            raise bad("host", problem)
+        if not 0 <= self.port <= 65535:
+            raise bad("port", "must be between 0 and 65535 (0 picks a free one)")
+        for field in ("threads", "workers", "max_body"):
+            if getattr(self, field) < 1:
+                raise bad(field, "must be at least 1")
+        for field in ("rate_limit", "burst_limit"):
+            if getattr(self, field) < 0:
+                raise bad(field, "must be 0 (off) or more")
+        if self.public_url:
+            url = urlsplit(self.public_url)
+            if url.scheme not in ("http", "https") or not url.hostname:
+                raise bad("public_url", "expected an http:// or https:// URL with a host")
+        return self
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> Settings:
@@ -50,10 +129,11 @@ class Settings:
             raw = environ.get("TFSO_MOCK_" + f.name.upper())
             if raw is None:
                 continue
+            name = "TFSO_MOCK_" + f.name.upper()
             if f.type in ("bool", bool):
-                values[f.name] = _env_bool(raw)
+                values[f.name] = _env_bool(name, raw)
             elif f.type in ("int", int):
-                values[f.name] = int(raw)
+                values[f.name] = _env_int(name, raw)
             else:
                 values[f.name] = raw
         settings = replace(cls(), **values)

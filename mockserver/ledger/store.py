@@ -25,7 +25,6 @@ This module knows nothing about the ledger's objects: it stores and reads ``(kin
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 
 FORMAT = "tfso-mock-log/1"
@@ -62,8 +61,6 @@ class SqliteStore:
 
     def __init__(self, path: str, timeout: float = 60.0):
         self.path = path
-        folder = os.path.dirname(os.path.abspath(path))
-        os.makedirs(folder, exist_ok=True)
         self.conn = sqlite3.connect(path, timeout=timeout, isolation_level=None,
                                     check_same_thread=False)
         self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")

@@ -1,0 +1,131 @@
+"""The CLI's error cases: every bad flag, variable or environment problem is one line on stderr
+naming it, and exit code 2; never a traceback, never a silent substitute. ``--version``."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+
+import mockserver
+
+
+def tfso_mock(*args: str, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess:
+    """``tfso-mock ARGS`` (as ``python -m mockserver``), without the caller's TFSO_MOCK_*."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TFSO_")}
+    return subprocess.run([sys.executable, "-m", "mockserver", *args], capture_output=True,
+                          text=True, timeout=120, env={**clean, **(env or {})}, cwd=cwd)
+
+
+def in_process(monkeypatch, capsys, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The same ``main()`` in this process (fast), as a CompletedProcess."""
+    from mockserver.cli import main
+
+    for key in [k for k in os.environ if k.startswith("TFSO_")]:
+        monkeypatch.delenv(key)
+    for key, value in (env or {}).items():
+        monkeypatch.setenv(key, value)
+    try:
+        code = main(list(args))
+    except SystemExit as stop:  # argparse
+        code = stop.code
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code, out, err)
+
+
+def assert_refused(proc: subprocess.CompletedProcess, *expected: str) -> None:
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("tfso-mock"), lines[0]
+    for text in expected:
+        assert text in lines[0]
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert "listening on" not in proc.stdout
+
+
+def test_version():
+    proc = tfso_mock("--version")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"tfso-mock {mockserver.__version__}\n", "")
+
+
+@pytest.mark.parametrize(("args", "env", "expected"), [
+    (["--port", "-1"], {}, ["--port/TFSO_MOCK_PORT -1: must be between 0 and 65535"]),
+    (["--port", "99999"], {}, ["--port/TFSO_MOCK_PORT 99999: must be between 0 and 65535"]),
+    (["--port", "eighty"], {}, ["argument --port: invalid int value: 'eighty'"]),
+    ([], {"TFSO_MOCK_PORT": "abc"}, ["TFSO_MOCK_PORT='abc': not a whole number"]),
+    ([], {"TFSO_MOCK_PORT": "70000"}, ["--port/TFSO_MOCK_PORT 70000"]),
+    (["--host", "256.1.1.1"], {}, ["--host/TFSO_MOCK_HOST '256.1.1.1': not an IP address"]),
+    (["--host", "bad host"], {}, ["'bad host': not a host name or IP address"]),
+    (["--host", "192.0.2.1", "--port", "0"], {}, ["cannot listen on 192.0.2.1:0: that address is not on this machine"]),
+    (["--host", "no-such-host.invalid", "--port", "0"], {}, ["cannot listen on no-such-host.invalid:0: the host does not resolve"]),
+    (["--threads", "0"], {}, ["--threads/TFSO_MOCK_THREADS 0: must be at least 1"]),
+    ([], {"TFSO_MOCK_THREADS": "-3"}, ["--threads/TFSO_MOCK_THREADS -3: must be at least 1"]),
+    (["--workers", "0"], {}, ["--workers/TFSO_MOCK_WORKERS 0: must be at least 1"]),
+    (["--workers", "2"], {}, ["--workers N (N > 1) needs --store sqlite:PATH"]),
+    (["--rate-limit", "-5"], {}, ["--rate-limit/TFSO_MOCK_RATE_LIMIT -5: must be 0 (off) or more"]),
+    ([], {"TFSO_MOCK_MAX_BODY": "0"}, ["TFSO_MOCK_MAX_BODY 0: must be at least 1"]),
+    ([], {"TFSO_MOCK_ADMIN": "maybe"}, ["TFSO_MOCK_ADMIN='maybe': expected true or false"]),
+    (["--public-url", "localhost:8080"], {}, ["--public-url/TFSO_MOCK_PUBLIC_URL 'localhost:8080'"]),
+    (["--store", "postgres://x"], {}, ["--store/TFSO_MOCK_STORE: store must be 'memory' or 'sqlite:PATH'"]),
+    (["--store", "sqlite:/no/such/dir/x.db"], {}, ["--store sqlite:/no/such/dir/x.db: directory /no/such/dir does not exist"]),
+    (["--scenario", "/no/such/scenario.yaml"], {}, ["bad scenario: Scenario file /no/such/scenario.yaml does not exist"]),
+    (["--scenario", "webshopp"], {}, ["No scenario named 'webshopp'", "did you mean webshop?"]),
+    (["--bogus"], {}, ["tfso-mock: unrecognized arguments: --bogus"]),
+])
+def test_serve_refuses_in_one_line(monkeypatch, capsys, args, env, expected):
+    assert_refused(in_process(monkeypatch, capsys, "serve", *args, env=env), *expected)
+
+
+def test_the_installed_command_refuses_in_one_line_too():
+    assert_refused(tfso_mock("serve", "--port", "99999"), "--port/TFSO_MOCK_PORT 99999")
+    assert_refused(tfso_mock("serve", env={"TFSO_MOCK_PORT": "abc"}), "TFSO_MOCK_PORT='abc'")
+    assert_refused(tfso_mock("serve", "--nope"), "unrecognized arguments: --nope")
+    assert_refused(tfso_mock("record", "--upstream", "not-a-url", "--out", "x"), "--upstream")
+
+
+def test_serve_refuses_a_port_in_use():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        assert_refused(tfso_mock("serve", "--port", str(port)),
+                       f"cannot listen on 127.0.0.1:{port}: the port is already in use")
+
+
+def test_serve_refuses_an_unreadable_or_broken_scenario(monkeypatch, capsys, tmp_path):
+    folder = tmp_path / "scenario.yaml"
+    folder.mkdir()
+    assert_refused(in_process(monkeypatch, capsys, "serve", "--scenario", str(folder)), "does not exist")
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes("name: Sm\xf8rbr\xf8d\n".encode("latin-1"))
+    assert_refused(in_process(monkeypatch, capsys, "serve", "--scenario", str(latin1)),
+                   f"cannot read scenario {latin1}: not UTF-8 text")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("fiscal_years: [2024]\naccounts: {oops\n", encoding="utf-8")
+    assert_refused(in_process(monkeypatch, capsys, "serve", "--scenario", str(broken)),
+                   "bad scenario: broken.yaml")
+
+
+def test_a_store_directory_is_never_created(monkeypatch, capsys, tmp_path):
+    missing = tmp_path / "missing"
+    assert_refused(in_process(monkeypatch, capsys, "serve", "--store", f"sqlite:{missing}/x.db"),
+                   "does not exist")
+    assert not missing.exists()
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--upstream", "not-a-url"], "--upstream 'not-a-url': expected an http:// or https:// base URL"),
+    (["--upstream", "ftp://example.com"], "--upstream 'ftp://example.com'"),
+    (["--upstream", "https://example.com:99999"], "--upstream 'https://example.com:99999'"),
+    (["--upstream", "https://example.com", "--port", "70000"], "--port 70000: must be between 0 and 65535"),
+    (["--upstream", "https://example.com", "--host", "256.0.0.1"], "--host '256.0.0.1': not an IP address"),
+    (["--upstream", "https://example.com", "--setup", "{nope"], "--setup: not a JSON object"),
+])
+def test_record_refuses_in_one_line(monkeypatch, capsys, tmp_path, args, expected):
+    assert_refused(in_process(monkeypatch, capsys, "record", "--out", str(tmp_path / "out"), *args),
+                   expected)
+    assert not (tmp_path / "out").exists()
