@@ -9,6 +9,7 @@ The second half proves the check can fail: it feeds it mutated vendor documents.
 from __future__ import annotations
 
 import pathlib
+import re
 
 import pytest
 import requests
@@ -45,6 +46,19 @@ def test_W3_emulator_wsdl_matches_the_vendor_wsdl(tfso_mock, path, vendor_file, 
         ([f"wsdl:port[{service}Soap]", "soap:address@location"], address),
         ([f"wsdl:port[{service}Soap12]", "soap12:address@location"], address),
     ]
+
+
+@pytest.mark.parametrize("path,vendor_file,service", CASES)
+def test_W3_emulator_wsdl_is_the_vendor_file_byte_for_byte_but_the_address(tfso_mock, path,
+                                                                            vendor_file, service):
+    ours = requests.get(f"{tfso_mock.url}{path}?WSDL", timeout=30).content
+    vendor = (VENDOR / vendor_file).read_bytes()
+    addresses = re.findall(rb'<soap1?2?:address location="([^"]*)" />', vendor)
+    assert len(addresses) == 2 and b"\r\n" in vendor  # the vendor's CRLF line ends
+    for address in set(addresses):
+        vendor = vendor.replace(b'location="' + address + b'"',
+                                b'location="' + (tfso_mock.url + path).encode() + b'"')
+    assert ours == vendor
 
 
 # --- the check itself can fail ----------------------------------------------------------------

@@ -204,7 +204,8 @@ def build(sdef: ServiceDef, address: str) -> bytes:
         o.append("    </wsdl:port>")
     o.append("  </wsdl:service>")
     o.append("</wsdl:definitions>")
-    return "\n".join(o).encode("utf-8")
+    # ASMX writes CRLF line ends (the vendor's files have them): byte for byte the same document
+    return "\n".join(o).replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
 
 
 __all__ = ["ServiceDef", "build"]
