@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .flow import HERE, check_books, check_transcript, config, require, run
+from .flow import HERE, check_books, check_transcript, config, missing_tool, require, run
 
 FOLDER = HERE / "node"
 SCRIPT = FOLDER / "client.js"
@@ -18,7 +18,7 @@ SCRIPT = FOLDER / "client.js"
 def node() -> str:
     path = require("node", "apt-get install -y nodejs npm (Node.js >= 20.19)")
     if not (FOLDER / "node_modules" / "soap" / "package.json").is_file():
-        pytest.fail(f"node-soap is not installed; run: npm ci --prefix {FOLDER}", pytrace=False)
+        missing_tool(f"node-soap is not installed; run: npm ci --prefix {FOLDER}")
     return path
 
 

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from .flow import HERE, check_books, check_transcript, config, require, run
+from .flow import HERE, check_books, check_transcript, config, missing_tool, require, run
 
 SCRIPT = HERE / "php" / "client.php"
 MEDIA = {"1.1": "text/xml", "1.2": "application/soap+xml"}
@@ -18,8 +18,7 @@ def php() -> str:
     path = require("php", "apt-get install -y php-cli php-soap")
     modules = subprocess.run([path, "-m"], capture_output=True, text=True, timeout=60).stdout
     if "soap" not in modules.split():
-        pytest.fail("PHP has no soap extension; the interop tests need it: "
-                    "apt-get install -y php-soap", pytrace=False)
+        missing_tool("PHP has no soap extension; install it with: apt-get install -y php-soap")
     return path
 
 
