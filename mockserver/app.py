@@ -49,6 +49,9 @@ except ImportError:  # pragma: no cover - waitress is a dependency
 
 log = logging.getLogger("mockserver")
 
+#: the demo client's scenario when ``--scenario`` is not given (fixtures/scenarios/demo.yaml)
+DEMO_SCENARIO = "demo"
+
 _SAVE_RESULT = re.compile(
     rb"<SaveBundleListResult>\s*<Type>(\w+)</Type>(?:\s*<Description>([^<]*)</Description>)?")
 
@@ -64,8 +67,9 @@ class MockServer:
         self.journal.scrub = SecretScrubber(self.ledger)
         self.limiter = RateLimiter(self.clock, self.settings.rate_limit, self.settings.burst_limit)
         self.faults = FaultBook()
-        #: the scenario of the demo client (``--scenario``), read once: a bad file stops start-up
-        self.scenario = scenarios.load(self.settings.scenario) if self.settings.scenario else None
+        #: the scenario of the demo client (``--scenario``, else ``demo``: a few posted vouchers
+        #: in the current year), read once: a bad file stops start-up
+        self.scenario = scenarios.load(self.settings.scenario or DEMO_SCENARIO)
         self.soap = SoapHandler(self.ledger, self.settings.public_url or None)
         self.rest = None
         self.admin = None
@@ -98,12 +102,10 @@ class MockServer:
             self.clock.reset()
             self.limiter.reset(self.settings.rate_limit, self.settings.burst_limit)
         sc = self.scenario
-        if sc is None:
-            return self.ledger.reset()
         with self.ledger.transaction():
             opts = scenarios.client_options(sc, self.clock.now().year, base=Ledger.demo_options())
             info = self.ledger.reset(opts)
-            source = str(scenarios.resolve_path(self.settings.scenario))
+            source = str(scenarios.resolve_path(self.settings.scenario or DEMO_SCENARIO))
             info = {**info, **self.ledger.populate(info["client_id"], sc, source)}
         self.apply_client_limits(info["client_id"], sc.rate_limit, sc.burst_limit,
                                  extra=[i["client_id"] for i in info.get("identities", ())])

@@ -3,6 +3,7 @@ request journal and scenarios (C). No sockets here; the contract tests cover the
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -187,7 +188,11 @@ def test_C_demo_scenario_is_exactly_the_builtin_demo_client():
     a, b = builtin.ledger.book(1000), from_file.ledger.book(1000)
     for attr in ("accounts", "tax_codes", "types", "series", "customers", "vat_base_rate"):
         assert getattr(a, attr) == getattr(b, attr), attr
-    assert list(b.lines) == []
+    year = builtin.clock.now().year
+    posted = [(ln.date, ln.account_no, str(ln.amount)) for ln in a.lines.values()]
+    assert posted == [(ln.date, ln.account_no, str(ln.amount)) for ln in b.lines.values()]
+    assert posted[:2] == [(dt.date(year, 1, 2), 1920, "50000.00"), (dt.date(year, 1, 2), 2000, "-50000.00")]
+    assert len(posted) == 8  # four bank vouchers of the current year (demo.yaml)
 
 
 def test_C_scenario_errors_name_line_and_field():
@@ -205,6 +210,34 @@ def test_C_scenario_errors_name_line_and_field():
     ok = scenario.parse_text(text.replace(", tax_no: x", ""), source="s.yaml")
     assert [e.amount for e in ok.vouchers[0].entries] == [Decimal("100.10"), Decimal("-100.1")]
     assert str(ok.vouchers[0].entries[0].amount) == "100.10"   # YAML floats read as Decimal text
+
+
+def test_C_scenario_dates_relative_to_the_clock_year():
+    text = ("fiscal_years: [current-1, current]\n"
+            "vouchers:\n"
+            "  - type_no: 9\n"
+            "    date: current-02-29\n"
+            "    lines:\n"
+            "      - {account: 1920, amount: 10.00, due_date: current-03-01}\n"
+            "      - {account: 2050, amount: -10.00}\n"
+            "  - type_no: 9\n"
+            "    date: current-1-12-31\n"
+            "    lines: [{account: 1920, amount: 5.00}, {account: 2050, amount: -5.00}]\n")
+    sc = scenario.parse_text(text, source="s.yaml")
+    ledger = Ledger(pinned())  # the clock says 2024: a leap year
+    info = ledger.create_client(scenario.client_options(sc, 2024))
+    ledger.populate(info["client_id"], sc, "s.yaml")
+    lines = sorted(ledger.book(info["client_id"]).lines.values(), key=lambda ln: ln.amount)
+    assert [(ln.date, ln.due_date, str(ln.amount)) for ln in lines] == [
+        (dt.date(2024, 2, 29), None, "-10.00"), (dt.date(2023, 12, 31), None, "-5.00"),
+        (dt.date(2023, 12, 31), None, "5.00"), (dt.date(2024, 2, 29), dt.date(2024, 3, 1), "10.00")]
+    assert scenario.resolve_days(sc.vouchers, 2025)[0].entries[1].date == dt.date(2025, 2, 28)
+    with pytest.raises(scenario.ScenarioError) as err:
+        scenario.parse_text(text.replace("current-02-29", "current-02-30"), source="s.yaml")
+    assert str(err.value) == "s.yaml, line 4: vouchers[0].date: 'current-02-30' is not a day of the year"
+    with pytest.raises(scenario.ScenarioError) as err:
+        scenario.parse_text(text.replace("current-02-29", "next-02-01"), source="s.yaml")
+    assert "must be a date like 2024-01-31 or relative to the clock's year like current-01-31" in str(err.value)
 
 
 def test_C_scenario_unknown_references_are_refused_at_load():

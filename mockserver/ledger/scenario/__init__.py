@@ -27,11 +27,19 @@ from .bulk import load_vouchers
 from .generate import bank_account, bulk_generate, generate_vouchers, kid
 from .marks import ScenarioError
 from .reader import available, from_data, load, parse_text, resolve_path, scenario_dir
-from .spec import EntrySpec, GenerateSpec, Scenario, VoucherSpec, resolve_year
+from .spec import (
+    EntrySpec,
+    GenerateSpec,
+    RelativeDay,
+    Scenario,
+    VoucherSpec,
+    resolve_days,
+    resolve_year,
+)
 
 __all__ = [
-    "EntrySpec", "GenerateSpec", "Scenario", "ScenarioError", "VoucherSpec",
+    "EntrySpec", "GenerateSpec", "RelativeDay", "Scenario", "ScenarioError", "VoucherSpec",
     "apply_reference_data", "available", "bank_account", "bulk_generate", "client_options",
     "from_data", "generate_vouchers", "kid", "load", "load_vouchers", "parse_text", "populate",
-    "resolve_path", "resolve_year", "scenario_dir",
+    "resolve_days", "resolve_path", "resolve_year", "scenario_dir",
 ]

@@ -10,7 +10,7 @@ from . import master
 from .bulk import load_vouchers
 from .generate import _add_customers, generate_vouchers
 from .marks import ScenarioError
-from .spec import Scenario, resolve_year
+from .spec import Scenario, resolve_days, resolve_year
 
 # --- applying ---------------------------------------------------------------------------------
 
@@ -54,7 +54,8 @@ def populate(ledger, client_id: int, sc: Scenario, id_seed=None, now=None) -> di
         apply_reference_data(book, sc)
         now = now or ledger.clock.now()
         seed = None if id_seed is None else ("scenario", id_seed, client_id)
-        lines = load_vouchers(book, sc.vouchers, now, id_seed=seed) if sc.vouchers else 0
+        vouchers = resolve_days(sc.vouchers, now.year) if sc.vouchers else []
+        lines = load_vouchers(book, vouchers, now, id_seed=seed) if vouchers else 0
         if sc.generate is not None and sc.generate.lines:
             vouchers = generate_vouchers(book, sc.generate, now.date(), where=sc.source)
             lines += load_vouchers(book, vouchers, now, check=False, fingerprints=False,

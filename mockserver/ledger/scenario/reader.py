@@ -19,7 +19,15 @@ from ..model import Account, Customer, EntrySeries, TaxCode, TransactionType
 from ..money import HUNDRED, ZERO, add
 from . import master
 from .marks import ScenarioError, _line_of, _Loader, _MarkedDict
-from .spec import EntrySpec, GenerateSpec, Scenario, VoucherSpec, resolve_year
+from .spec import (
+    RELATIVE_DAY,
+    EntrySpec,
+    GenerateSpec,
+    RelativeDay,
+    Scenario,
+    VoucherSpec,
+    resolve_year,
+)
 
 # --- reading ----------------------------------------------------------------------------------
 
@@ -175,7 +183,9 @@ class _Reader:
             self.fail(container, key, path, f"must be a number, not {value!r}")
         return number
 
-    def day(self, container, key, path: str, required=False) -> date | None:
+    def day(self, container, key, path: str, required=False,
+            relative: bool = False) -> date | RelativeDay | None:
+        """A date; with ``relative`` also ``current-MM-DD`` / ``current-N-MM-DD``."""
         if key not in container or container[key] is None:
             if required:
                 self.fail(container, key, path, "is required")
@@ -185,10 +195,21 @@ class _Reader:
             return value.date()
         if isinstance(value, date):
             return value
+        text = str(value).strip()
+        m = RELATIVE_DAY.match(text) if relative else None
+        if m:
+            sign, years, month, day = m.groups()
+            offset = int(years or 0) * (-1 if sign == "-" else 1)
+            try:
+                date(2000, int(month), int(day))  # a leap year: 29 February is a day
+            except ValueError:
+                self.fail(container, key, path, f"{text!r} is not a day of the year")
+            return RelativeDay(offset, int(month), int(day))
         try:
-            return date.fromisoformat(str(value).strip())
+            return date.fromisoformat(text)
         except ValueError:
-            self.fail(container, key, path, f"must be a date like 2024-01-31, not {value!r}")
+            also = " or relative to the clock's year like current-01-31" if relative else ""
+            self.fail(container, key, path, f"must be a date like 2024-01-31{also}, not {value!r}")
 
     def guid(self, container, key, path: str) -> uuid.UUID | None:
         if key not in container or container[key] is None:
@@ -326,7 +347,7 @@ class _Reader:
     def voucher(self, items, i, path, item) -> VoucherSpec:
         item = self.mapping(items, i, path, item, self._VOUCHER)
         type_no = self.integer(item, "type_no", f"{path}.type_no", required=True)
-        day = self.day(item, "date", f"{path}.date")
+        day = self.day(item, "date", f"{path}.date", relative=True)
         lines = self.seq(item, "lines", f"{path}.lines") if "lines" in item else self.fail(
             item, None, f"{path}.lines", "is required (the voucher's lines)")
         if len(lines) < 1:
@@ -335,7 +356,7 @@ class _Reader:
         for j, ln in enumerate(lines):
             lp = f"{path}.lines[{j}]"
             ln = self.mapping(lines, j, lp, ln, self._LINE)
-            line_day = self.day(ln, "date", f"{lp}.date") or day
+            line_day = self.day(ln, "date", f"{lp}.date", relative=True) or day
             if line_day is None:
                 self.fail(ln, "date", f"{lp}.date", "is required (on the line or the voucher)")
             tax = self.integer(ln, "tax_no", f"{lp}.tax_no", low=0)
@@ -344,8 +365,8 @@ class _Reader:
                 amount=self.decimal(ln, "amount", f"{lp}.amount", required=True),
                 date=line_day,
                 customer_id=self.integer(ln, "customer_id", f"{lp}.customer_id", low=0, default=0),
-                due_date=self.day(ln, "due_date", f"{lp}.due_date"),
-                period_date=self.day(ln, "period_date", f"{lp}.period_date"),
+                due_date=self.day(ln, "due_date", f"{lp}.due_date", relative=True),
+                period_date=self.day(ln, "period_date", f"{lp}.period_date", relative=True),
                 vat_amount=self.decimal(ln, "vat_amount", f"{lp}.vat_amount", default=ZERO),
                 currency_id=self.text(ln, "currency", f"{lp}.currency", default=""),
                 tax_no=str(tax) if tax is not None else "",

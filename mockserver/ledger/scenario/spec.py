@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -12,6 +12,40 @@ from ..model import Account, Customer, EntrySeries, TaxCode, TransactionType
 from ..money import ZERO
 
 # --- the scenario -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RelativeDay:
+    """A date written relative to the clock's year (``current-03-01``, ``current-1-12-31``),
+    fixed when the scenario is loaded into a client, as its fiscal years are: a scenario file
+    stays meaningful in every year. 29 February falls on the 28th in a common year."""
+
+    years: int  # added to the current year (0, -1, ...)
+    month: int
+    day: int
+
+    def resolve(self, current_year: int) -> date:
+        year = current_year + self.years
+        try:
+            return date(year, self.month, self.day)
+        except ValueError:  # 29 February in a common year
+            return date(year, self.month, self.day - 1)
+
+
+RELATIVE_DAY = re.compile(r"^current(?:\s*([+-])\s*(\d+))?-(\d{2})-(\d{2})$")
+
+
+def resolve_days(vouchers: list[VoucherSpec], current_year: int) -> list[VoucherSpec]:
+    """The vouchers with every ``RelativeDay`` made a date of ``current_year``'s calendar."""
+    def fix(value):
+        return value.resolve(current_year) if isinstance(value, RelativeDay) else value
+
+    if not any(isinstance(getattr(e, k), RelativeDay) for v in vouchers for e in v.entries
+               for k in ("date", "due_date", "period_date")):
+        return vouchers
+    return [replace(v, entries=[replace(e, date=fix(e.date), due_date=fix(e.due_date),
+                                        period_date=fix(e.period_date)) for e in v.entries])
+            for v in vouchers]
 
 
 @dataclass(slots=True)
