@@ -121,6 +121,11 @@ def tfso_new_client(request, tfso_mock, tfso_wsdl_dir):
     headers = tfso_mock.admin_headers()
 
     def make(login: bool = True, **options):
+        # Idle keep-alive connections of the clients made before are closed (a later call on
+        # them reconnects): a @given test makes a client per example, and a hundred open
+        # connections would reach the server's connection limit.
+        for earlier in made:
+            earlier.http.close()
         client = create_client(tfso_mock.url, headers, wsdl_dir=tfso_wsdl_dir, **options)
         made.append(client)
         if login and not client.info.get("blocked"):
