@@ -14,11 +14,11 @@ ARG PYTHON_IMAGE=python:3.12-slim-bookworm
 
 FROM ${PYTHON_IMAGE} AS build
 WORKDIR /src
-COPY pyproject.toml setup.py README.md ./
+COPY pyproject.toml setup.py README.md docker-constraints.txt ./
 COPY mockserver ./mockserver
 COPY fixtures/defaults ./fixtures/defaults
 COPY fixtures/scenarios ./fixtures/scenarios
-RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
+RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels . && cp docker-constraints.txt /wheels/
 
 FROM ${PYTHON_IMAGE}
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -29,7 +29,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --system --no-log-init --uid 10001 --user-group --home-dir /nonexistent \
         --shell /usr/sbin/nologin tfso
 RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
-    pip install --no-cache-dir /wheels/tfso_mockserver-*.whl
+    pip install --no-cache-dir --constraint /wheels/docker-constraints.txt /wheels/tfso_mockserver-*.whl
 USER 10001:10001
 WORKDIR /tmp
 EXPOSE 8080

@@ -137,6 +137,30 @@ def test_image_shape():
     assert {"*", "!mockserver/", "!fixtures/defaults/", "!fixtures/scenarios/"} <= ignored
 
 
+def test_image_installs_pinned_runtime_dependencies():
+    """Reproducible builds: every runtime dependency of the package (and what they pull in) is
+    pinned with == in docker-constraints.txt, which the image installs with --constraint."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    pins = {}
+    for line in (ROOT / "docker-constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            req = Requirement(line)
+            assert len(req.specifier) == 1 and next(iter(req.specifier)).operator == "==", line
+            pins[req.name.lower()] = next(iter(req.specifier)).version
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    for spec in project["dependencies"]:
+        req = Requirement(spec)
+        if req.marker is None or req.marker.evaluate({"python_version": "3.12"}):
+            assert req.name.lower() in pins, f"{req.name} is not pinned in docker-constraints.txt"
+            assert req.specifier.contains(pins[req.name.lower()]), (spec, pins[req.name.lower()])
+    run = " ".join(args for name, args in instructions(DOCKERFILE.read_text()) if name == "RUN")
+    assert "--constraint /wheels/docker-constraints.txt" in run
+    assert "!docker-constraints.txt" in (ROOT / ".dockerignore").read_text().split()
+
+
 def test_image_cmd_with_token_serves_soap_and_is_healthy(tmp_path):
     token = secrets.token_urlsafe(16)
     port = free_port()
