@@ -9,7 +9,8 @@ the namespace's loopback up first.
 
 Each block runs in order in one work folder: ``sh`` with ``bash -euo pipefail`` (an unset
 variable or a failed command stops the block), ``python`` with this interpreter, and ``pytest``
-(a block of test functions) as a test file of a separate project with ``pytest -n 2``. ``curl``
+(a block of test functions) as a test file of a separate project with ``pytest -n 2
+--hypothesis-profile=quick``. ``curl``
 is run with ``--fail-with-body`` (a wrapper first on PATH), so an HTTP error fails the block.
 """
 
@@ -81,6 +82,7 @@ def run_block(block: dict, n: int, env: dict, work: Path) -> dict:
         project.mkdir()
         (project / f"test_readme_block_{n}.py").write_text(code, encoding="utf-8")
         cmd, cwd = [sys.executable, "-m", "pytest", "-n", "2", "-p", "no:cacheprovider", "-q",
+                    "--hypothesis-profile=quick",  # the README's fast profile (the plugin's)
                     "-W", "error::pytest.PytestUnhandledThreadExceptionWarning"], project
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600,
                           stdin=subprocess.DEVNULL)

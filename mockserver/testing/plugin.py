@@ -34,6 +34,7 @@ _NEEDS = ("requests", "zeep")
 
 #: ``--hypothesis-profile=NAME``: registered here (unless the project registered NAME itself)
 PROFILES = {
+    "quick": {"max_examples": 20},  # a fast CI run
     "nightly": {"max_examples": 10_000},  # at least 10,000 examples per property
 }
 
