@@ -154,9 +154,18 @@ def create_server(app, host: str, port: int, threads: int = 8, **kw):
     for listener in list(socket_map.values()):  # one per listen address
         if hasattr(listener, "channel_class"):
             listener.channel_class = _Channel
-        if isinstance(getattr(listener, "trigger", None), _trigger.trigger):
-            _Trigger.adopt(listener.trigger)
+    guard_triggers(server)
     return server
+
+
+def guard_triggers(server) -> None:
+    """Give every listener of a waitress server the thread-safe trigger (``_Trigger``): for
+    servers made without ``create_server`` (the recording proxy), before ``stop_server``."""
+    socket_map = getattr(server, "_map", None) or getattr(server, "map", {})
+    for listener in list(socket_map.values()):
+        trig = getattr(listener, "trigger", None)
+        if isinstance(trig, _trigger.trigger) and not isinstance(trig, _Trigger):
+            _Trigger.adopt(trig)
 
 
 def stop_server(server, thread, timeout: float = 5) -> None:

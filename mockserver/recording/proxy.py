@@ -9,7 +9,6 @@ import datetime as dt
 import json
 import re
 import threading
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,6 +18,29 @@ from .scrub import guess_volatile, scrub_request_body, scrub_response_body, scru
 
 _HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
         "transfer-encoding", "upgrade", "content-length", "content-encoding", "host"}
+
+
+_WSDL_ROOT = re.compile(rb"<(?:[\w.-]+:)?definitions\b")
+_ADDRESS = re.compile(rb'(<(?:[\w.-]+:)?address\b[^>]*?\blocation=")([^"]*)(")')
+
+
+def point_at_proxy(content: bytes, upstream: str, proxy_base: str) -> bytes:
+    """A WSDL with every ``soap:address`` / ``soap12:address`` location pointed at the proxy
+    (same path), so a client built from it keeps going through the recorder; anything that is
+    not a WSDL comes back unchanged."""
+    if not _WSDL_ROOT.search(content[:4096]):
+        return content
+    base_path = urlsplit(upstream).path.rstrip("/")
+
+    def swap(m: re.Match) -> bytes:
+        location = urlsplit(m.group(2).decode("utf-8", "replace").replace("&amp;", "&"))
+        path = location.path
+        if base_path and path.startswith(base_path):
+            path = path[len(base_path):] or "/"
+        new = proxy_base.rstrip("/") + path + (f"?{location.query}" if location.query else "")
+        return m.group(1) + new.replace("&", "&amp;").encode("utf-8") + m.group(3)
+
+    return _ADDRESS.sub(swap, content)
 
 
 def _operation(headers: dict, body: str, path: str, method: str) -> str:
@@ -77,7 +99,9 @@ class Recorder:
             return [msg]
         out_headers = [(k, v) for k, v in resp.raw.headers.items() if k.lower() not in _HOP]
         content = resp.content
-        out_headers.append(("Content-Length", str(len(content))))
+        host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
+        served = point_at_proxy(content, self.upstream, f"{environ['wsgi.url_scheme']}://{host}")
+        out_headers.append(("Content-Length", str(len(served))))
         try:
             self._store(method, path, query, headers, body, resp, content)
         except Exception:  # recording must never break the proxied call
@@ -85,7 +109,7 @@ class Recorder:
 
             logging.getLogger("mockserver.record").exception("could not store an exchange")
         start_response(f"{resp.status_code} {resp.reason}", out_headers)
-        return [content]
+        return [served]
 
     def _store(self, method, path, query, headers, body: bytes, resp, content: bytes) -> None:
         if method == "GET" and query.lower().startswith(("wsdl", "singlewsdl")):
@@ -159,6 +183,9 @@ class RecordingProxy:
         self.recorder = Recorder(upstream, out_dir, **kw)
         self._server = create_server(self.recorder, host=host, port=port, threads=4,
                                      ident="tfso-mock-record")
+        from ..serving import guard_triggers
+
+        guard_triggers(self._server)
         self.url = f"http://{host}:{self._server.effective_port}"
         self._thread = threading.Thread(target=self._server.run, name="tfso-record", daemon=True)
 
@@ -183,19 +210,31 @@ class RecordingProxy:
 
 def record_main(upstream: str, out: str, host: str = "127.0.0.1", port: int = 8081,
                 source: str = "live recording", setup: str | None = None) -> int:
-    """``tfso-mock record``: run the proxy until interrupted."""
+    """``tfso-mock record``: run the proxy until Ctrl+C or SIGTERM, then say what was written
+    and where."""
+    import signal
+
     client = json.loads(setup) if setup else None
     proxy = RecordingProxy(upstream, out, host=host, port=port, source=source, setup_client=client)
     print(f"tfso-mock record: {proxy.url} -> {upstream}; writing pairs to {out}", flush=True)
     print("Point your client at the proxy URL. Press Ctrl+C to stop.", flush=True)
+
+    def _stop(*_):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
         proxy.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         proxy.stop()
-        time.sleep(0)
-    print(f"recorded {len(proxy.recorder.recorded)} exchange(s)", flush=True)
+    written = proxy.recorder.recorded
+    print(f"tfso-mock record: {len(written)} pair(s) written to {proxy.recorder.out.resolve()}",
+          flush=True)
+    for path in written:
+        print(f"  {path.name}", flush=True)
     return 0
 
 
