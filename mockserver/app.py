@@ -26,6 +26,7 @@ import time
 from html import unescape
 
 from . import door, errors
+from .admin.common import error_json
 from .clock import Clock
 from .codec_utils import basic_credentials
 from .control.faults import Call, Fault, FaultBook
@@ -133,12 +134,12 @@ class MockServer:
         except Exception as exc:  # the last line of defence: still a vendor-shaped answer
             log.exception("unhandled error")
             path = (environ.get("PATH_INFO") or "").lower().rstrip("/")
-            text = f"Server was unable to process request. ---> {type(exc).__name__}"
+            err = errors.UnableToProcess(detail=type(exc).__name__)
             if path in SERVICES:
-                body = envelope.fault(envelope.SOAP11, errors.VendorError(text))
+                body = envelope.fault(envelope.SOAP11, err)
                 headers = [("Content-Type", envelope.CONTENT_TYPES[envelope.SOAP11])]
             else:
-                _, headers, body = door.json_body(500, {"error": {"name": "InternalError", "message": text}})
+                _, headers, body = door.json_body(500, error_json(err.name, err.text))
             start_response(door.status_line(500), headers + [("Content-Length", str(len(body)))],
                            sys.exc_info())
             return [body]
@@ -157,7 +158,8 @@ class MockServer:
                 return self._vendor(req, start_response, started)
         if lower.startswith("/__admin"):
             if not self.settings.admin:
-                status, headers, body = door.json_body(404, {"error": {"name": "NotFound", "message": "The control API is switched off"}})
+                off = errors.ControlApiOff()
+                status, headers, body = door.json_body(off.status, error_json(off.name, off.message))
             elif refusal is not None:
                 status, headers, body = door.render_refusal("admin", refusal)
             else:
@@ -166,7 +168,9 @@ class MockServer:
             status, headers, body = door.render_refusal("other", refusal)
             self.journal.record(environ, status, started, {"service": None, "fault": refusal.text})
         else:
-            status, headers, body = door.json_body(404, {"error": {"name": "NotFound", "message": f"No service at {path}"}})
+            missing = errors.NoService(path=path)
+            status, headers, body = door.json_body(missing.http_status,
+                                                   error_json(missing.name, missing.text))
             self.journal.record(environ, status, started, {"service": None})
         start_response(door.status_line(status), headers + [("Content-Length", str(len(body)))])
         return [body]
@@ -265,7 +269,8 @@ class MockServer:
             return self._answer(req, start_response, started, meta, status,
                                 headers + limit_headers, body)
         if self.rest is None:
-            status, headers, body = door.rest_json(404, "NotFound", f"No service at {req.path}")
+            missing = errors.NoService(path=req.path)
+            status, headers, body = door.rest_json(missing.http_status, missing.name, missing.text)
             return self._answer(req, start_response, started, meta, status,
                                 headers + limit_headers, body)
         return self._rest(req, start_response, started, meta, limit_headers)
@@ -279,14 +284,15 @@ class MockServer:
         meta["rate_limited"] = True
         retry = [("Retry-After", str(decision.retry_after))]
         if decision.burst:  # L4: a plain 429, whatever the protocol
-            meta["fault"] = "Too Many Requests"
-            body = b"Too Many Requests"
-            return 429, [("Content-Type", "text/plain; charset=utf-8")] + retry, body
+            burst = errors.BurstLimited()
+            meta["fault"] = burst.text
+            body = burst.text.encode()
+            return burst.http_status, [("Content-Type", "text/plain; charset=utf-8")] + retry, body
         err = decision.error()
         meta["fault"] = err.text
         if req.soap:  # L1: a SOAP fault, HTTP 500 as ASMX answers faults
             return 500, [("Content-Type", envelope.CONTENT_TYPES[req.version])], envelope.fault(req.version, err)
-        status, headers, body = door.rest_json(429, "TooManyRequests", err.text)
+        status, headers, body = door.rest_json(err.http_status, err.name, err.text)
         return status, headers + retry, body
 
     def _apply_fault(self, req: door.Request, fault: Fault, meta: dict):
@@ -344,8 +350,8 @@ class MockServer:
             ans = self.soap.post(sdef, req.body, environ.get("CONTENT_TYPE", ""),
                                  environ.get("HTTP_COOKIE", ""))
         else:
-            err = errors.RequestError(f"Method {method} is not allowed; use POST, or GET ?WSDL.")
-            ans = SoapAnswer(405, envelope.fault(envelope.SOAP11, err),
+            err = errors.MethodNotAllowed(method=method)
+            ans = SoapAnswer(err.soap_status, envelope.fault(envelope.SOAP11, err),
                              envelope.CONTENT_TYPES[envelope.SOAP11], fault=err.text)
         headers = [("Content-Type", ans.content_type), ("Cache-Control", "private")]
         if ans.set_cookie:

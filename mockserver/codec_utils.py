@@ -34,14 +34,14 @@ def read_json(body: bytes | str):
     """
     import json
 
-    from .errors import MalformedJson
+    from .errors import JsonTooDeep, MalformedJson
 
     try:
         return json.loads(body, parse_constant=_no_constant)
     except RecursionError:
-        raise MalformedJson("The body is not valid JSON: it is nested too deeply") from None
+        raise JsonTooDeep() from None
     except ValueError:  # JSONDecodeError, UnicodeDecodeError, int digits limit
-        raise MalformedJson("The body is not valid JSON") from None
+        raise MalformedJson() from None
 
 
 def basic_credentials(auth: str) -> tuple[str, str] | None:

@@ -1,12 +1,25 @@
-"""The catalogue of vendor errors.
+"""The catalogue of errors: every text the emulator can answer with is one class here, and only here
+(``tests/test_error_catalogue.py`` fails when a text of this file is written anywhere else in
+``mockserver/``).
 
-Every error the emulator can answer with is one class here, carrying the vendor's exact text.
-The ledger core raises them; each protocol surface turns them into its own shape in one place
-(``soap/envelope.py`` for faults, ``soap/account.py`` for SaveBundleList results, ``rest/errors.py``
-for JSON). Texts quoted from the vendor documentation must stay byte-for-byte as written there.
+A class carries what each protocol needs: ``fault_code`` and ``soap_status`` (a SOAP fault),
+``result_type`` (a SaveBundleList result), ``http_status`` and ``name`` (the REST JSON error),
+``oauth_error`` (RFC 6749's code on the token endpoint). The ledger core and the surfaces raise
+them; each protocol renders them in one place: ``soap/envelope.fault``, ``soap/account.py``
+(SaveBundleList results), ``rest/errors.py`` (REST and OAuth JSON), ``admin/common.py`` (the
+control API), ``door.render_refusal`` (refusals at the front door, in the shape of the path).
+
+A new text is a new class: a ``template`` with ``{field}`` parts filled from keyword arguments
+(``UnknownSoapAction(operation="Foo")``), or a ``default_text``. Texts quoted from the vendor
+documentation must stay byte-for-byte as written there.
 """
 
 from __future__ import annotations
+
+#: The prefixes ASP.NET puts before what went wrong (each written once, here).
+UNABLE_TO_PROCESS = "Server was unable to process request. ---> "
+UNABLE_TO_READ = "Server was unable to read request. ---> There is an error in XML document"
+INVALID_FORMAT = "Request format is invalid: "
 
 
 class VendorError(Exception):
@@ -14,9 +27,19 @@ class VendorError(Exception):
 
     #: SOAP fault code family: "Client" (the request is at fault) or "Server".
     fault_code = "Server"
+    #: The HTTP status of the SOAP fault (ASMX answers faults with 500).
+    soap_status = 500
+    #: The HTTP status and the error name on JSON surfaces.
+    http_status = 500
+    name = "InternalServerError"
+    #: The text, ``{field}`` parts filled from the keyword arguments (which become attributes).
+    template = ""
 
-    def __init__(self, text: str | None = None):
-        self.text = text if text is not None else self.default_text()
+    def __init__(self, text: str | None = None, **fields):
+        self.__dict__.update(fields)
+        if text is None:
+            text = self.template.format(**fields) if self.template else self.default_text()
+        self.text = text
         super().__init__(self.text)
 
     def default_text(self) -> str:  # pragma: no cover - overridden
@@ -54,9 +77,10 @@ class UnknownLine(VendorError):
     """K1: a LineId that is not a line of this client (interpretation)."""
 
     fault_code = "Client"
+    template = "LineId {line_id} was not found"
 
     def __init__(self, line_id):
-        super().__init__(f"LineId {line_id} was not found")
+        super().__init__(line_id=line_id)
 
 
 class UnknownLink(VendorError):
@@ -74,6 +98,74 @@ class RequestError(VendorError):
     fault_code = "Client"
 
 
+class EmptyRequest(RequestError):
+    template = INVALID_FORMAT + "the request body is empty."
+
+
+class DtdNotAllowed(RequestError):
+    template = INVALID_FORMAT + "DTDs are not allowed in SOAP messages."
+
+
+class UnreadableXml(RequestError):
+    """The body is not well-formed XML; ``detail`` is the parser's message."""
+
+    template = UNABLE_TO_READ + ". ---> {detail}"
+
+
+class NotAnEnvelope(RequestError):
+    template = INVALID_FORMAT + "the root element is not a SOAP Envelope."
+
+
+class NoSoapBody(RequestError):
+    template = INVALID_FORMAT + "the SOAP Envelope has no Body."
+
+
+class EmptySoapBody(RequestError):
+    template = INVALID_FORMAT + "the SOAP Body is empty."
+
+
+class VersionMismatch(RequestError):
+    """The envelope's SOAP version is not the one the Content-Type announced; answered in the
+    announced ``version``."""
+
+    fault_code = "VersionMismatch"
+    template = ("Possible SOAP version mismatch: Envelope namespace {ns} was unexpected. "
+                "Expecting {version}.")
+
+
+class UnknownSoapAction(RequestError):
+    template = "Server did not recognize the value of HTTP Header SOAPAction: {operation}."
+
+
+class WrongNamespace(RequestError):
+    template = "Element {operation} is in namespace '{op_ns}'; {service} expects '{ns}'."
+
+
+class SoapByPost(RequestError):
+    """GET on a service without ``?WSDL``."""
+
+    soap_status = 405
+    template = "{service} answers SOAP requests by POST; its WSDL is at ?WSDL."
+
+
+class MethodNotAllowed(RequestError):
+    soap_status = 405
+    template = "Method {method} is not allowed; use POST, or GET ?WSDL."
+
+
+class MissingArgument(RequestError):
+    """A required argument of an operation is missing (ASMX's NullReference, told plainly)."""
+
+    template = UNABLE_TO_PROCESS + "{argument} is required."
+
+
+class UnableToProcess(VendorError):
+    """Anything unexpected: the last line of defence, never a stack trace on the wire."""
+
+    name = "InternalError"
+    template = UNABLE_TO_PROCESS + "{detail}"
+
+
 class BadValue(RequestError):
     """W6: a value that cannot be read as its XSD type; names the element and the value."""
 
@@ -81,7 +173,7 @@ class BadValue(RequestError):
         where = f" (line {line})" if line else ""
         shown = value if len(value) <= 80 else value[:77] + "..."
         super().__init__(
-            f"Server was unable to read request. ---> There is an error in XML document{where}. "
+            f"{UNABLE_TO_READ}{where}. "
             f"---> The value '{shown}' of element '{element}' is not a valid {xsd_type}."
         )
 
@@ -100,6 +192,11 @@ class HttpRefusal(RequestError):
     http_status = 400
     name = "BadRequestError"
     oauth_error = "invalid_request"
+
+    @property
+    def soap_status(self) -> int:  # type: ignore[override]
+        """The same status on every surface."""
+        return self.http_status
 
 
 class BodyTooLarge(HttpRefusal):
@@ -139,8 +236,14 @@ class MalformedHttp(HttpRefusal):
 class MalformedJson(HttpRefusal):
     """A JSON body that cannot be read (syntax, invalid UTF-8, nested too deeply)."""
 
-    def __init__(self, detail: str = "The body is not valid JSON"):
+    template = "The body is not valid JSON"
+
+    def __init__(self, detail: str | None = None):
         super().__init__(detail)
+
+
+class JsonTooDeep(MalformedJson):
+    template = MalformedJson.template + ": it is nested too deeply"
 
 
 class NotSupported(VendorError):
@@ -149,8 +252,15 @@ class NotSupported(VendorError):
     fault_code = "Client"
 
 
+class TokenLoginNotEmulated(NotSupported):
+    template = "AuthenticateByToken is not emulated. Use Login with the client's credentials."
+
+
 class RateLimited(VendorError):
-    """L1: hourly quota exceeded (FAQ text pattern)."""
+    """L1: hourly quota exceeded (FAQ text pattern): a SOAP fault (HTTP 500), 429 on REST."""
+
+    http_status = 429
+    name = "TooManyRequests"
 
     def __init__(self, over_by: int, quarantine_ends: str):
         self.over_by = over_by
@@ -160,21 +270,207 @@ class RateLimited(VendorError):
         )
 
 
+class BurstLimited(VendorError):
+    """L4: the burst throttle; a plain 429 with the reason phrase as its body, on every surface."""
+
+    http_status = soap_status = 429
+    name = "TooManyRequests"
+    template = "Too Many Requests"
+
+
 class InjectedFault(VendorError):
     """SPEC C: a Server fault with the text a test asked for (control API fault injection)."""
 
 
-class OAuthError(VendorError):
-    """A5: an OAuth2 token-endpoint error (RFC 6749 section 5.2): ``error``, ``error_description``.
+# --- REST (/v1) --------------------------------------------------------------------------------
 
-    Rendered as ``{"error": ..., "error_description": ...}`` by the REST surface.
+
+class RestError(VendorError):
+    """A JSON error of the REST API: ``{"error": {"name", "message"}, "trackingId"}`` with
+    ``http_status``; ``challenge`` is its WWW-Authenticate header, if any."""
+
+    fault_code = "Client"
+    http_status = 400
+    name = "BadRequestError"
+    challenge: str | None = None
+
+
+class MissingAuthorization(RestError):
+    http_status, name = 401, "UnauthorizedError"
+    challenge = 'Bearer realm="24SevenOffice"'
+    template = "Missing Authorization header"
+
+
+class NotBearer(MissingAuthorization):
+    template = "The Authorization header must be 'Bearer <access token>'"
+
+
+class InvalidToken(RestError):
+    http_status, name = 401, "UnauthorizedError"
+    challenge = 'Bearer error="invalid_token"'
+    template = "The access token is invalid"
+
+
+class ExpiredToken(InvalidToken):
+    template = "The access token has expired"
+
+
+class MissingScope(RestError):
+    http_status, name = 403, "ForbiddenError"
+    template = "The access token lacks the scope {scope}"
+
+    @property
+    def challenge(self) -> str:  # type: ignore[override]
+        return f'Bearer error="insufficient_scope", scope="{self.scope}"'
+
+
+class InvalidQuery(RestError):
+    """400 with ``payload.validationErrors``: every (path, keyword) problem of the query."""
+
+    name = "ValidationError"
+    template = "Invalid query parameters: {shown}"
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        shown = ", ".join(f"{p} ({k})" for p, k in problems)
+        super().__init__(problems=problems, shown=shown)
+
+
+class InvalidLineId(InvalidQuery):
+    template = "id must be a GUID"
+
+    def __init__(self):
+        super().__init__([("id", "format")])
+
+
+class NoResource(RestError):
+    http_status, name = 404, "NotFoundError"
+    template = "No resource at {method} {path}"
+
+
+class LineNotFound(NoResource):
+    template = "Transaction line {line_id} was not found"
+
+
+class RestMethodNotAllowed(RestError):
+    http_status, name = 405, "MethodNotAllowedError"
+    template = "{method} is not allowed on {path}"
+
+
+class RestInternalError(RestError):
+    fault_code = "Server"
+    http_status, name = 500, "InternalServerError"
+    template = "Internal error: {error}"
+
+
+class NoService(VendorError):
+    """A path no surface answers."""
+
+    fault_code = "Client"
+    http_status, name = 404, "NotFound"
+    template = "No service at {path}"
+
+
+# --- OAuth2 (/oauth/token) ----------------------------------------------------------------------
+
+
+class OAuthError(VendorError):
+    """A5: an OAuth2 token-endpoint error (RFC 6749 section 5.2): ``oauth_error`` is the
+    ``error`` code, the text its ``error_description``; rendered by the REST surface.
+
+    ``OAuthError(status, error, description)`` still makes one ad hoc; prefer a class below.
     """
 
     fault_code = "Client"
+    http_status = 400
+    oauth_error = "invalid_request"
 
-    def __init__(self, status: int, error: str, description: str):
-        super().__init__(description)
-        self.status, self.error, self.description = status, error, description
+    def __init__(self, status: int | None = None, error: str | None = None,
+                 description: str | None = None, **fields):
+        if status is not None:
+            self.http_status = status
+        if error is not None:
+            self.oauth_error = error
+        super().__init__(description, **fields)
+
+    # the names this class had before the catalogue carried the status and the code
+    @property
+    def status(self) -> int:
+        return self.http_status
+
+    @property
+    def error(self) -> str:
+        return self.oauth_error
+
+    @property
+    def description(self) -> str:
+        return self.text
+
+
+class MissingGrantType(OAuthError):
+    template = "Missing required parameter: grant_type"
+
+
+class UnsupportedGrantType(OAuthError):
+    oauth_error = "unsupported_grant_type"
+    template = "Unsupported grant type: {grant_type}"
+
+
+class MissingClientId(OAuthError):
+    http_status, oauth_error = 401, "invalid_client"
+    template = "Missing required parameter: client_id"
+
+
+class ClientAuthenticationFailed(MissingClientId):
+    template = "Client authentication failed"
+
+
+class MalformedBasic(MissingClientId):
+    template = "Malformed Basic credentials"
+
+
+class UnknownAudience(OAuthError):
+    http_status, oauth_error = 403, "access_denied"
+    template = "Service not found: {audience}"
+
+
+class NotConnected(UnknownAudience):
+    template = "The application is not connected to organization {organization}"
+
+
+class ScopeNotGranted(OAuthError):
+    oauth_error = "invalid_scope"
+    template = "None of the requested scopes is granted: {scope}"
+
+
+class BadTokenRequest(OAuthError):
+    """A token request whose body cannot be read as fields."""
+
+    template = "{detail}"
+
+
+class NotAnObject(BadTokenRequest):
+    template = "The body is not a JSON object"
+
+
+class NotAString(BadTokenRequest):
+    template = "{field} must be a string"
+
+
+# --- the control API (/__admin) -------------------------------------------------------------------
+
+
+class AdminError(Exception):
+    """An error of the control API (the emulator's own, never the vendor's): ``status``,
+    ``name`` and ``message``, rendered by ``admin/common.py``."""
+
+    def __init__(self, status: int, message: str, name: str = "ValidationError"):
+        super().__init__(message)
+        self.status, self.message, self.name = status, message, name
+
+
+class ControlApiOff(AdminError):
+    def __init__(self):
+        super().__init__(404, "The control API is switched off", "NotFound")
 
 
 # --- SaveBundleList results (S) -------------------------------------------------------------
@@ -284,30 +580,54 @@ class LinkInsideBundle(SaveRefused):
 
 
 class Warning_(SaveRefused):
-    """S8: a warning that blocks the save unless its key is in IgnoreWarnings."""
+    """S8: a warning that blocks the save unless its key is in IgnoreWarnings; ``detail`` (a
+    template) says what was found."""
 
     warning_key = ""
+    detail = ""
 
-    def __init__(self, detail: str):
-        super().__init__(
-            f"{detail} Add '{self.warning_key}' to IgnoreWarnings to save anyway."
-        )
+    def __init__(self, **fields):
+        detail = self.detail.format(**fields)
+        super().__init__(f"{detail} Add '{self.warning_key}' to IgnoreWarnings to save anyway.",
+                         **fields)
 
 
 class VatNotInBalance(Warning_):
     warning_key = "vatisnotinbalance"
+    detail = "VAT on account {account_no} is {posted:f}, expected {expected:f}."
 
 
 class VatMissingFoundation(Warning_):
     warning_key = "vatismissingfoundation"
+    detail = "VAT amount on account {account_no} has no corresponding foundation entry."
 
 
 class InvoiceAlreadyExists(Warning_):
     warning_key = "invoicealreadyexists"
+    detail = "Invoice reference {reference} already exists in the ledger."
 
 
 class CustomerMismatchBankAccount(Warning_):
     warning_key = "customermismatchbankaccount"
+    detail = "Bank account {bank_account} is not the default bank account of customer {customer_id}."
+
+
+class NoEntries(SaveRefused):
+    template = "The voucher has no entries"
+
+
+class NoVouchers(SaveRefused):
+    template = "The bundle has no vouchers"
+
+
+class LinkedLineMissing(SaveRefused):
+    """A link to a LineId that is not a line of this client, refused with the bundle."""
+
+    template = UnknownLine.template
+
+
+class LinkIdNeeded(SaveRefused):
+    template = "Links need a LinkId on the entry or the LinkModel"
 
 
 class DuplicateData(SaveRefused):

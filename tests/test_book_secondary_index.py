@@ -10,7 +10,6 @@ import random
 from decimal import Decimal
 
 from mockserver.ledger import fixtures, queries
-from mockserver.ledger import interpretations as rules
 from mockserver.ledger.book import ClientBook
 from mockserver.ledger.core import Ledger
 from mockserver.ledger.model import Account, Line, VoucherRecord
@@ -77,7 +76,7 @@ def _scan_page(book: ClientBook, f: LineFilter, limit: int, page: int):
 
 
 def _scan_search(book: ClientBook, s: TransactionSearch):
-    first, after = rules.soap_entry_date_range(s.start.date(), s.end.date())
+    first, after = queries.entry_date_range(s.start.date(), s.end.date())
     if after <= first:
         return []
     tests = queries._search_tests(book, s)

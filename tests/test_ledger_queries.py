@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
+from mockserver.errors import ExpiredToken, InvalidToken, OAuthError
 from mockserver.ledger import queries
 from mockserver.ledger.core import ClientOptions, Ledger
 from mockserver.ledger.model import Bundle, BundleList, Entry, Voucher
-from mockserver.ledger.tokens import OAuthError
 from mockserver.rest import jsonout
 
 T0 = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.UTC)
@@ -103,15 +103,16 @@ def test_A5_tokens_bound_to_one_client_expire_and_reset(ledger, book):
                                 organization=oauth["organization"], scope=None, now=T0)
     assert (token.client_id, token.expires_in) == (book.client_id, 3600)
     assert ledger.tokens.validate(token.token, T0 + dt.timedelta(seconds=3599))[0] == token
-    assert ledger.tokens.validate(token.token, T0 + dt.timedelta(seconds=3600)) == (
-        None, "The access token has expired")
+    expired, why = ledger.tokens.validate(token.token, T0 + dt.timedelta(seconds=3600))
+    assert (expired, type(why), why.text) == (None, ExpiredToken, "The access token has expired")
     with pytest.raises(OAuthError) as err:
         ledger.tokens.issue(grant_type="client_credentials", client_id=oauth["client_id"],
                             client_secret="nope", audience=None, organization=None, scope=None,
                             now=T0)
     assert (err.value.status, err.value.error) == (401, "invalid_client")
     ledger.reset()
-    assert ledger.tokens.validate(token.token, T0) == (None, "The access token is invalid")
+    gone, why = ledger.tokens.validate(token.token, T0)
+    assert (gone, type(why), why.text) == (None, InvalidToken, "The access token is invalid")
     assert oauth["client_id"] not in ledger.tokens.applications
 
 

@@ -7,13 +7,7 @@ from flask import current_app, jsonify, request
 
 from ..codec_utils import read_json
 from ..control.ratelimit import KEEP, client_key
-from ..errors import MalformedJson
-
-
-class AdminError(Exception):
-    def __init__(self, status: int, message: str, name: str = "ValidationError"):
-        super().__init__(message)
-        self.status, self.message, self.name = status, message, name
+from ..errors import AdminError, MalformedJson  # noqa: F401 - AdminError: the control API's error
 
 
 def error_json(name: str, message: str) -> dict:

@@ -6,7 +6,7 @@ change the reading here and nowhere else.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 
 #: Currency codes that mean "the client's own currency": no conversion for the balance check.
@@ -40,23 +40,6 @@ def auto_number(book, series_id: int, year: int, taken) -> int:
 #: DateStart is inclusive in both modes, so a ChangedAfter-style sync that sends its previous
 #: run's time again sees a line changed at that very millisecond twice rather than never.
 SOAP_DATE_END_INCLUSIVE = True
-
-
-def soap_entry_date_range(start: date | None, end: date | None):
-    """GetTransactions with EntryDate: ``(first day, day after the last)``; None is open."""
-    if end is not None and SOAP_DATE_END_INCLUSIVE:
-        end = end + timedelta(days=1) if end < date.max else None
-    return start, end
-
-
-def soap_changed_range(start: datetime | None, end: datetime | None):
-    """GetTransactions with DateChangedUTC: ``(from, until)`` instants, until exclusive."""
-    if end is not None and SOAP_DATE_END_INCLUSIVE:
-        try:
-            end = end + timedelta(microseconds=1)
-        except OverflowError:  # DateEnd 9999-12-31T23:59:59.9999999: no upper bound
-            end = None
-    return start, end
 
 
 #: GetTransactions ``ShowOpenEntries``: true returns only open entries; false and nil do not

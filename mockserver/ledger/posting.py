@@ -126,7 +126,7 @@ class _Planner:
             raise errors.SystemTypeRefused(type_no)
         entries = [self._with_defaults(e) for e in voucher.entries]
         if not entries:
-            raise errors.SaveRefused("The voucher has no entries")
+            raise errors.NoEntries()
         fiscal_year = book.fiscal_years[bundle.year_id]
         for e in entries:
             if not fiscal_year.contains(e.date):
@@ -193,13 +193,13 @@ class _Planner:
                         raise errors.LinkInsideBundle()
                     continue
                 if link.line_id not in self.book.lines:
-                    raise errors.SaveRefused(f"LineId {link.line_id} was not found")
+                    raise errors.LinkedLineMissing(line_id=link.line_id)
                 existing.append(link.line_id)
             if existing:
                 guid = e.link_id if e.link_id != NIL_GUID else next(
                     (lk.link_id for lk in e.links if lk.link_id != NIL_GUID), None)
                 if guid is None:
-                    raise errors.SaveRefused("Links need a LinkId on the entry or the LinkModel")
+                    raise errors.LinkIdNeeded()
                 e.link_id = guid
                 ops.append((guid, existing))
         return ops
@@ -208,16 +208,12 @@ class _Planner:
         """S8: invoice reference already in the ledger; bank account not the customer's."""
         for e in entries:
             if e.invoice_reference_no and (type_no, e.customer_id, e.invoice_reference_no) in self.book.invoices:
-                self.warn(errors.InvoiceAlreadyExists(
-                    f"Invoice reference {e.invoice_reference_no} already exists in the ledger."
-                ))
+                self.warn(errors.InvoiceAlreadyExists(reference=e.invoice_reference_no))
             if e.bank_account_no and e.customer_id:
                 customer = self.book.customers.get(e.customer_id)
                 if customer and customer.bank_account and _digits(customer.bank_account) != _digits(e.bank_account_no):
                     self.warn(errors.CustomerMismatchBankAccount(
-                        f"Bank account {e.bank_account_no} is not the default bank account of "
-                        f"customer {e.customer_id}."
-                    ))
+                        bank_account=e.bank_account_no, customer_id=e.customer_id))
 
     def _vat_lines(self, entries: list[Entry]) -> list[tuple[Entry, Decimal, int, bool]]:
         """S5/S6: VAT handling. Returns (entry, amount, account_no, is_generated) rows."""
@@ -271,15 +267,12 @@ class _Planner:
                 self.warn(errors.MissingVatAmount())
                 continue
             if add(*posted, expected.copy_negate()).copy_abs() > rules.VAT_TOLERANCE:
-                self.warn(errors.VatNotInBalance(
-                    f"VAT on account {account_no} is {add(*posted):f}, expected {expected:f}."
-                ))
+                self.warn(errors.VatNotInBalance(account_no=account_no, posted=add(*posted),
+                                                 expected=expected))
         vat_accounts = self.book.vat_accounts() if plain else ()
         for e in plain:
             if e.account_no in vat_accounts and e.account_no not in expected_by_account and e.amount:
-                self.warn(errors.VatMissingFoundation(
-                    f"VAT amount on account {e.account_no} has no corresponding foundation entry."
-                ))
+                self.warn(errors.VatMissingFoundation(account_no=e.account_no))
 
     def _balance(self, voucher: Voucher, rows) -> None:
         """S4 and S9: the voucher must balance, or the difference is covered."""
@@ -378,7 +371,7 @@ def plan_bundle(book: ClientBook, blist: BundleList, bundle: Bundle, now: dateti
             taken.pop(key, None)
         raise
     if not planned:
-        raise errors.SaveRefused("The bundle has no vouchers")
+        raise errors.NoVouchers()
     return planned
 
 

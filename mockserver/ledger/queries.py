@@ -300,6 +300,23 @@ def _narrowest(sources, bound: int):
     return best
 
 
+def entry_date_range(start: date | None, end: date | None):
+    """GetTransactions with EntryDate: ``(first day, day after the last)``; None is open."""
+    if end is not None and rules.SOAP_DATE_END_INCLUSIVE:
+        end = end + timedelta(days=1) if end < date.max else None
+    return start, end
+
+
+def changed_range(start: datetime | None, end: datetime | None):
+    """GetTransactions with DateChangedUTC: ``(from, until)`` instants, until exclusive."""
+    if end is not None and rules.SOAP_DATE_END_INCLUSIVE:
+        try:
+            end = end + timedelta(microseconds=1)
+        except OverflowError:  # DateEnd 9999-12-31T23:59:59.9999999: no upper bound
+            end = None
+    return start, end
+
+
 def search_transactions(book: ClientBook, s: TransactionSearch) -> list[Line]:
     """T1: posted lines matching every given parameter, by date (or by change time).
 
@@ -307,12 +324,12 @@ def search_transactions(book: ClientBook, s: TransactionSearch) -> list[Line]:
     a customer, an invoice number, a link, voucher numbers), else from the date index."""
     tests = _search_tests(book, s)
     if s.by_changed:
-        start, end = rules.soap_changed_range(utc(s.start), utc(s.end))
+        start, end = changed_range(utc(s.start), utc(s.end))
         source: Iterable[Line] = book.changed_lines(start, end)
     else:
         start_day = s.start.date() if s.start is not None else None
         end_day = s.end.date() if s.end is not None else None
-        first, after = rules.soap_entry_date_range(start_day, end_day)
+        first, after = entry_date_range(start_day, end_day)
         if first is not None and after is not None and after <= first:
             return []
         best = _narrowest(_search_sources(book, s, first, after),

@@ -4,7 +4,8 @@ Every emulated client gets one application (``oauth: {client_id, client_secret, 
 in ``POST /__admin/clients``). A token is bound to that one client, carries scopes and expires
 by the emulator's clock. Tokens look like the vendor's (Auth0) JWTs, so clients that decode them
 to read ``exp`` work, but they are checked by look-up: a reset or an expiry ends them for good.
-Nothing here knows about HTTP; the REST surface turns ``OAuthError`` into the OAuth JSON shape.
+Nothing here knows about HTTP: it raises the catalogue's OAuth errors (``errors.OAuthError``
+subclasses), which carry their status and RFC 6749 code; the REST surface renders them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..errors import OAuthError
+from .. import errors
 from . import interpretations as rules
 
 GRANT_TYPE = "client_credentials"
@@ -81,29 +82,26 @@ class TokenStore:
     def issue(self, *, grant_type: str | None, client_id: str | None, client_secret: str | None,
               audience: str | None, organization: str | None, scope: str | None,
               now: datetime) -> AccessToken:
-        """The client credentials grant; raises OAuthError with the RFC 6749 error code."""
+        """The client credentials grant; raises the catalogue's ``errors.OAuthError`` kinds."""
         if not grant_type:
-            raise OAuthError(400, "invalid_request", "Missing required parameter: grant_type")
+            raise errors.MissingGrantType()
         if grant_type != GRANT_TYPE:
-            raise OAuthError(400, "unsupported_grant_type",
-                             f"Unsupported grant type: {grant_type}")
+            raise errors.UnsupportedGrantType(grant_type=grant_type)
         if not client_id:
-            raise OAuthError(401, "invalid_client", "Missing required parameter: client_id")
+            raise errors.MissingClientId()
         with self._lock:
             app = self.applications.get(client_id)
         if app is None or not hmac.compare_digest((client_secret or "").encode(),
                                                   app.client_secret.encode()):
-            raise OAuthError(401, "invalid_client", "Client authentication failed")
+            raise errors.ClientAuthenticationFailed()
         if audience and audience.rstrip("/") != rules.OAUTH_AUDIENCE:
-            raise OAuthError(403, "access_denied", f"Service not found: {audience}")
+            raise errors.UnknownAudience(audience=audience)
         if organization and organization != app.organization:
-            raise OAuthError(403, "access_denied",
-                             f"The application is not connected to organization {organization}")
+            raise errors.NotConnected(organization=organization)
         if scope and scope.strip():
             granted = frozenset(scope.split()) & frozenset(app.scopes)
             if not granted:
-                raise OAuthError(400, "invalid_scope",
-                                 f"None of the requested scopes is granted: {scope.strip()}")
+                raise errors.ScopeNotGranted(scope=scope.strip())
         else:
             granted = frozenset(app.scopes)
         expires = now + timedelta(seconds=rules.TOKEN_LIFETIME_SECONDS)
@@ -138,14 +136,15 @@ class TokenStore:
         with self._lock:
             return self.tokens.get(token)
 
-    def validate(self, token: str, now: datetime) -> tuple[AccessToken | None, str]:
-        """``(token, "")`` for a live token, else ``(None, why)``."""
+    def validate(self, token: str, now: datetime) -> tuple[AccessToken | None,
+                                                           errors.InvalidToken | None]:
+        """``(token, None)`` for a live token, else ``(None, why)``: the catalogue's error."""
         found = self.lookup(token)
         if found is None:
-            return None, "The access token is invalid"
+            return None, errors.InvalidToken()
         if now >= found.expires_at:
-            return None, "The access token has expired"
-        return found, ""
+            return None, errors.ExpiredToken()
+        return found, None
 
     def expire(self, client_id: int | None = None) -> int:
         """End the tokens of one client, or all; returns how many."""

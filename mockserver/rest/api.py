@@ -21,8 +21,8 @@ from urllib.parse import urlencode
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from .. import errors
 from ..codec_utils import basic_credentials, iso_utc, read_json
-from ..errors import MalformedJson, OAuthError
 from ..ledger import interpretations as rules
 from ..ledger import queries
 from ..ledger.tokens import AccessToken
@@ -42,24 +42,12 @@ _TOKEN_FIELDS = ("grant_type", "client_id", "client_secret", "audience", "login_
 _BOOLS = {"true": True, "false": False, "1": True, "0": False}
 
 
-class RestError(Exception):
-    """A vendor-shaped error answer."""
-
-    def __init__(self, status: int, body: dict, headers: dict | None = None):
-        super().__init__(body.get("error", {}).get("message", ""))
-        self.status, self.body, self.headers = status, body, headers or {}
-
-
 def _json_response(status: int, text: str, headers: dict | None = None) -> Response:
     resp = Response(text, status=status, content_type="application/json; charset=utf-8")
     resp.headers["X-Trace-Id"] = uuid.uuid4().hex
     for k, v in (headers or {}).items():
         resp.headers[k] = v
     return resp
-
-
-def _error(status: int, name: str, message: str, headers: dict | None = None) -> RestError:
-    return RestError(status, rest_errors.error_body(name, message), headers)
 
 
 # --- query parameters ---------------------------------------------------------------------------
@@ -128,9 +116,7 @@ class _Query:
 
     def check(self) -> None:
         if self.problems:
-            shown = ", ".join(f"{p} ({k})" for p, k in self.problems)
-            raise RestError(400, rest_errors.validation_error(
-                self.problems, f"Invalid query parameters: {shown}"))
+            raise errors.InvalidQuery(self.problems)
 
 
 def _link_header(page: int, more: bool) -> str:
@@ -216,25 +202,20 @@ def create_rest(server) -> Flask:
         """A5: a live bearer token with the read scope, or 401/403 in the vendor shape."""
         header = request.headers.get("Authorization", "")
         scheme, _, value = header.strip().partition(" ")
-        challenge = {"WWW-Authenticate": 'Bearer realm="24SevenOffice"'}
         if not header.strip():
-            raise _error(401, "UnauthorizedError", "Missing Authorization header", challenge)
+            raise errors.MissingAuthorization()
         if scheme.lower() != "bearer" or not value.strip():
-            raise _error(401, "UnauthorizedError",
-                         "The Authorization header must be 'Bearer <access token>'", challenge)
+            raise errors.NotBearer()
         found = ledger.tokens.lookup(value.strip())
         if found is None:
-            raise _error(401, "UnauthorizedError", "The access token is invalid",
-                         {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+            raise errors.InvalidToken()
         with clock_scope(found.client_id):
             token, why = ledger.tokens.validate(found.token, clock.now())
         if token is None or token.client_id not in ledger.books:
-            raise _error(401, "UnauthorizedError", why or "The access token is invalid",
-                         {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+            raise why or errors.InvalidToken()
         meta(client_id=token.client_id)
         if SCOPE_READ not in token.scopes:
-            raise _error(403, "ForbiddenError", f"The access token lacks the scope {SCOPE_READ}",
-                         {"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{SCOPE_READ}"'})
+            raise errors.MissingScope(scope=SCOPE_READ)
         return token
 
     @app.before_request
@@ -243,38 +224,37 @@ def create_rest(server) -> Flask:
 
     # --- errors: always JSON ----------------------------------------------------------------
 
-    @app.errorhandler(RestError)
-    def _rest_error(err: RestError):
-        return _json_response(err.status, jsonout.dumps(err.body), err.headers)
+    @app.errorhandler(errors.RestError)
+    def _rest_error(err: errors.RestError):
+        status, headers, body = rest_errors.render(err)
+        return _json_response(status, jsonout.dumps(body), headers)
 
-    @app.errorhandler(OAuthError)
-    def _oauth_error(err: OAuthError):
-        body = rest_errors.oauth_body(err.error, err.description)
-        headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-        if err.status == 401:
-            headers["WWW-Authenticate"] = 'Basic realm="oauth"'
-        return _json_response(err.status, json.dumps(body), headers)
+    @app.errorhandler(errors.OAuthError)
+    def _oauth_error(err: errors.OAuthError):
+        status, headers, body = rest_errors.render_oauth(err)
+        return _json_response(status, json.dumps(body), headers)
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):
         code = err.code or 500
-        names = {404: "NotFoundError", 405: "MethodNotAllowedError"}
+        found: errors.RestError
         if code == 404:
-            message = f"No resource at {request.method} {request.path}"
+            found = errors.NoResource(method=request.method, path=request.path)
         elif code == 405:
-            message = f"{request.method} is not allowed on {request.path}"
-        else:
-            message = err.description or err.name
-        headers = {k: v for k, v in err.get_headers() if k.lower() == "allow"}
-        body = rest_errors.error_body(names.get(code, err.name.replace(" ", "") + "Error"), message)
-        return _json_response(code, jsonout.dumps(body), headers)
+            found = errors.RestMethodNotAllowed(method=request.method, path=request.path)
+        else:  # werkzeug's own name and description of the status
+            found = errors.RestError(err.description or err.name)
+            found.http_status, found.name = code, err.name.replace(" ", "") + "Error"
+        status, headers, body = rest_errors.render(found)
+        headers.update((k, v) for k, v in err.get_headers() if k.lower() == "allow")
+        return _json_response(status, jsonout.dumps(body), headers)
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
         log.exception("REST error")
-        body = rest_errors.error_body("InternalServerError",
-                                      f"Internal error: {type(err).__name__}")
-        return _json_response(500, jsonout.dumps(body))
+        status, headers, body = rest_errors.render(
+            errors.RestInternalError(error=type(err).__name__))
+        return _json_response(status, jsonout.dumps(body), headers)
 
     # --- OAuth2 ------------------------------------------------------------------------------
 
@@ -284,22 +264,22 @@ def create_rest(server) -> Flask:
         if request.mimetype == "application/json" or raw.lstrip()[:1] == b"{":
             try:
                 body = read_json(raw)
-            except MalformedJson as err:
-                raise OAuthError(400, "invalid_request", err.text) from None
+            except errors.MalformedJson as err:
+                raise errors.BadTokenRequest(detail=err.text) from None
             if not isinstance(body, dict):
-                raise OAuthError(400, "invalid_request", "The body is not a JSON object")
+                raise errors.NotAnObject()
             fields = body
         else:
             fields = request.form.to_dict()
         for name in _TOKEN_FIELDS:
             value = fields.get(name)
             if value is not None and not isinstance(value, str):
-                raise OAuthError(400, "invalid_request", f"{name} must be a string")
+                raise errors.NotAString(field=name)
         auth = request.headers.get("Authorization", "")
         try:
             basic = basic_credentials(auth)
         except ValueError:
-            raise OAuthError(401, "invalid_client", "Malformed Basic credentials") from None
+            raise errors.MalformedBasic() from None
         if basic is not None:
             fields.setdefault("client_id", basic[0])
             fields.setdefault("client_secret", basic[1])
@@ -357,8 +337,7 @@ def create_rest(server) -> Flask:
         meta(operation="GetTransactionLine")
         token = authenticate()
         if not _GUID_RE.match(line_id):
-            raise RestError(400, rest_errors.validation_error(
-                [("id", "format")], "id must be a GUID")) from None
+            raise errors.InvalidLineId() from None
         wanted = uuid.UUID(line_id)
         q = _Query(request.args)
         dimensions = q.boolean("includeDimensions", False)
@@ -368,7 +347,7 @@ def create_rest(server) -> Flask:
             line = queries.posted_line(book, wanted)
             found = queries.rows(book, [line]) if line is not None else []
         if not found:
-            raise _error(404, "NotFoundError", f"Transaction line {line_id} was not found")
+            raise errors.LineNotFound(line_id=line_id)
         return _json_response(200, jsonout.dumps(transaction_line(found[0], dimensions)))
 
     @app.get("/v1/openapi.json")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import functools
 
-from .. import __version__
+from .. import __version__, errors
 from ..ledger import interpretations as rules
 
 VENDOR_VERSION = "0.33.1"
@@ -234,7 +234,7 @@ def _json(schema: dict, description: str, headers: dict | None = None) -> dict:
 _TRACE = {"X-Trace-Id": {"schema": {"type": "string"}}}
 _ERRORS = {
     "401": _json(_ref("Error"), "The access token is missing, invalid or expired."),
-    "403": _json(_ref("Error"), f"The access token lacks the scope {SCOPE}."),
+    "403": _json(_ref("Error"), errors.MissingScope(scope=SCOPE).text + "."),
     "429": _json(_ref("Error"), "Rate limit exceeded (see Retry-After)."),
 }
 

@@ -92,7 +92,7 @@ def to_bundle_list(d: dict) -> core.BundleList:
 
 def _required(value, name: str):
     if value is None:
-        raise errors.RequestError(f"Server was unable to process request. ---> {name} is required.")
+        raise errors.MissingArgument(argument=name)
     return value
 
 

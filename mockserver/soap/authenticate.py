@@ -87,9 +87,7 @@ def _set_identity(ctx, identity_id) -> bool:
 class Authenticate(Service):
     @rpc(el(m.Token), _returns=el(m.Passport))
     def AuthenticateByToken(ctx, token):
-        raise errors.NotSupported(
-            "AuthenticateByToken is not emulated. Use Login with the client's credentials."
-        )
+        raise errors.TokenLoginNotEmulated()
 
     @rpc(el(m.Credential), _returns=el(String))
     def Login(ctx, credential):

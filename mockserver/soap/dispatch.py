@@ -94,10 +94,8 @@ class SoapHandler:
         if query.split("&")[0].split("=")[0].lower() in ("wsdl", "singlewsdl"):
             return SoapAnswer(200, self.wsdl(sdef, self.public_url or base_url),
                               "text/xml; charset=utf-8", operation="WSDL")
-        err = errors.RequestError(
-            f"{sdef.name} answers SOAP requests by POST; its WSDL is at ?WSDL."
-        )
-        return self._fault(envelope.SOAP11, err, status=405)
+        err = errors.SoapByPost(service=sdef.name)
+        return self._fault(envelope.SOAP11, err)
 
     def post(self, sdef: wsdl.ServiceDef, body: bytes, content_type: str,
              cookie_header: str) -> SoapAnswer:
@@ -105,17 +103,16 @@ class SoapHandler:
         try:
             req = envelope.parse(body, content_type)
         except errors.VendorError as err:
-            return self._fault(getattr(err, "version", version), err,
-                               status=getattr(err, "http_status", 500))
+            return self._fault(getattr(err, "version", version), err)
         version = req.version
         desc = sdef.service.public_methods.get(req.operation)
         if desc is None or req.op_ns != sdef.ns or req.operation not in sdef.docs:
             if desc is not None and req.op_ns != sdef.ns:
-                text = (f"Element {req.operation} is in namespace '{req.op_ns}'; "
-                        f"{sdef.name} expects '{sdef.ns}'.")
+                err: errors.VendorError = errors.WrongNamespace(
+                    operation=req.operation, op_ns=req.op_ns, service=sdef.name, ns=sdef.ns)
             else:
-                text = f"Server did not recognize the value of HTTP Header SOAPAction: {req.operation}."
-            return self._fault(version, errors.RequestError(text), operation=req.operation)
+                err = errors.UnknownSoapAction(operation=req.operation)
+            return self._fault(version, err, operation=req.operation)
         ctx = OperationContext(self.ledger, session_ids(cookie_header))
         try:
             args = _read_args(req, desc, sdef.ns)
@@ -125,9 +122,7 @@ class SoapHandler:
             return self._fault(version, err, operation=req.operation, client_id=ctx.client_id)
         except Exception as exc:  # never a stack trace on the wire
             log.exception("unexpected error in %s", req.operation)
-            err = errors.VendorError(
-                f"Server was unable to process request. ---> {type(exc).__name__}: {exc}"
-            )
+            err = errors.UnableToProcess(detail=f"{type(exc).__name__}: {exc}")
             return self._fault(version, err, operation=req.operation, client_id=ctx.client_id)
         return SoapAnswer(
             200, envelope.response(version, req.operation, sdef.ns, inner),
@@ -136,9 +131,9 @@ class SoapHandler:
         )
 
     @staticmethod
-    def _fault(version: str, err: errors.VendorError, status: int = 500, operation=None,
+    def _fault(version: str, err: errors.VendorError, operation=None,
                client_id=None) -> SoapAnswer:
-        return SoapAnswer(status, envelope.fault(version, err), envelope.CONTENT_TYPES[version],
+        return SoapAnswer(err.soap_status, envelope.fault(version, err), envelope.CONTENT_TYPES[version],
                           operation=operation, client_id=client_id, fault=err.text)
 
 

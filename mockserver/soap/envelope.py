@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..errors import RequestError, UnsupportedMediaType, VendorError
+from .. import errors
+from ..errors import UnsupportedMediaType, VendorError
 
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
@@ -86,27 +87,21 @@ def parse(body: bytes, content_type: str) -> SoapRequest:
     """The envelope's operation element; RequestError for anything that is not a SOAP call."""
     check_content_type(content_type)
     if not body.strip():
-        raise RequestError("Request format is invalid: the request body is empty.")
+        raise errors.EmptyRequest()
     if dtd_in_prolog(body):
-        raise RequestError("Request format is invalid: DTDs are not allowed in SOAP messages.")
+        raise errors.DtdNotAllowed()
     try:
         root = etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise RequestError(f"Server was unable to read request. ---> There is an error in XML document. ---> {exc}") from None
+        raise errors.UnreadableXml(detail=exc) from None
     if root.getroottree().docinfo.doctype:
-        raise RequestError("Request format is invalid: DTDs are not allowed in SOAP messages.")
+        raise errors.DtdNotAllowed()
     ns, _, local = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
     if local != "Envelope" or ns not in (SOAP11, SOAP12):
-        raise RequestError("Request format is invalid: the root element is not a SOAP Envelope.")
+        raise errors.NotAnEnvelope()
     declared = version_for_content_type(content_type)
     if declared is not None and declared != ns:
-        err = RequestError(
-            "Possible SOAP version mismatch: Envelope namespace " + ns
-            + " was unexpected. Expecting " + declared + "."
-        )
-        err.fault_code = "VersionMismatch"
-        err.version = declared  # answer in the version the content type announced
-        raise err
+        raise errors.VersionMismatch(ns=ns, version=declared)  # answered in the announced one
     body_tag = _BODY_TAGS[ns]
     body_el = None
     for child in root:  # root.find() is several times slower for this one look-up
@@ -114,14 +109,14 @@ def parse(body: bytes, content_type: str) -> SoapRequest:
             body_el = child
             break
     if body_el is None:
-        raise RequestError("Request format is invalid: the SOAP Envelope has no Body.")
+        raise errors.NoSoapBody()
     op = None
     for child in body_el:
         if isinstance(child.tag, str):
             op = child
             break
     if op is None:
-        raise RequestError("Request format is invalid: the SOAP Body is empty.")
+        raise errors.EmptySoapBody()
     op_ns, _, op_name = op.tag[1:].partition("}") if op.tag.startswith("{") else ("", "", op.tag)
     return SoapRequest(ns, op_name, op_ns, op)
 

@@ -318,8 +318,7 @@ class TransactionService(Service):
     def GetAggregated(ctx, startDate, dimensions, accountNos, periodType, returnIB):
         book = ctx.book()
         if startDate is None:
-            raise errors.RequestError(
-                "Server was unable to process request. ---> startDate is required.")
+            raise errors.MissingArgument(argument="startDate")
         dims = [_dimension_in(d) for d in dimensions or () if d]
         with ctx.ledger.lock:
             found = queries.aggregated(book, startDate.date(), [a for a in accountNos or ()

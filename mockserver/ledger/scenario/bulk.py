@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from ... import errors
 from .. import interpretations as rules
 from ..book import ClientBook
 from ..model import Line, VoucherRecord
@@ -86,8 +87,8 @@ def _load(book: ClientBook, vouchers: Iterable[VoucherSpec], now: datetime, chec
         number = v.transaction_no or rules.auto_number(book, ttype.series_id, year, ())
         key = (ttype.series_id, year, number)
         if key in book.vouchers:
-            raise ScenarioError(f"{v.where}.transaction_no: TransactionNo {number} is already used "
-                                f"in entry series {ttype.series_id} for {year}")
+            taken = errors.DataAlreadySaved(number, ttype.series_id, year)
+            raise ScenarioError(f"{v.where}.transaction_no: {taken.text}")
         lines = []
         for pos, e in enumerate(v.entries, start=1):
             line_id = _seeded_uuid4(rng) if rng else uuid.uuid4()

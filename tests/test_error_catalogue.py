@@ -1,0 +1,80 @@
+"""Every error text lives once, in ``mockserver/errors.py`` (the catalogue).
+
+The texts are the string constants of errors.py (the fixed parts of its templates and f-strings,
+docstrings aside); a module of ``mockserver/`` that writes one of them again, in a string or an
+f-string, fails this test with the file, the line and the text.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from mockserver import errors
+
+PACKAGE = Path(errors.__file__).resolve().parent
+CATALOGUE = PACKAGE / "errors.py"
+#: A fragment shorter than this, or of fewer words, is too common to be a text of its own.
+MIN_CHARS, MIN_WORDS = 14, 3
+#: Phrases the catalogue's texts share with other messages, not texts of their own.
+PHRASES = {"must be a string", "does not exist", "is outside fiscal year",
+           "Too Many Requests"}  # the last: HTTP's reason phrase (door.REASONS), L4's body
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    ids = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                ids.add(id(body[0].value))
+    return ids
+
+
+def _strings(path: Path) -> list[tuple[int, str]]:
+    """(line, text) of every string constant outside docstrings, f-string parts included."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = _docstrings(tree)
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+            out.append((node.lineno, node.value))
+    return out
+
+
+def _fragments(text: str) -> list[str]:
+    """The fixed parts of a template (``{field}`` parts cut out)."""
+    parts = []
+    for piece in text.replace("{{", "\0").replace("}}", "\0").split("{"):
+        parts.append(piece.split("}", 1)[-1])
+    return [p.strip() for p in parts]
+
+
+def catalogue_texts() -> set[str]:
+    texts = set()
+    for _, text in _strings(CATALOGUE):
+        for fragment in _fragments(text):
+            if len(fragment) >= MIN_CHARS and len(fragment.split()) >= MIN_WORDS \
+                    and fragment not in PHRASES:
+                texts.add(fragment)
+    return texts
+
+
+def test_the_catalogue_has_the_vendor_texts():
+    texts = catalogue_texts()
+    for expected in ("Client is not authenticated on this identity",
+                     "Server was unable to process request. --->",
+                     "The access token is invalid", "Client authentication failed",
+                     "Could not finish last Bundle! iError:2"):
+        assert any(expected in t for t in texts), expected
+
+
+@pytest.mark.parametrize("path", sorted(p for p in PACKAGE.rglob("*.py") if p != CATALOGUE),
+                         ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_error_text_outside_the_catalogue(path: Path):
+    texts = catalogue_texts()
+    found = [f"{path.relative_to(PACKAGE)}:{line}: {text!r} repeats {t!r}"
+             for line, text in _strings(path) for t in texts if t in text]
+    assert found == [], "\n".join(found)
