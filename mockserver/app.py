@@ -112,6 +112,13 @@ class MockServer:
                                  extra=[i["client_id"] for i in info.get("identities", ())])
         return info
 
+    @staticmethod
+    def service_names() -> dict[str, str]:
+        """The services a fault may name, lower-cased to as written (the SOAP ones and rest)."""
+        names = {s.name.lower(): s.name for s in SERVICES.values()}
+        names["rest"] = "rest"
+        return names
+
     def apply_client_limits(self, client_id: int, rate_limit=None, burst_limit=None,
                             extra=()) -> None:
         """A client's own limits (and those of the other identities of its login)."""

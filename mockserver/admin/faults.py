@@ -10,18 +10,10 @@ from .common import AdminError, current_server, int_arg, json_body, known_client
 bp = Blueprint("faults", __name__)
 
 
-def _services() -> dict[str, str]:
-    from ..soap.dispatch import SERVICES
-
-    names = {s.name.lower(): s.name for s in SERVICES.values()}
-    names["rest"] = "rest"
-    return names
-
-
 @bp.post("/__admin/faults")
 def add_fault():
     server = current_server()
-    fault = fault_specs.parse(json_body(), _services(), server.clock.now())
+    fault = fault_specs.parse(json_body(), server.service_names(), server.clock.now())
     if fault.client_id is not None:
         known_client(fault.client_id)
     server.faults.add(fault)
