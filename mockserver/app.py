@@ -36,9 +36,8 @@ from .ledger import scenario as scenarios
 from .ledger.core import Ledger
 from .settings import Settings
 from .soap import envelope
-from .soap.codec import spec_of, write_field
 from .soap.context import session_ids
-from .soap.dispatch import SERVICES, SoapAnswer, SoapHandler
+from .soap.dispatch import SERVICES, SoapAnswer, SoapHandler, write_result
 
 try:  # waitress closes the socket without an answer when the app raises this
     from waitress.channel import ClientDisconnected as DropConnection
@@ -336,13 +335,10 @@ class MockServer:
         if desc is None:  # the operation does not exist: the SOAP handler answers as usual
             return None
         result = dict(fault.result)
-        (name, _), = desc.out_message._type_info.items()
-        out: list[str] = []
-        write_field(out, spec_of(desc.out_message).by_name[name], result)
         if req.operation == "SaveBundleList":
             meta["result_type"] = result.get("Type")
             meta["result_description"] = result.get("Description")
-        body = envelope.response(req.version, req.operation, sdef.ns, "".join(out))
+        body = envelope.response(req.version, req.operation, sdef.ns, write_result(desc, result))
         return 200, [("Content-Type", envelope.CONTENT_TYPES[req.version]),
                      ("Cache-Control", "private")], body
 

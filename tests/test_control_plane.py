@@ -142,13 +142,15 @@ def test_C_fault_is_used_exactly_times_even_under_threads():
 
 def test_C_fault_matching():
     fault = faults.parse({"operation": "savebundlelist", "client_id": 1, "soap_fault": "x"}, SERVICES, T0)
-    assert fault.matches(call())
-    assert not fault.matches(call(client=2))
-    assert not fault.matches(call(op="GetTypeList"))
-    assert not fault.matches(call(soap=False))      # SOAP-only actions never hit REST calls
+    assert fault.matches(call()) == (True, "")
+    assert fault.matches(call(client=2)) == (False, "client_id 2 is not 1")
+    assert fault.matches(call(op="GetTypeList")) == (False, "operation GetTypeList is not savebundlelist")
+    assert fault.matches(call(soap=False)) == (    # SOAP-only actions never hit REST calls
+        False, "soap_fault applies to SOAP calls only")
     rest = faults.parse({"path": "/v1/transactionlines/", "http_status": 500}, SERVICES, T0)
-    assert rest.matches(call(op=None, soap=False, path="/v1/TransactionLines/abc"))
-    assert not rest.matches(call(op=None, soap=False, path="/v1/other"))
+    assert rest.matches(call(op=None, soap=False, path="/v1/TransactionLines/abc")) == (True, "")
+    assert rest.matches(call(op=None, soap=False, path="/v1/other")) == (
+        False, "path /v1/other is not under /v1/transactionlines/")
 
 
 # --- journal -----------------------------------------------------------------------------------

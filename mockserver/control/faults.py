@@ -62,21 +62,23 @@ class Fault:
     def soap_only(self) -> bool:
         return self.action in SOAP_ONLY
 
-    def matches(self, call: Call) -> bool:
+    def matches(self, call: Call) -> tuple[bool, str]:
+        """``(matched, reason)``: why the call does not match, as the journal's matchers say it
+        (empty when it matches)."""
         if self.soap_only and not call.soap:
-            return False
+            return False, f"{self.action} applies to SOAP calls only"
         if self.client_id is not None and call.client_id != self.client_id:
-            return False
+            return False, f"client_id {call.client_id} is not {self.client_id}"
         if self.operation is not None and (call.operation or "").lower() != self.operation.lower():
-            return False
+            return False, f"operation {call.operation} is not {self.operation}"
         if self.service is not None and (call.service or "").lower() != self.service.lower():
-            return False
+            return False, f"service {call.service} is not {self.service}"
         if self.method is not None and call.method.upper() != self.method.upper():
-            return False
+            return False, f"method {call.method} is not {self.method}"
         if self.path is not None and not call.path.lower().rstrip("/").startswith(
                 self.path.lower().rstrip("/")):
-            return False
-        return True
+            return False, f"path {call.path} is not under {self.path}"
+        return True, ""
 
     def to_json(self) -> dict:
         out: dict = {"id": self.id, "action": self.action}
@@ -214,7 +216,7 @@ class FaultBook:
             return None
         with self._lock:
             for fault in self._faults:
-                if (fault.times is None or fault.hits < fault.times) and fault.matches(call):
+                if (fault.times is None or fault.hits < fault.times) and fault.matches(call)[0]:
                     fault.hits += 1  # a used-up fault stays listed (remaining 0) until cleared
                     return fault
         return None

@@ -117,7 +117,7 @@ class SoapHandler:
         try:
             args = _read_args(req, desc, sdef.ns)
             result = desc.function(ctx, *args)
-            inner = _write_result(desc, result)
+            inner = write_result(desc, result)
         except errors.VendorError as err:
             return self._fault(version, err, operation=req.operation, client_id=ctx.client_id)
         except Exception as exc:  # never a stack trace on the wire
@@ -141,15 +141,17 @@ def _read_args(req: envelope.SoapRequest, desc, ns: str) -> list:
     from .codec import read_complex
 
     values = read_complex(req.element, desc.in_message, ns)
-    return [values[name] for name in desc.in_message._type_info]
+    return [values[f.name] for f in spec_of(desc.in_message).fields]
 
 
-def _write_result(desc, result) -> str:
-    if not desc.out_message._type_info:  # a void method: an empty response element
+def write_result(desc, result) -> str:
+    """An operation's result as the XML inside its ``...Response`` element (also what an
+    injected ``result`` fault answers); a void method's is empty."""
+    fields = spec_of(desc.out_message).fields
+    if not fields:
         return ""
-    (name, t), = desc.out_message._type_info.items()
+    f, = fields
     out: list[str] = []
-    f = spec_of(desc.out_message).by_name[name]
     write_field(out, f, result)
     return "".join(out)
 
