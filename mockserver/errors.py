@@ -468,6 +468,21 @@ class AdminError(Exception):
         self.status, self.message, self.name = status, message, name
 
 
+class UsernameTaken(AdminError):
+    """A ledger rule: usernames are unique across clients (they name the login)."""
+
+    def __init__(self, username: str):
+        super().__init__(409, f"Username {username} is already taken", "Conflict")
+
+
+class SeriesInUse(AdminError):
+    """A ledger rule: an entry series stays while a transaction type books into it."""
+
+    def __init__(self, series_id: int, type_nos: list[int]):
+        super().__init__(409, f"Entry series {series_id} is used by TypeNo "
+                              f"{', '.join(map(str, type_nos))}", "Conflict")
+
+
 class ControlApiOff(AdminError):
     def __init__(self):
         super().__init__(404, "The control API is switched off", "NotFound")

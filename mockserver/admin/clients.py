@@ -29,9 +29,7 @@ def create_client():
     ledger = server.ledger
     body = json_body()
     overrides = client_overrides(body)
-    username = overrides.get("username")
-    if username and username.strip().lower() in ledger.directory.users:
-        raise AdminError(409, f"Username {username} is already taken", "Conflict")
+    ledger.check_username_free(overrides.get("username"))
     rate_limit = limit_arg(body, "rate_limit")
     burst_limit = limit_arg(body, "burst_limit")
     sc = None
@@ -52,7 +50,7 @@ def create_client():
                 source = raw if isinstance(raw, dict) else str(scenarios.resolve_path(raw))
                 info = {**info, **ledger.populate(info["client_id"], sc, source)}
             except scenarios.ScenarioError:
-                _forget_client(ledger, info)
+                ledger.forget_client(info)
                 raise
         if rate_limit is KEEP and sc.rate_limit is not None:
             rate_limit = sc.rate_limit
@@ -148,22 +146,17 @@ def put_series(client_id: int):
     name = body.get("name", f"Series {sid}")
     if not isinstance(name, str):
         raise AdminError(400, "name must be a string")
-    with ledger.lock:
-        ledger.put_series(known_client(client_id), sid, name, start)
-        return jsonify({"client_id": client_id,
-                        "entry_series": _series_json(ledger.book(client_id))}), 201
+    ledger.put_series(known_client(client_id), sid, name, start)
+    return jsonify({"client_id": client_id,
+                    "entry_series": ledger.query(_series_json, ledger.book(client_id))}), 201
 
 
 @bp.delete("/__admin/clients/<int:client_id>/entry_series/<int:series_id>")
 def remove_series(client_id: int, series_id: int):
     ledger = current_server().ledger
-    with ledger.lock:
-        book = ledger.book(known_client(client_id))
-        used = sorted(t.type_no for t in book.types.values() if t.series_id == series_id)
-        if used:
-            raise AdminError(409, f"Entry series {series_id} is used by TypeNo {', '.join(map(str, used))}", "Conflict")
-        ledger.remove_series(client_id, series_id)
-        return jsonify({"client_id": client_id, "entry_series": _series_json(book)})
+    ledger.remove_series(known_client(client_id), series_id)
+    return jsonify({"client_id": client_id,
+                    "entry_series": ledger.query(_series_json, ledger.book(client_id))})
 
 
 @bp.put("/__admin/clients/<int:client_id>/blocked")
@@ -185,14 +178,3 @@ def expire_sessions():
         raise AdminError(400, "client_id must be an integer")
     n = ledger.expire_sessions(client_id)
     return jsonify({"expired": n})
-
-
-def _forget_client(ledger, info: dict) -> None:
-    """Undo a client whose scenario could not be loaded."""
-    ids = {info["client_id"], *(i["client_id"] for i in info.get("identities", ()))}
-    for cid in ids:
-        ledger.books.pop(cid, None)
-        ledger.credentials.pop(cid, None)
-    ledger.directory.users.pop(info["username"].lower(), None)
-
-

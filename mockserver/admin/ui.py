@@ -230,11 +230,11 @@ def create_ui(server) -> Blueprint:
         except (_FilterError, CriteriaError) as err:
             status, error, entries, number = 400, str(err), [], 1
         drafts, draft_count = views.journal_vouchers(ledger, client_id, DRAFTS_SHOWN)
-        with ledger.lock:
-            book = ledger.book(client_id)
-            years = queries.fiscal_years(book)
-            account_names = {a.account_no: a.name for a in book.accounts.values()}
-            customers = {c.customer_id: c.name for c in book.customers.values()}
+        book = ledger.book(client_id)
+        years, account_names, customers = ledger.query(lambda: (
+            queries.fiscal_years(book),
+            {a.account_no: a.name for a in book.accounts.values()},
+            {c.customer_id: c.name for c in book.customers.values()}))
         faults = [f for f in server.faults.list()
                   if f.get("client_id") in (None, client_id)]
         return _page(

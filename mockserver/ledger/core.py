@@ -38,9 +38,10 @@ from .clients import (  # noqa: F401 - the ledger's public names, as before
     ClientOptions,
     demo_options,
 )
+from .control import ControlOperations, line_json  # noqa: F401 - line_json: as before
 from .directory import Directory, Identity, Session, User
 from .master import MasterDataOps
-from .model import BundleList, EntrySeries, FiscalYear, Line
+from .model import BundleList, FiscalYear, Line
 from .tokens import AccessToken, TokenStore
 
 _NS_FY = clients.NS_FY
@@ -55,7 +56,7 @@ class SaveResult:
     description: str
 
 
-class Ledger(MasterDataOps):
+class Ledger(ControlOperations, MasterDataOps):
     def __init__(self, clock: Clock | None = None, store=None):
         """``store``: None (memory), or a ``store.SqliteStore`` whose log is replayed now; a new
         (empty) store gets no demo client here: see ``is_empty`` and ``reset``."""
@@ -449,65 +450,6 @@ class Ledger(MasterDataOps):
         with self.lock:
             return posting.next_entry_no(book, day, series_id)
 
-    # --- control: fiscal years, entry series, blocked identities -----------------------------
-
-    def add_year(self, client_id: int, year: int) -> None:
-        with self._write():
-            self.add_fiscal_year(self.book(client_id), year)
-            self._log("year", {"c": client_id, "year": year})
-
-    def _ev_year(self, b: dict) -> None:
-        self.add_fiscal_year(self.book(b["c"]), b["year"])
-
-    def remove_year(self, client_id: int, year: int) -> None:
-        with self._write():
-            self.book(client_id).fiscal_years.pop(year, None)
-            self._log("year_end", {"c": client_id, "year": year})
-
-    def _ev_year_end(self, b: dict) -> None:
-        self.book(b["c"]).fiscal_years.pop(b["year"], None)
-
-    def put_series(self, client_id: int, series_id: int, name: str, start: int | None) -> None:
-        with self._write():
-            book = self.book(client_id)
-            book.series = {**book.series, series_id: EntrySeries(series_id, name, start)}
-            self._log("series", {"c": client_id, "id": series_id, "name": name, "start": start})
-
-    def _ev_series(self, b: dict) -> None:
-        book = self.book(b["c"])
-        book.series = {**book.series, b["id"]: EntrySeries(b["id"], b["name"], b["start"])}
-
-    def remove_series(self, client_id: int, series_id: int) -> None:
-        with self._write():
-            book = self.book(client_id)
-            book.series = {k: v for k, v in book.series.items() if k != series_id}
-            self._log("series_end", {"c": client_id, "id": series_id})
-
-    def _ev_series_end(self, b: dict) -> None:
-        book = self.book(b["c"])
-        book.series = {k: v for k, v in book.series.items() if k != b["id"]}
-
-    def set_blocked(self, client_id: int, blocked: bool) -> int:
-        """Block or unblock every identity of a client; returns how many identities."""
-        with self._write():
-            changed = self._apply_blocked(client_id, blocked)
-            self._log("blocked", {"c": client_id, "blocked": blocked})
-            return changed
-
-    def _ev_blocked(self, b: dict) -> None:
-        self._apply_blocked(b["c"], b["blocked"])
-
-    def _apply_blocked(self, client_id: int, blocked: bool) -> int:
-        changed = 0
-        for user in self.directory.users.values():
-            for ident in user.identities:
-                if ident.client_id == client_id:
-                    ident.blocked = blocked
-                    changed += 1
-        if client_id in self.credentials:
-            self.credentials[client_id]["blocked"] = blocked
-        return changed
-
     def save_bundle_list(self, book: ClientBook, blist: BundleList) -> SaveResult:
         """S: bundles in order, each all-or-nothing; stop at the first refused bundle."""
         if not blist.bundles:
@@ -632,64 +574,5 @@ class Ledger(MasterDataOps):
         self._apply_due(self.book(b["c"]), [(UUID(x), logcodec.day(d)) for x, d in b["items"]],
                         datetime.fromisoformat(b["now"]))
 
-    # --- control ---------------------------------------------------------------------------
-
-    def approve_journal(self, client_id: int) -> int:
-        with self._write():
-            now = self.clock.now()
-            posted = self.book(client_id).post_journal(now)
-            self._log("approve", {"c": client_id, "now": now.isoformat()})
-            return posted
-
-    def _ev_approve(self, b: dict) -> None:
-        self.book(b["c"]).post_journal(datetime.fromisoformat(b["now"]))
-
-    def snapshot(self, client_id: int) -> dict:
-        """Ledger and journal lines of one client, for the control API and for tests."""
-        with self.lock:
-            self.sync()
-            book = self.book(client_id)
-            return {
-                "ledger": [line_json(ln) for ln in book.ledger_lines()],
-                "journal": [line_json(ln) for ln in book.journal_lines()],
-            }
-
-
-def _d(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def line_json(ln: Line) -> dict:
-    return {
-        "line_id": str(ln.line_id),
-        "transaction_no": ln.transaction_no,
-        "series_id": ln.series_id,
-        "year": ln.year,
-        "type_no": ln.type_no,
-        "account_no": ln.account_no,
-        "customer_id": ln.customer_id,
-        "date": _d(ln.date),
-        "due_date": _d(ln.due_date),
-        "period_date": _d(ln.period_date),
-        "amount": f"{ln.amount:f}",
-        "currency": ln.currency,
-        "currency_rate": f"{ln.currency_rate:f}",
-        "currency_unit": ln.currency_unit,
-        "tax_no": ln.tax_no,
-        "vat_amount": f"{ln.vat_amount:f}",
-        "department_id": ln.department_id,
-        "project_id": ln.project_id,
-        "dimensions": [{"type": t, "value": v} for t, v in ln.dimensions],
-        "invoice_no": ln.invoice_no,
-        "ocr": ln.ocr,
-        "comment": ln.comment,
-        "stamp_no": ln.stamp_no,
-        "bank_account_no": ln.bank_account_no,
-        "link_id": ln.link_id,
-        "sequence_no": ln.sequence_no,
-        "posted": ln.posted,
-        "created_at": _d(ln.created_at),
-        "modified_at": _d(ln.modified_at),
-    }
 
 

@@ -79,6 +79,12 @@ class TokenStore:
             self.applications[app.client_id] = app
         return app
 
+    def unregister(self, client_id: str) -> None:
+        """Remove an application and end its tokens (its client is gone)."""
+        with self._lock:
+            self.applications.pop(client_id, None)
+            self.tokens = {k: t for k, t in self.tokens.items() if t.application != client_id}
+
     def issue(self, *, grant_type: str | None, client_id: str | None, client_secret: str | None,
               audience: str | None, organization: str | None, scope: str | None,
               now: datetime) -> AccessToken:

@@ -326,9 +326,11 @@ def create_rest(server) -> Flask:
         q.check()
         book = ledger.book(token.client_id)
         wanted = queries.LineFilter(date_from=date_from, date_to=date_to, **filt)
-        with ledger.lock:
+        def page_of_lines():
             lines, more = queries.find_lines(book, wanted, limit, page)
-            found = queries.rows(book, lines)
+            return queries.rows(book, lines), more
+
+        found, more = ledger.query(page_of_lines)
         body = jsonout.dumps([transaction_line(r, dimensions) for r in found])
         return _json_response(200, body, {"link": _link_header(page, more)})
 
@@ -343,9 +345,11 @@ def create_rest(server) -> Flask:
         dimensions = q.boolean("includeDimensions", False)
         q.check()
         book = ledger.book(token.client_id)
-        with ledger.lock:
+        def the_line():
             line = queries.posted_line(book, wanted)
-            found = queries.rows(book, [line]) if line is not None else []
+            return queries.rows(book, [line]) if line is not None else []
+
+        found = ledger.query(the_line)
         if not found:
             raise errors.LineNotFound(line_id=line_id)
         return _json_response(200, jsonout.dumps(transaction_line(found[0], dimensions)))

@@ -62,9 +62,8 @@ def _identity(user, ident, current) -> dict:
 def _credential_user(ctx, credential):
     if credential is None:
         return None
-    with ctx.ledger.lock:
-        return ctx.ledger.directory.check_credentials(credential["Username"] or "",
-                                                      credential["Password"] or "")
+    return ctx.ledger.check_credentials(credential["Username"] or "",
+                                        credential["Password"] or "")
 
 
 def _session(ctx):

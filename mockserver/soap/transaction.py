@@ -275,32 +275,28 @@ class TransactionService(Service):
     @rpc(_returns=array(TransactionType, "ArrayOfTransactionType"))
     def GetTransactionTypes(ctx):
         book = ctx.book()
-        with ctx.ledger.lock:
-            types = queries.transaction_types(book)
+        types = ctx.ledger.query(queries.transaction_types, book)
         return [{"Turnover": t.turnover, "Title": t.title, "No": t.type_no, "Id": t.type_id}
                 for t in types]
 
     @rpc(_returns=_DIMENSIONS)
     def GetUserDefinedDimensions(ctx):
         book = ctx.book()
-        with ctx.ledger.lock:
-            types = queries.user_dimension_types(book)
+        types = ctx.ledger.query(queries.user_dimension_types, book)
         return [{"Type": "UserDefined", "Name": d.type_name, "TypeId": d.type_id}
                 for d in (queries.DimensionValue("UserDefined", t, "") for t in types)]
 
     @rpc(el(Int, min_occurs=1), _returns=_DIMENSIONS)
     def GetUserDefinedDimensionValues(ctx, DimensionType):
         book = ctx.book()
-        with ctx.ledger.lock:
-            values = queries.user_dimension_values(book, DimensionType)
+        values = ctx.ledger.query(queries.user_dimension_values, book, DimensionType)
         return [_dimension_out(queries.DimensionValue("UserDefined", DimensionType, v))
                 for v in values]
 
     @rpc(_returns=array(FiscalYear, "ArrayOfFiscalYear"))
     def GetFiscalYears(ctx):
         book = ctx.book()
-        with ctx.ledger.lock:
-            years = queries.fiscal_years(book)
+        years = ctx.ledger.query(queries.fiscal_years, book)
         return [{"Id": fy.id, "StartingDate": _midnight(fy.start), "EndingDate": _midnight(end),
                  "IsLocked": fy.locked} for fy, end in years]
 
@@ -308,8 +304,8 @@ class TransactionService(Service):
     def GetTransactions(ctx, searchParams):
         book = ctx.book()
         search = to_search(searchParams)
-        with ctx.ledger.lock:
-            found = queries.rows(book, queries.search_transactions(book, search))
+        found = ctx.ledger.query(
+            lambda: queries.rows(book, queries.search_transactions(book, search)))
         return [_transaction(r) for r in found]
 
     @rpc(el(DateTimeT, min_occurs=1), _DIMENSIONS, array(Short, "ArrayOfShort", item_name="short",
@@ -320,10 +316,9 @@ class TransactionService(Service):
         if startDate is None:
             raise errors.MissingArgument(argument="startDate")
         dims = [_dimension_in(d) for d in dimensions or () if d]
-        with ctx.ledger.lock:
-            found = queries.aggregated(book, startDate.date(), [a for a in accountNos or ()
-                                                               if a is not None],
-                                       dims, periodType == "Month", bool(returnIB))
+        found = ctx.ledger.query(queries.aggregated, book, startDate.date(),
+                                 [a for a in accountNos or () if a is not None],
+                                 dims, periodType == "Month", bool(returnIB))
         return [{
             "IncomingBalance": a.incoming, "TotalBalance": a.total,
             "Periods": [{"Key": k, "Value": format(v, "f")} for k, v in a.periods],
