@@ -93,7 +93,7 @@ def install() -> None:
 
 def check() -> list[str]:
     """Problems that would stop spyne importing here, in words (empty when all is well)."""
-    problems = []
+    problems: list[str] = []
     if sys.version_info >= (3, 13) and importlib.util.find_spec("cgi") is None:
         problems.append(
             "Python 3.13 has no 'cgi' module, which spyne 2.14 imports: "

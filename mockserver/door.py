@@ -193,7 +193,8 @@ def oauth_client_id(environ, limit: int) -> str | None:
             data = read_json(body)
             value = data.get("client_id") if isinstance(data, dict) else None
         else:
-            value = (parse_qs(body.decode("utf-8", "replace")).get("client_id") or [None])[0]
+            values = parse_qs(body.decode("utf-8", "replace")).get("client_id")
+            value = values[0] if values else None
     except (errors.MalformedJson, ValueError):
         return None
     return value if isinstance(value, str) else None

@@ -318,6 +318,7 @@ class ExpiredToken(InvalidToken):
 class MissingScope(RestError):
     http_status, name = 403, "ForbiddenError"
     template = "The access token lacks the scope {scope}"
+    scope: str
 
     @property
     def challenge(self) -> str:  # type: ignore[override]
@@ -329,6 +330,7 @@ class InvalidQuery(RestError):
 
     name = "ValidationError"
     template = "Invalid query parameters: {shown}"
+    problems: list[tuple[str, str]]
 
     def __init__(self, problems: list[tuple[str, str]]):
         shown = ", ".join(f"{p} ({k})" for p, k in problems)
@@ -501,6 +503,8 @@ class SaveRefused(VendorError):
 
     result_type = "Exception"
     verbatim = False
+    #: the IgnoreWarnings key that lets the bundle through anyway ("" for none)
+    warning_key = ""
 
 
 class FiscalYearMissing(SaveRefused):

@@ -30,7 +30,7 @@ BLUEPRINTS = (clients.bp, limits.bp, clock.bp, faults.bp, requests.bp)
 
 def create_admin(server) -> Flask:
     app = Flask("mockserver.admin")
-    app.json.sort_keys = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # the default provider has it
     app.extensions["tfso_server"] = server
     ledger = server.ledger
 

@@ -54,6 +54,7 @@ def client_spec(opts: ClientOptions, this_year: int, next_id: Callable[[], int])
     years = opts.fiscal_years if opts.fiscal_years is not None else [this_year - 1, this_year]
     client_id = opts.client_id or next_id()
     name = opts.name or f"Mock Client {client_id} AS"
+    extras: list[dict] = []
     spec = {
         "client_id": client_id, "name": name, "years": list(years),
         "base_rate": str(opts.vat_base_rate), "blocked": opts.blocked,
@@ -67,11 +68,11 @@ def client_spec(opts: ClientOptions, this_year: int, next_id: Callable[[], int])
             "client_secret": secrets.token_urlsafe(24),
             "organization": str(uuid.uuid5(NS_FY, f"organization/{client_id}")),
         },
-        "extra": [],
+        "extra": extras,
     }
     for extra in opts.extra_identities:
         extra_id = next_id()
-        spec["extra"].append({
+        extras.append({
             "client_id": extra_id,
             "name": extra.get("name") or f"Mock Client {extra_id} AS",
             "years": list(extra.get("fiscal_years", years)),

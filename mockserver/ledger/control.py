@@ -8,7 +8,9 @@ method that its ``_ev_<kind>`` replay handler also calls, and is logged as one r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from .. import errors
 from .model import EntrySeries, Line
@@ -16,6 +18,30 @@ from .model import EntrySeries, Line
 
 class ControlOperations:
     """Mixed into ``Ledger``; uses its lock, log, books, directory and tokens."""
+
+    if TYPE_CHECKING:  # what Ledger (core.py) provides
+        from contextlib import AbstractContextManager
+        from threading import RLock
+
+        from ..clock import Clock
+        from .book import ClientBook
+        from .directory import Directory
+        from .model import FiscalYear
+        from .tokens import TokenStore
+
+        lock: RLock
+        store: Any
+        clock: Clock
+        books: dict[int, ClientBook]
+        credentials: dict[int, dict]
+        scenario_info: dict[int, dict]
+        directory: Directory
+        tokens: TokenStore
+        _write: Callable[[], AbstractContextManager]
+        _log: Callable[[str, dict], None]
+        book: Callable[[int], ClientBook]
+        add_fiscal_year: Callable[[ClientBook, int], FiscalYear]
+        sync: Callable[[], None]
 
     # --- fiscal years, entry series, blocked identities ------------------------------------
 

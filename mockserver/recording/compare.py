@@ -80,12 +80,16 @@ class Normaliser:
             self.problems.append(f"{where}: {text!r} does not look like {article} {kind}")
             return text
         if kind == "session_cookie":
+            assert pattern is not None
             m = pattern.match(value)
+            assert m is not None  # ok: it matched above
             return f"{SESSION_COOKIE}={self('session_id', m.group(1), where)}{m.group(2) or ''}"
         if kind == "link_header":
             return re.sub(r"<https?://[^/>]+", "<«url_base»", value)
         if kind == "url_base":
+            assert pattern is not None
             m = pattern.match(value)
+            assert m is not None  # ok: it matched above
             text, suffix = m.group(1), m.group(2) or ""
         else:
             suffix = ""

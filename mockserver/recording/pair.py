@@ -132,7 +132,12 @@ def json_parts(selector: str) -> list[str]:
 
 def json_select(value, selector: str) -> list:
     found: list = []
-    _json_walk(value, json_parts(selector), "$", lambda v, _w: found.append(v) or v)
+
+    def keep(v, _where):
+        found.append(v)
+        return v
+
+    _json_walk(value, json_parts(selector), "$", keep)
     return found
 
 

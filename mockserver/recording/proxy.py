@@ -10,6 +10,7 @@ import json
 import re
 import threading
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .compare import COMPARED_HEADERS
@@ -139,7 +140,7 @@ class Recorder:
             self._n += 1
             name = f"{self._n:03d}-{operation}"
             history = list(self._sessions.get(sid, [])) if sid else []
-            pair = {
+            pair: dict[str, Any] = {
                 "name": name,
                 "spec": [],
                 "title": f"{method} {path} ({operation}), recorded",

@@ -102,8 +102,8 @@ class SoapHandler:
         version = envelope.version_for_content_type(content_type) or envelope.SOAP11
         try:
             req = envelope.parse(body, content_type)
-        except errors.VendorError as err:
-            return self._fault(getattr(err, "version", version), err)
+        except errors.VendorError as refused:
+            return self._fault(getattr(refused, "version", version), refused)
         version = req.version
         desc = sdef.service.public_methods.get(req.operation)
         if desc is None or req.op_ns != sdef.ns or req.operation not in sdef.docs:

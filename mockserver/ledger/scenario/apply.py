@@ -24,7 +24,7 @@ def client_options(sc: Scenario, current_year: int, base=None, credentials: bool
     clients from one scenario never share a login.
     """
     opts = base or ClientOptions()
-    values = {"name": sc.name, "fiscal_years": sc.years(current_year),
+    values: dict[str, object] = {"name": sc.name, "fiscal_years": sc.years(current_year),
               "vat_base_rate": sc.vat_base_rate}
     if credentials:
         values.update(username=sc.username, password=sc.password,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass, field, replace
@@ -56,8 +57,8 @@ class EntrySpec:
     amount: Decimal
     date: date
     customer_id: int = 0
-    due_date: date | None = None
-    period_date: date | None = None
+    due_date: dt.date | None = None  # dt.: ``date`` is a field name by now
+    period_date: dt.date | None = None
     vat_amount: Decimal = ZERO
     currency_id: str = ""
     tax_no: str = ""
