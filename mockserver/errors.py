@@ -761,8 +761,9 @@ class UnknownAccountId(SaveRefused):
         super().__init__(f"AccountId {account_id} does not exist")
 
 
-class ArgumentRequired(RequestError):
-    """A master-data operation called without its one argument (``note``, ``bundlelist``)."""
+class ArgumentRequired(MissingArgument):
+    """A master-data operation called without its one argument (``note``, ``bundlelist``):
+    ``MissingArgument``'s text, by the argument's name."""
 
     def __init__(self, name: str):
-        super().__init__(f"Server was unable to process request. ---> {name} is required.")
+        super().__init__(argument=name)
