@@ -119,7 +119,9 @@ class _Trigger(_trigger.trigger):
     @classmethod
     def adopt(cls, trig: _trigger.trigger) -> None:
         trig.__class__ = cls
-        trig._fd_lock = threading.Lock()
+        # reentrant: a second SIGTERM can run a handler that closes the server while the first
+        # handler's close still holds the lock in the same (main) thread
+        trig._fd_lock = threading.RLock()
         os.set_blocking(trig.trigger, False)
 
     def _physical_pull(self):
