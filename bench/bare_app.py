@@ -1,4 +1,4 @@
-"""The floor: a bare WSGI app on the same server (waitress) that answers fixed bytes.
+"""The floor: a bare WSGI app on the same server as the emulator that answers fixed bytes.
 
 It reads the request body (as the emulator must) and answers a SaveBundleList-sized SOAP
 response, so the difference between its figures and the emulator's is the emulator's own work.
@@ -38,9 +38,15 @@ def main(argv=None) -> int:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8099)
     p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--server", choices=("emulator", "waitress"), default="emulator",
+                   help="the emulator's server (mockserver/serving.py, the default) or plain "
+                        "threaded waitress")
     args = p.parse_args(argv)
 
-    from waitress.server import create_server
+    if args.server == "waitress":
+        from waitress.server import create_server
+    else:
+        from mockserver.serving import create_server
 
     server = create_server(app, host=args.host, port=args.port, threads=args.threads,
                            ident="bare-wsgi")

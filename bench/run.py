@@ -277,7 +277,7 @@ class Driver:
     @property
     def name(self) -> str:
         if self.wrk:
-            return f"wrk -t2 -c{self.connections}"
+            return f"wrk -t1 -c{self.connections}"
         return f"bench/loadgen.py (2 processes, {self.connections} connections; wrk not found)"
 
     def _run(self, server: Server, load: Load, seconds: float) -> dict:
@@ -286,7 +286,7 @@ class Driver:
             body_file.write_bytes(load.body)
             out = self.tmp / "wrk.json"
             out.unlink(missing_ok=True)
-            cmd = [self.wrk, "-t2", f"-c{self.connections}", f"-d{seconds:g}s", "--timeout", "5s",
+            cmd = [self.wrk, "-t1", f"-c{self.connections}", f"-d{seconds:g}s", "--timeout", "5s",
                    "-s", str(HERE / "wrk" / "request.lua")]
             for k, v in load.headers.items():
                 cmd += ["-H", f"{k}: {v}"]

@@ -132,6 +132,15 @@ class MockServer:
 
     # --- WSGI -----------------------------------------------------------------------------
 
+    def may_block(self, path: str) -> bool:
+        """Whether a request to ``path`` may take long or wait: a control-API call (but health),
+        or anything while an injected delay is armed. The server (``serving.py``) runs those on
+        a worker thread, everything else in its event loop."""
+        if self.faults.delays_armed:
+            return True
+        lower = path.lower()
+        return lower.startswith("/__admin") and not lower.startswith("/__admin/health")
+
     def __call__(self, environ, start_response):
         try:
             return self._dispatch(environ, start_response)

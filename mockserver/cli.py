@@ -54,7 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--scenario",
                    help="scenario name (fixtures/scenarios/NAME.yaml) or YAML path for the demo "
                         "client (env TFSO_MOCK_SCENARIO)")
-    s.add_argument("--threads", type=int, help="worker threads (default 8)")
+    s.add_argument("--threads", type=int,
+                   help="worker threads for requests that may wait: control-API calls, injected "
+                        "delays (default 8; env TFSO_MOCK_THREADS)")
+    s.add_argument("--serving", choices=("loop", "threads"),
+                   help="'loop' (default): requests run in the server's event loop; 'threads': "
+                        "every request handed to a worker thread, as plain waitress does "
+                        "(env TFSO_MOCK_SERVING)")
     s.add_argument("--store",
                    help="'memory' (default) or 'sqlite:PATH': state kept in a SQLite file, which "
                         "survives a restart and is shared by every process serving it "
@@ -99,6 +105,7 @@ def _collect_only_what_is_new() -> None:
 
 def serve(settings: Settings, quiet: bool = False) -> None:
     settings = effective_settings(settings.check())
+    _check_serving(settings)
     shared = _check_store(settings)
     _check_scenario(settings)
     from .app import create_app
@@ -157,6 +164,19 @@ class _listen_errors:
             raise UsageError(f"cannot listen on {self.where}: the host does not resolve to an "
                              "address of this machine") from None
         return False
+
+
+def _check_serving(settings: Settings) -> None:
+    """A bad serving mode or connection limit (from the environment) stops start-up."""
+    if settings.serving not in ("loop", "threads"):
+        print(f"tfso-mock: TFSO_MOCK_SERVING must be 'loop' or 'threads', not "
+              f"{settings.serving!r}", file=sys.stderr, flush=True)
+        raise SystemExit(2)
+    for name in ("connection_limit", "connections_per_client", "request_timeout", "idle_timeout"):
+        if getattr(settings, name) < 1:
+            print(f"tfso-mock: TFSO_MOCK_{name.upper()} must be at least 1", file=sys.stderr,
+                  flush=True)
+            raise SystemExit(2)
 
 
 def _check_store(settings: Settings) -> bool:
@@ -257,8 +277,8 @@ def _run(args) -> int:
     if args.command == "serve":
         overrides = {k: getattr(args, k) for k in ("host", "port", "public_url", "admin",
                                                    "admin_token", "rate_limit", "burst_limit",
-                                                   "scenario", "threads", "store",
-                                                   "workers")}
+                                                   "scenario", "threads", "serving",
+                                                   "store", "workers")}
         serve(Settings.from_env(**overrides), quiet=args.quiet)
     elif args.command == "record":
         from .recording import record_main

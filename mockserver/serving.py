@@ -1,4 +1,14 @@
-"""The waitress server both ``tfso-mock serve`` and the pytest plugin run.
+"""The server ``tfso-mock serve``, the pytest plugin and the Docker image run: waitress's HTTP
+parser and connection handling, with the application run inline in its event loop.
+
+Waitress hands every request from its event-loop thread to a worker thread. On a machine with
+idle cores that hand-off convoys on the GIL as soon as a request holds it for a few hundred
+microseconds: at 8 connections the emulator served fewer requests than at 1, at five times the
+CPU per request (issue 18, figures in the README). Here the event loop runs each complete
+request itself, after the read that completed it, and sends the answer at once: one thread, no
+hand-off, no GIL contention. Requests that may wait (the control API, anything while an injected
+delay is armed: ``app.may_block(path)``) still go to worker threads, so a delay never stalls the
+loop and other clients.
 
 Waitress rewrites response header names to ``Title-Case`` (``Apilimitremaining``). Header names
 are case-insensitive in HTTP, but clients in the wild read the vendor's ``APILimitRemaining`` and
@@ -17,16 +27,26 @@ it is answered, counted and journaled in the shape of the path it was sent to, l
 from __future__ import annotations
 
 import io
+import logging
 import os
 import threading
+import time
+from collections import deque
 
 from waitress import trigger as _trigger
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
 from waitress.server import create_server as _waitress_server
-from waitress.task import WSGITask
+from waitress.task import ThreadedTaskDispatcher, WSGITask
 
 from . import errors
+from .connlimits import ConnectionLimits
+
+log = logging.getLogger("mockserver")
+
+#: ``loop``: requests run in the event loop's thread (the default, see the module doc);
+#: ``threads``: waitress's own hand-off to worker threads (measured against in ``bench/``).
+SERVING = ("loop", "threads")
 
 #: Waitress counts chunked framing (sizes, CRLFs) against its limit; the application enforces
 #: the exact limit on the de-chunked body, so waitress's own is this much higher.
@@ -95,6 +115,23 @@ class _RefusalTask(_CaseKeepingTask):
 class _Channel(HTTPChannel):
     task_class = _CaseKeepingTask
     error_task_class = _RefusalTask
+    #: when the first byte of the request being read arrived (``time.monotonic()``); None
+    #: between requests
+    request_started: float | None = None
+
+    def __init__(self, server, sock, addr, adj, map=None):
+        super().__init__(server, sock, addr, adj, map)
+        limits = getattr(server, "limits", None)
+        if limits is not None:
+            limits.admit(self)
+
+    def received(self, data):
+        if data and self.request is None:
+            self.request_started = time.monotonic()
+        done = super().received(data)
+        if self.request is None:
+            self.request_started = None
+        return done
 
     def send_continue(self):
         # Waitress sends "100 Continue" even for a request it has just refused (a body over the
@@ -138,16 +175,99 @@ class _Trigger(_trigger.trigger):
             super().close()
 
 
+class _Dispatcher:
+    """Where a parsed request runs: in the event loop's own thread (the default: queued here
+    and run by ``_run`` right after the read that completed it), or on one of ``threads``
+    worker threads (started on first use) when ``may_block(path)`` says it may wait."""
+
+    def __init__(self, threads: int, may_block=None):
+        self.pending: deque = deque()
+        self.loop_ident: int | None = None
+        self.wake = None  # the loop's trigger, set by create_server
+        self._threads = max(1, threads)
+        self._may_block = may_block
+        self._pool: ThreadedTaskDispatcher | None = None
+        self._lock = threading.Lock()
+
+    def add_task(self, channel) -> None:
+        request = channel.requests[0]
+        if self._may_block is not None and request.error is None and \
+                self._may_block(request.path or "/"):
+            self._worker_pool().add_task(channel)
+            return
+        self.pending.append(channel)
+        if threading.get_ident() != self.loop_ident and self.wake is not None:
+            self.wake()  # queued from a worker thread (the next pipelined request)
+
+    def _worker_pool(self) -> ThreadedTaskDispatcher:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadedTaskDispatcher()
+                self._pool.set_thread_count(self._threads)
+            return self._pool
+
+    def shutdown(self, cancel_pending: bool = True, timeout: float = 5) -> bool:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_pending, timeout)
+        if threading.get_ident() == self.loop_ident:  # else the loop drains or closes them
+            while cancel_pending and self.pending:
+                self.pending.popleft().cancel()
+        return True
+
+
+def _service(channel) -> None:
+    """Run one queued request in the loop thread and send what it wrote at once."""
+    try:
+        channel.service()
+    except Exception:  # noqa: BLE001 - service() answers the client itself; never stop the loop
+        log.exception("unexpected error while serving a request")
+    if channel.connected and channel.writable():
+        channel.handle_write()
+
+
+def _run(server, dispatcher: _Dispatcher) -> None:
+    """The event loop (``server.run()``): poll, then run what the reads completed."""
+    adj = server.adj
+    socket_map = getattr(server, "_map", None) or server.map
+    poll = wasyncore.poll2 if adj.asyncore_use_poll else wasyncore.poll
+    pending = dispatcher.pending
+    dispatcher.loop_ident = threading.get_ident()
+    try:
+        while socket_map:
+            poll(0 if pending else adj.asyncore_loop_timeout, socket_map)
+            while pending:
+                _service(pending.popleft())
+    except (SystemExit, KeyboardInterrupt):
+        dispatcher.shutdown()
+
+
 def create_server(app, host: str, port: int, threads: int = 8, **kw):
-    """A waitress server for ``app`` (not started): ``.run()``, ``.close()``, ``.effective_port``.
+    """A server for ``app`` (not started): ``.run()``, ``.close()``, ``.effective_port``.
 
     Waitress's body limit follows ``app.settings.max_body`` unless ``max_request_body_size`` is
-    given.
+    given; the connection limits (``connlimits.py``) follow the app's settings.
+    ``threads``: the worker threads for requests that may block (``app.may_block``).
     """
     kw.setdefault("ident", "tfso-mockserver")
     settings = getattr(app, "settings", None)
     if settings is not None:
         kw.setdefault("max_request_body_size", settings.max_body + FRAMING_SLACK)
+    limits = ConnectionLimits.from_settings(settings)
+    # waitress's own limit only backs ours up: ours closes the least recently active idle
+    # connection instead of no longer accepting; poll() has no FD_SETSIZE ceiling
+    kw.setdefault("connection_limit", limits.total + 16)
+    kw.setdefault("asyncore_use_poll", True)
+    kw.setdefault("cleanup_interval", 1)
+    kw.setdefault("channel_timeout", limits.idle_timeout)
+    serving = kw.pop("serving", None) or getattr(settings, "serving", "loop")
+    if serving not in SERVING:
+        raise ValueError(f"serving must be one of {', '.join(SERVING)}, not {serving!r}")
+    dispatcher = None
+    if serving == "loop":
+        dispatcher = _Dispatcher(threads, getattr(app, "may_block", None))
+        kw["_dispatcher"] = dispatcher
+        # a request run in the loop thread must never wait for the loop to drain its output
+        kw.setdefault("outbuf_high_watermark", 1 << 62)
     if kw.get("sockets"):  # pre-bound listening sockets (``workers.py``): no host or port
         server = _waitress_server(app, threads=threads, **kw)
     else:
@@ -156,7 +276,17 @@ def create_server(app, host: str, port: int, threads: int = 8, **kw):
     for listener in list(socket_map.values()):  # one per listen address
         if hasattr(listener, "channel_class"):
             listener.channel_class = _Channel
-    guard_triggers(server)
+    guard_triggers(server)  # before the loop below binds the triggers' pull_trigger
+    for listener in list(socket_map.values()):
+        if hasattr(listener, "channel_class"):
+            listener.limits = limits
+            limits.attach(listener)
+            if dispatcher is not None:
+                trigger = listener.trigger
+                listener.pull_trigger = _loop_waker(dispatcher, trigger)
+                dispatcher.wake = trigger.pull_trigger
+    if dispatcher is not None:
+        server.run = lambda: _run(server, dispatcher)
     return server
 
 
@@ -168,6 +298,17 @@ def guard_triggers(server) -> None:
         trig = getattr(listener, "trigger", None)
         if isinstance(trig, _trigger.trigger) and not isinstance(trig, _Trigger):
             _Trigger.adopt(trig)
+
+
+def _loop_waker(dispatcher: _Dispatcher, trigger):
+    """``server.pull_trigger``: wakes the loop from a worker thread; in the loop itself the
+    next poll sees the output anyway, so no pipe write."""
+
+    def pull_trigger():
+        if threading.get_ident() != dispatcher.loop_ident:
+            trigger.pull_trigger()
+
+    return pull_trigger
 
 
 def stop_server(server, thread, timeout: float = 5) -> None:

@@ -90,10 +90,21 @@ class Settings:
     #: A scenario name or path loaded for the demo client at start-up.
     scenario: str = ""
     threads: int = 8
+    #: ``loop`` (requests run in the server's event loop; worker threads only for requests that
+    #: may wait) or ``threads`` (waitress's hand-off of every request to a worker thread).
+    serving: str = "loop"
     #: The in-memory store, or ``sqlite:PATH``.
     store: str = "memory"
     #: Worker processes serving one listening socket (more than one needs the SQLite store).
     workers: int = 1
+    #: Open connections at most, and from one remote address (``connlimits.py``): over either,
+    #: the least recently active idle connection is closed to make room.
+    connection_limit: int = 1000
+    connections_per_client: int = 128
+    #: Seconds from a request's first byte to its last (headers and body) before the connection
+    #: is closed unanswered; seconds an idle keep-alive connection is kept.
+    request_timeout: int = 15
+    idle_timeout: int = 120
 
     @property
     def is_loopback(self) -> bool:

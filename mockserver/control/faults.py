@@ -203,11 +203,14 @@ class FaultBook:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self._ids = itertools.count(1)
+        #: faults with a delay were added (and not all cleared): requests may sleep
+        self.delays_armed = False
 
     def add(self, fault: Fault) -> Fault:
         with self._lock:
             fault.id = next(self._ids)
             self._faults.append(fault)
+            self.delays_armed = self.delays_armed or bool(fault.delay_ms)
         return fault
 
     def take(self, call: Call) -> Fault | None:
@@ -233,4 +236,5 @@ class FaultBook:
                             and (client_id is None or f.client_id == client_id))]
             n = len(self._faults) - len(keep)
             self._faults = keep
+            self.delays_armed = any(f.delay_ms for f in keep)
             return n
