@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+import threading
 import time
 
 import pytest
@@ -84,6 +85,27 @@ def test_C_http_status_and_delay(tfso_new_client):
     with pytest.raises(zeep.exceptions.TransportError) as transport:
         client.account.GetTypeList()
     assert transport.value.status_code == 502
+
+
+def test_C_a_delayed_call_does_not_hold_up_other_clients(tfso_new_client):
+    """The server runs requests in its event loop; a call held by an injected delay waits on a
+    worker thread, so another client's calls are answered meanwhile (in order of answer, not
+    of asking)."""
+    slow, other = tfso_new_client(), tfso_new_client()
+    slow.inject_fault(operation="GetTypeList", delay_ms=4000)
+    answered = []
+    waiter = threading.Thread(target=lambda: answered.append(
+        ("slow", slow.account.GetTypeList()[0].TypeNo)))
+    waiter.start()
+    try:
+        time.sleep(0.2)  # the slow call is in
+        assert other.account.GetTypeList()[0].TypeNo == 1
+        answered.append(("other", 1))
+        assert waiter.is_alive()  # still held by its delay
+    finally:
+        waiter.join(10)
+    assert answered == [("other", 1), ("slow", 1)]
+    slow.clear_faults()
 
 
 def test_C_drop_connection_closes_the_socket_without_an_answer(tfso_new_client):
