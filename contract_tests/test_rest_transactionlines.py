@@ -569,3 +569,30 @@ def test_A5_R1_rest_calls_are_in_the_request_journal(tfso_mock, client, api):
     ops = [(r["operation"], r["status"]) for r in client.requests(service="rest")]
     assert ops[-3:] == [("Token", 200), ("GetTransactionLines", 200), ("GetTransactionLines", 400)]
 
+
+
+def test_R3_a_changed_line_is_served_changed_page_and_by_id(client, api):
+    """Lines' JSON is kept between reads (``rest/linecache.py``); a due date set through
+    UpdateEntryDueDate, a link and an approval each show on the next read."""
+    save(client, [rich_sale(10000)])
+    first = expected_items(client)[0]
+    page = lambda: body(api("/transactionlines", dateFrom="2024-01-01", dateTo="2025-01-01"))  # noqa: E731
+    assert page()[0] == first and body(api(f"/transactionlines/{first['id']}")) == first
+    assert page()[0] == first  # the kept text
+
+    client.account.UpdateEntryDueDate(entryItems={"EntryItem": [
+        {"LineId": first["id"], "DueDate": dt.datetime(2024, 3, 31)}]})
+    line = client.ledger()[0]
+    assert (line["line_id"], line["due_date"]) == (first["id"], "2024-03-31")
+    changed = {**first, "invoice": {**first["invoice"], "dueDate": "2024-03-31"},
+               "modifiedAt": zulu(line["modified_at"])}
+    assert page()[0] == changed
+    assert body(api(f"/transactionlines/{first['id']}")) == changed
+
+    save(client, [transfer("20.00", dt.date(2024, 2, 20))], save_option=1)
+    assert len(page()) == 3  # the journal is not in the ledger yet
+    client.approve_journal()
+    items = page()
+    assert items[0] == changed
+    assert [(i["id"], i["amount"], i["modifiedAt"]) for i in items[3:]] == [
+        (ln["line_id"], Decimal(ln["amount"]), zulu(ln["modified_at"])) for ln in client.ledger()[3:]]

@@ -28,6 +28,7 @@ from ..ledger import queries
 from ..ledger.tokens import AccessToken
 from . import errors as rest_errors
 from . import jsonout, openapi
+from .linecache import RenderedLines
 
 log = logging.getLogger("mockserver.rest")
 
@@ -119,8 +120,26 @@ class _Query:
             raise errors.InvalidQuery(self.problems)
 
 
+_LINKS: dict[tuple, str] = {}
+#: what ``request.base_url`` and ``request.args`` are made of
+_LINK_KEY = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME",
+             "PATH_INFO", "QUERY_STRING")
+
+
 def _link_header(page: int, more: bool) -> str:
-    """RFC 8288: first, previous (after page 1) and next (when there is more)."""
+    """RFC 8288: first, previous (after page 1) and next (when there is more). The same page of
+    the same query is asked for again and again: its header is kept (a few hundred at most)."""
+    env = request.environ
+    key = tuple(env.get(k) for k in _LINK_KEY) + (page, more)
+    found = _LINKS.get(key)
+    if found is None:
+        if len(_LINKS) >= 512:
+            _LINKS.clear()
+        found = _LINKS[key] = _build_link_header(page, more)
+    return found
+
+
+def _build_link_header(page: int, more: bool) -> str:
     base = request.base_url
     pairs = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
 
@@ -185,10 +204,17 @@ def transaction_line(r: queries.TransactionRow, dimensions: bool) -> dict:
 # --- the app --------------------------------------------------------------------------------------
 
 
+def render_line(book, line, dimensions: bool) -> str:
+    """One ledger line as the JSON text of a ``Transaction`` item."""
+    return jsonout.dumps(transaction_line(queries.rows(book, [line])[0], dimensions))
+
+
 def create_rest(server) -> Flask:
     app = Flask("mockserver.rest")
     ledger = server.ledger
     clock = server.clock
+    rendered = RenderedLines(render_line)
+    app.extensions["rendered_lines"] = rendered
 
     def clock_scope(client_id: int | None):
         """Read the clock as that client sees it, where the clock has per-client time."""
@@ -328,10 +354,9 @@ def create_rest(server) -> Flask:
         wanted = queries.LineFilter(date_from=date_from, date_to=date_to, **filt)
         def page_of_lines():
             lines, more = queries.find_lines(book, wanted, limit, page)
-            return queries.rows(book, lines), more
+            return rendered.array(book, lines, dimensions), more
 
-        found, more = ledger.query(page_of_lines)
-        body = jsonout.dumps([transaction_line(r, dimensions) for r in found])
+        body, more = ledger.query(page_of_lines)
         return _json_response(200, body, {"link": _link_header(page, more)})
 
     @app.get("/v1/transactionlines/<line_id>")
@@ -347,12 +372,12 @@ def create_rest(server) -> Flask:
         book = ledger.book(token.client_id)
         def the_line():
             line = queries.posted_line(book, wanted)
-            return queries.rows(book, [line]) if line is not None else []
+            return rendered.text(book, line, dimensions) if line is not None else None
 
-        found = ledger.query(the_line)
-        if not found:
+        body = ledger.query(the_line)
+        if body is None:
             raise errors.LineNotFound(line_id=line_id)
-        return _json_response(200, jsonout.dumps(transaction_line(found[0], dimensions)))
+        return _json_response(200, body)
 
     @app.get("/v1/openapi.json")
     def openapi_document():
