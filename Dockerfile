@@ -8,7 +8,9 @@
 # TFSO_MOCK_PUBLIC_URL (the URL written into every ?WSDL), TFSO_MOCK_ADMIN_TOKEN (bearer token of
 # the /__admin/ control API; when unset, one is generated and printed at start-up, since the
 # container listens beyond loopback), TFSO_MOCK_ADMIN=false, TFSO_MOCK_RATE_LIMIT,
-# TFSO_MOCK_BURST_LIMIT, TFSO_MOCK_SCENARIO, TFSO_MOCK_THREADS.
+# TFSO_MOCK_BURST_LIMIT, TFSO_MOCK_SCENARIO, TFSO_MOCK_THREADS, TFSO_MOCK_SERVING (loop: requests
+# run in the server's event loop, the default; README "Serving"), TFSO_MOCK_CONNECTION_LIMIT,
+# TFSO_MOCK_CONNECTIONS_PER_CLIENT, TFSO_MOCK_REQUEST_TIMEOUT, TFSO_MOCK_IDLE_TIMEOUT.
 
 ARG PYTHON_IMAGE=python:3.12-slim-bookworm
 
