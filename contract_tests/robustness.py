@@ -22,10 +22,11 @@ from mockserver.testing import process
 
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
-#: The documented refusal budget; a refusal slower than HARD_LIMIT fails the test outright
-#: (the real worst is reported, not asserted, so a busy CI machine does not flake).
+#: The documented refusal budget (reported, not asserted). HARD_LIMIT only tells a refusal from
+#: one that waited for the body or for a read timeout (15-30 s): it is no speed target, so a busy
+#: CI machine (load 20+ on 2 cores made honest refusals take over 1 s) does not flake.
 BUDGET_MS = 100
-HARD_LIMIT_MS = 1000
+HARD_LIMIT_MS = 10_000
 
 
 # --- figures ------------------------------------------------------------------------------------

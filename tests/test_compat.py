@@ -13,7 +13,7 @@ from mockserver import compat
 
 def _run(code: str, *flags: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, *(flags or ("-W", "error")), "-c", code],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=600)
 
 
 def test_spyne_imports_through_mockserver_under_W_error():
@@ -108,7 +108,7 @@ def test_pytest_W_error_collects_modules_that_import_spyne():
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-W", "error", "--collect-only", "-q", "-p", "no:cacheprovider",
          "-p", "no:xdist", "-p", "no:benchmark", str(root / "contract_tests" / "test_wsdl_parity.py")],
-        capture_output=True, text=True, timeout=120, cwd=root, env=env)
+        capture_output=True, text=True, timeout=600, cwd=root, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     last = done.stdout.splitlines()[-1]
     assert last.split()[1:3] == ["tests", "collected"] and int(last.split()[0]) > 10, last

@@ -130,12 +130,15 @@ def test_the_prolog_scan_finds_a_dtd_wherever_the_prolog_puts_it(body, found):
 
 
 def test_the_prolog_scan_is_linear_on_pathological_prologs():
+    """2 MB pathological prologs: a linear scan reads each in milliseconds, a quadratic one
+    would take hours, so the bound only tells the two apart (it is no speed target and does
+    not flake on a busy machine)."""
     import time
 
     for body in (b" " * 2_000_000, b"<!--a-->" * 250_000, b"<?" * 1_000_000, b"<!--" + b"-" * 2_000_000):
         started = time.perf_counter()
         envelope.dtd_in_prolog(body + b"<!DOCTYPE x>")
-        assert time.perf_counter() - started < 0.5
+        assert time.perf_counter() - started < 10
 
 
 @pytest.mark.parametrize("ctype", ["application/json", "text/plain", "application/xml"])
