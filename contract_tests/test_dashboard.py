@@ -433,7 +433,7 @@ def test_unknown_client_and_bad_filters(emulator):
     resp = requests.get(emulator.url + "/__admin/ui/clients/1000?account=12x", timeout=30)
     assert resp.status_code == 400
     assert "Account must be a whole number, not &#39;12x&#39;" in resp.text
-    resp = requests.get(emulator.url + "/__admin/ui/clients/1001/requests?after=x", timeout=30)
+    resp = requests.get(emulator.url + "/__admin/ui/clients/1000/requests?after=x", timeout=30)
     assert (resp.status_code, resp.text) == (400, "after must be a whole number, not 'x'")
 
 
