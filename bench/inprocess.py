@@ -28,7 +28,7 @@ class InProcess:
         from mockserver.app import create_app
         from mockserver.settings import Settings
 
-        self.app = create_app(Settings(rate_limit=0))
+        self.app = create_app(Settings(rate_limit=0, transaction_no_zero="next-free"))
         info = self.app.startup_client
         self.creds = {k: str(info[k]) for k in ("username", "password", "application_id",
                                                  "identity_id")}

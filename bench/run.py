@@ -137,7 +137,7 @@ class Server(ServeProcess):
 def start_emulator(log: Path, threads: int, serving: str | None = None) -> Server:
     port = free_port()
     cmd = serve_command() + ["serve", "--port", str(port), "--threads", str(threads),
-                                 "--rate-limit", "0"]
+                                 "--rate-limit", "0", "--transaction-no-zero", "next-free"]
     if serving:
         cmd += ["--serving", serving]
     return Server(cmd, port, "/__admin/health", log)
@@ -203,7 +203,8 @@ def entry_id_body(day: dt.date, series: int = 1) -> bytes:
 
 def save_body(year: int, day: dt.date) -> bytes:
     """One bundle, one voucher of two balanced entries, posted to the ledger (SaveOption 0),
-    numbered by the emulator (TransactionNo 0), so the same body books a new voucher each time."""
+    numbered by the emulator (TransactionNo 0 with ``--transaction-no-zero next-free``), so the
+    same body books a new voucher each time."""
     entry = (
         "<Entry><AccountNo>{acc}</AccountNo><Date>{day}T00:00:00</Date>"
         "<Amount>{amount}</Amount><Comment>bench</Comment></Entry>"

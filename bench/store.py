@@ -49,7 +49,7 @@ def _start(log: Path, threads: int, store: str | None, workers: int):
 
     port = run.free_port()
     cmd = run.serve_command() + ["serve", "--port", str(port), "--threads", str(threads),
-                                     "--rate-limit", "0"]
+                                 "--rate-limit", "0", "--transaction-no-zero", "next-free"]
     if store:
         cmd += ["--store", store, "--workers", str(workers)]
     return TreeServer(cmd, port, "/__admin/health", log)

@@ -153,7 +153,7 @@ def test_isolation_line_and_link_ids_of_another_client_are_unknown(pair):
     assert fault_text(got) == f"LineId {b.line} was not found"
     # a bundle of A linking to B's line is refused whole
     got = a.call(ACCOUNT, f'<SaveBundleList xmlns="{NS}"><BundleList><SaveOption>0</SaveOption><Bundles>'
-                          "<Bundle><YearId>2024</YearId><Sort>1</Sort><Vouchers><Voucher><TransactionNo>0"
+                          "<Bundle><YearId>2024</YearId><Sort>1</Sort><Vouchers><Voucher><TransactionNo>7"
                           "</TransactionNo><Sort>1</Sort><Entries><Entry><AccountNo>1920</AccountNo>"
                           "<Date>2024-02-01T00:00:00</Date><Amount>125.00</Amount>"
                           f"<LinkId>{uuid.uuid4()}</LinkId><Links><LinkModel><LineId>{b.line}</LineId>"

@@ -232,11 +232,6 @@ def test_S_bundles_in_order_each_all_or_nothing_stop_at_first_failure(client):
     assert client.account.GetEntryId({"Date": "2024-02-01T00:00:00", "SortNo": 1, "EntryNo": 0}).EntryNo == 10001
 
 
-def test_S_transaction_no_zero_takes_the_next_free_number(client):
-    assert save(client, bundle_list([bundle([sale(0), sale(0, net="10.00", vat="2.50")])])) == ("Ok", None)
-    assert sorted({ln["transaction_no"] for ln in client.ledger()}) == [10000, 10001]
-
-
 def test_S_unknown_accounts_types_and_dates_outside_the_year_are_refused(client):
     assert save(client, bundle_list([bundle([voucher([entry(1234, "1"), entry(1920, "-1")], 1, sort=10)], sort=10)])) == (
         "Exception", "Account 1234 does not exist (Bundle 1, Voucher 1)")

@@ -32,8 +32,9 @@ class Served:
     """``tfso-mock serve`` in a child process (its own session: a kill reaches every worker)."""
 
     def __init__(self, path: Path, *extra: str):
+        # the emulator numbers the vouchers (TransactionNo 0 takes the next free number)
         cmd = [sys.executable, "-m", "mockserver", "serve", "--port", "0", "--rate-limit", "0",
-               "--store", f"sqlite:{path}", *extra]
+               "--transaction-no-zero", "next-free", "--store", f"sqlite:{path}", *extra]
         env = {k: v for k, v in os.environ.items() if not k.startswith("TFSO_MOCK_")}
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      text=True, env=env, start_new_session=True)

@@ -219,23 +219,43 @@ def test_W6_children_in_any_order_and_unknown_elements_are_fine(client, tfso_moc
     assert "<SortNo>3</SortNo><EntryNo>30000</EntryNo>" in resp.text
 
 
-@pytest.mark.parametrize("entries,extra,element,value,xsd", [
-    (entry_xml(1920, "12,50") + entry_xml(3900, "-12.50"), "", "Amount", "12,50", "decimal"),
-    (entry_xml(1920, "1E+2") + entry_xml(3900, "-100"), "", "Amount", "1E+2", "decimal"),
-    (entry_xml(1920, "1") + entry_xml(3900, "-1"), "<AllowDifference>yes</AllowDifference>", "AllowDifference", "yes", "boolean"),
-    (entry_xml(1920, "1", date="") + entry_xml(3900, "-1"), "", "Date", "", "dateTime"),
-    (entry_xml(1920, "1", extra="<CurrencyUnit>40000</CurrencyUnit>") + entry_xml(3900, "-1"), "", "CurrencyUnit", "40000", "short"),
-    (entry_xml(1920, "79228162514264337593543950336") + entry_xml(3900, "-1"), "", "Amount", "79228162514264337593543950336", "decimal"),
+@pytest.mark.parametrize("entries,extra,element,value,xsd,inner,after", [
+    (entry_xml(1920, "12,50") + entry_xml(3900, "-12.50"), "", "Amount", "12,50", "decimal",
+     "Input string was not in a correct format.", "</Entry>"),
+    (entry_xml(1920, "1E+2") + entry_xml(3900, "-100"), "", "Amount", "1E+2", "decimal",
+     "Input string was not in a correct format.", "</Entry>"),
+    (entry_xml(1920, "1") + entry_xml(3900, "-1"), "<AllowDifference>yes</AllowDifference>",
+     "AllowDifference", "yes", "boolean", "The string 'yes' is not a valid Boolean value.",
+     "<Bundles>"),
+    (entry_xml(1920, "1", date="") + entry_xml(3900, "-1"), "", "Date", "", "dateTime",
+     "The string '' is not a valid AllXsd value.", "<Amount>"),
+    (entry_xml(1920, "1", extra="<CurrencyUnit>40000</CurrencyUnit>") + entry_xml(3900, "-1"), "",
+     "CurrencyUnit", "40000", "short", "Value was either too large or too small for an Int16.",
+     "</Entry>"),
+    (entry_xml(1920, "79228162514264337593543950336") + entry_xml(3900, "-1"), "", "Amount",
+     "79228162514264337593543950336", "decimal",
+     "Value was either too large or too small for a Decimal.", "</Entry>"),
 ])
-def test_W6_unreadable_values_are_client_faults_naming_element_and_value(client, tfso_mock, entries, extra, element, value, xsd):
-    resp = raw_post(client.http, tfso_mock.url, ACCOUNT, envelope(save_body(entries, extra)), "SaveBundleList")
+def test_W9_unreadable_values_are_client_faults_in_dotnets_words(
+        client, tfso_mock, entries, extra, element, value, xsd, inner, after):
+    """ASMX + XmlSerializer: soap:Client, "Server was unable to read request. ---> There is an
+    error in XML document (LINE, COLUMN). ---> INNER" with .NET's own INNER; the position is the
+    reader's after ReadElementString: here the next tag's name ('<' + 1, or '</' + 2). The
+    request journal's fault_detail names the element and the value (W6)."""
+    body = envelope(save_body(entries, extra))
+    resp = raw_post(client.http, tfso_mock.url, ACCOUNT, body, "SaveBundleList")
     assert resp.status_code == 500
     assert resp.headers["Content-Type"] == "text/xml; charset=utf-8"
     assert "<faultcode>soap:Client</faultcode>" in resp.text
+    failing = body.index(f"<{element}>{value}</{element}>") + len(f"<{element}>{value}</{element}>")
+    assert body[failing:].startswith(after)
+    column = failing + (3 if after.startswith("</") else 2)
     assert fault_text(resp) == (
-        "Server was unable to read request. ---> There is an error in XML document (line 1). "
-        f"---> The value '{value}' of element '{element}' is not a valid {xsd}.")
+        f"Server was unable to read request. ---> There is an error in XML document (1, {column}). "
+        f"---> {inner}")
     assert client.journal() == [] and client.ledger() == []
+    logged = client.requests(operation="SaveBundleList")[-1]
+    assert logged["fault_detail"] == f"The value '{value}' of element '{element}' is not a valid {xsd}."
 
 
 # --- W7 decimals ------------------------------------------------------------------------------
@@ -245,7 +265,8 @@ def test_W7_decimals_keep_scale_and_big_values_stay_exact(client, tfso_mock):
     big = "79228162514264337593543950335"
     v = voucher([entry(1920, big), entry(1920, "0.10"), entry(3900, "-" + big), entry(3900, "-0.100")], 1, sort=10)
     assert client.account.SaveBundleList(bundle_list([bundle([v], sort=10)])).Type == "Ok"
-    assert [ln["amount"] for ln in client.ledger()] == [big, "0.10", "-" + big, "-0.100"]
+    # S12: an amount with more than two decimals is booked in øre (-0.100 is -0.10)
+    assert [ln["amount"] for ln in client.ledger()] == [big, "0.10", "-" + big, "-0.10"]
     resp = raw_post(client.http, tfso_mock.url, ACCOUNT, envelope(f'<GetTaxCodeList xmlns="{NS}" />'), "GetTaxCodeList")
     assert "<TaxRate>25</TaxRate>" in resp.text and "<TaxRate>11.11</TaxRate>" in resp.text
     assert "E+" not in resp.text

@@ -36,6 +36,21 @@ def transfer(amount: str, day: dt.date, customer: int = 123, sort: int = 3, **kw
 
 
 def save(client, vouchers: list[dict], save_option: int = 0, sort: int = 1) -> None:
+    """Save the vouchers as one bundle; a voucher without a TransactionNo is numbered the way
+    the guide says, with GetEntryId on its type's entry series."""
+    series = {t.TypeNo: t.EntrySeriesId for t in client.account.GetTypeList()}
+    numbers: dict[int, int] = {}
+    for v in vouchers:
+        if v["TransactionNo"]:
+            continue
+        sid = series[v["Sort"] or sort]
+        if sid not in numbers:
+            day = v["Entries"]["Entry"][0]["Date"]
+            numbers[sid] = client.account.GetEntryId(
+                {"Date": day, "SortNo": sid, "EntryNo": 0}).EntryNo
+        else:
+            numbers[sid] += 1
+        v["TransactionNo"] = numbers[sid]
     result = client.account.SaveBundleList(
         bundle_list([bundle(vouchers, sort=sort)], save_option=save_option))
     assert (result.Type, result.Description) == ("Ok", None)

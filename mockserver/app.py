@@ -63,6 +63,7 @@ class MockServer:
         self.settings = settings or Settings()
         self.clock = Clock()
         self.ledger = Ledger(self.clock, store=_open_store(self.settings.store))
+        self.ledger.transaction_no_zero = self.settings.transaction_no_zero
         self.journal = RequestJournal(self.clock)
         self.journal.scrub = SecretScrubber(self.ledger)
         self.limiter = RateLimiter(self.clock, self.settings.rate_limit, self.settings.burst_limit)
@@ -368,7 +369,8 @@ class MockServer:
         headers = [("Content-Type", ans.content_type), ("Cache-Control", "private")]
         if ans.set_cookie:
             headers.append(("Set-Cookie", f"ASP.NET_SessionId={ans.set_cookie}; path=/; HttpOnly; SameSite=Lax"))
-        meta = {"operation": ans.operation, "client_id": ans.client_id, "fault": ans.fault}
+        meta = {"operation": ans.operation, "client_id": ans.client_id, "fault": ans.fault,
+                "fault_detail": ans.fault_detail, "warnings": ans.warnings}
         if ans.operation == "SaveBundleList" and ans.status == 200:
             m = _SAVE_RESULT.search(ans.body)
             meta["result_type"] = m.group(1).decode() if m else None

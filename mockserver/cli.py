@@ -19,6 +19,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from . import __version__
+from .ledger.interpretations import TRANSACTION_NO_ZERO_MODES
 from .settings import Settings, SettingsError, host_problem
 
 
@@ -68,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int,
                    help="worker processes sharing one listening socket (default 1; more than 1 "
                         "needs --store sqlite:PATH; env TFSO_MOCK_WORKERS)")
+    s.add_argument("--transaction-no-zero", dest="transaction_no_zero",
+                   choices=TRANSACTION_NO_ZERO_MODES,
+                   help="what SaveBundleList does with TransactionNo 0: book it as sent "
+                        "(default), give it the series' next free number, or refuse it "
+                        "(env TFSO_MOCK_TRANSACTION_NO_ZERO)")
     s.add_argument("--quiet", action="store_true", help="print only the base URL line")
     r = sub.add_parser("record", help="proxy to an upstream API and store each exchange as a "
                                       "recorded pair (credentials and session ids scrubbed)")
@@ -278,7 +284,8 @@ def _run(args) -> int:
         overrides = {k: getattr(args, k) for k in ("host", "port", "public_url", "admin",
                                                    "admin_token", "rate_limit", "burst_limit",
                                                    "scenario", "threads", "serving",
-                                                   "store", "workers")}
+                                                   "store", "workers",
+                                                   "transaction_no_zero")}
         serve(Settings.from_env(**overrides), quiet=args.quiet)
     elif args.command == "record":
         from .recording import record_main

@@ -167,15 +167,102 @@ class UnableToProcess(VendorError):
 
 
 class BadValue(RequestError):
-    """W6: a value that cannot be read as its XSD type; names the element and the value."""
+    """W9: a value XmlSerializer cannot read, in ASMX's words: ``Server was unable to read
+    request. ---> There is an error in XML document (LINE, COLUMN). ---> INNER``, INNER being
+    .NET's own exception text (see ``DotNet``). LINE and COLUMN are where .NET's XmlTextReader
+    stands when the conversion fails (``soap/codec.py``: ``dotnet_position``).
 
-    def __init__(self, element: str, value: str, xsd_type: str, line: int | None = None):
-        where = f" (line {line})" if line else ""
+    ``detail`` names the element and the value (.NET's text does not; ``describe``): it goes to
+    the control API's request journal, never on the wire.
+    """
+
+    template = UNABLE_TO_READ + " ({line}, {column}). ---> {inner}"
+    #: the journal's detail: which element held which value
+    detail_template = "The value '{value}' of element '{element}' is not a valid {xsd_type}."
+
+    def __init__(self, inner: str, line: int, column: int, detail: str = ""):
+        super().__init__(inner=inner, line=line, column=column, detail=detail)
+
+    @classmethod
+    def describe(cls, element: str, value: str, xsd_type: str) -> str:
         shown = value if len(value) <= 80 else value[:77] + "..."
-        super().__init__(
-            f"{UNABLE_TO_READ}{where}. "
-            f"---> The value '{shown}' of element '{element}' is not a valid {xsd_type}."
-        )
+        return cls.detail_template.format(value=shown, element=element, xsd_type=xsd_type)
+
+
+class DotNet:
+    """.NET's exception texts for a value it cannot convert (System.Xml.XmlConvert, Int32.Parse,
+    Decimal.Parse, new Guid(string), XmlSerializer's enum reader), verbatim: the INNER part of
+    ``BadValue`` (never raised on their own)."""
+
+    FORMAT = "Input string was not in a correct format."
+    #: Overflow texts by XSD type (System.OverflowException of each .NET type's Parse)
+    OVERFLOW = {
+        "int": "Value was either too large or too small for an Int32.",
+        "short": "Value was either too large or too small for an Int16.",
+        "long": "Value was either too large or too small for an Int64.",
+        "unsignedByte": "Value was either too large or too small for an unsigned byte.",
+        "decimal": "Value was either too large or too small for a Decimal.",
+    }
+    GUID_LENGTH = "Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)."
+    GUID_UNRECOGNIZED = "Unrecognized Guid format."
+    GUID_DASHES = "Dashes are in the wrong position for GUID parsing."
+    GUID_HEX = "Guid string should only contain hexadecimal characters."
+    NULL_REFERENCE = "Object reference not set to an instance of an object."
+    BOOLEAN = "The string '{text}' is not a valid Boolean value."
+    DATETIME = "The string '{text}' is not a valid AllXsd value."
+    ENUM = "Instance validation error: '{text}' is not a valid value for {type_name}."
+
+    @classmethod
+    def boolean(cls, text: str) -> str:
+        return cls.BOOLEAN.format(text=text)
+
+    @classmethod
+    def datetime(cls, text: str) -> str:
+        return cls.DATETIME.format(text=text)
+
+    @classmethod
+    def enum(cls, text: str, type_name: str) -> str:
+        return cls.ENUM.format(text=text, type_name=type_name)
+
+
+class ServerError(VendorError):
+    """W9: an exception inside a web method, as ASMX reports it: soap:Server (SOAP 1.2
+    soap:Receiver), ``Server was unable to process request. ---> MESSAGE``. ``detail`` goes to
+    the control API's request journal, never on the wire."""
+
+    template = UNABLE_TO_PROCESS + "{message}"
+
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message=message, detail=detail)
+
+
+class NullArgument(ServerError):
+    """W9: a web method argument that was missing or nil reaches the vendor's code as null and
+    fails there (a NullReferenceException, interpretation of what that code does with it)."""
+
+    detail_template = "{argument} was missing or nil; the web method received null"
+
+    def __init__(self, argument: str):
+        self.argument = argument
+        super().__init__(DotNet.NULL_REFERENCE, detail=self.detail_template.format(argument=argument))
+
+
+class IgnoredElement:
+    """W6: an element the WSDL does not have where it was sent. XmlSerializer skips it silently;
+    the emulator says so in the control API's request journal (``warnings``), never on the wire.
+    Not raised: ``text`` is the warning."""
+
+    template = ("Element '{element}' in '{parent}'{where} is not in the WSDL and was ignored, "
+                "as .NET's XmlSerializer ignores it")
+    wrap_template = "; {parent} holds <{item}> elements, so wrap each item in <{item}>"
+
+    def __init__(self, element: str, parent: str, line: int | None, item: str | None = None):
+        self.element, self.parent, self.line, self.item = element, parent, line, item
+        where = f" (line {line})" if line else ""
+        text = self.template.format(element=element, parent=parent, where=where)
+        if item:
+            text += self.wrap_template.format(parent=parent, item=item)
+        self.text = text + "."
 
 
 class HttpRefusal(RequestError):
@@ -559,6 +646,17 @@ class EntryOutsideFiscalYear(SaveRefused):
 
     def __init__(self, day, year: int):
         super().__init__(f"Entry date {day.isoformat()} is outside fiscal year {year}")
+
+
+class TransactionNoMissing(SaveRefused):
+    """S11: TransactionNo 0 (or below) when the emulator is told to refuse it (interpretation;
+    ``rules.TRANSACTION_NO_ZERO`` = "refuse")."""
+
+    template = ("TransactionNo {transaction_no} is not a voucher number. Get the next available "
+                "number from GetEntryId")
+
+    def __init__(self, transaction_no: int):
+        super().__init__(transaction_no=transaction_no)
 
 
 class CommentTooLong(SaveRefused):

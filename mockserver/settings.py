@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, fields, replace
 from urllib.parse import urlsplit
 
+from .ledger.interpretations import TRANSACTION_NO_ZERO_MODES
+
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 _HOSTNAME = re.compile(r"(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
@@ -105,6 +107,9 @@ class Settings:
     #: is closed unanswered; seconds an idle keep-alive connection is kept.
     request_timeout: int = 15
     idle_timeout: int = 120
+    #: S11: what SaveBundleList does with TransactionNo 0: "as-sent", "next-free" or "refuse"
+    #: (``ledger/interpretations.py``).
+    transaction_no_zero: str = "as-sent"
 
     @property
     def is_loopback(self) -> bool:
@@ -125,6 +130,8 @@ class Settings:
         for field in ("rate_limit", "burst_limit"):
             if getattr(self, field) < 0:
                 raise bad(field, "must be 0 (off) or more")
+        if self.transaction_no_zero not in TRANSACTION_NO_ZERO_MODES:
+            raise bad("transaction_no_zero", "must be one of " + ", ".join(TRANSACTION_NO_ZERO_MODES))
         if self.public_url:
             url = urlsplit(self.public_url)
             if url.scheme not in ("http", "https") or not url.hostname:

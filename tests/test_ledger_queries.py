@@ -22,6 +22,7 @@ T0 = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.UTC)
 def ledger():
     led = Ledger()
     led.clock.set(T0)
+    led.transaction_no_zero = "next-free"  # post() leaves the numbering to the ledger
     return led
 
 

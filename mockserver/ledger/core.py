@@ -62,6 +62,8 @@ class Ledger(ControlOperations, MasterDataOps):
         (empty) store gets no demo client here: see ``is_empty`` and ``reset``."""
         self.clock = clock or Clock()
         self.lock = threading.RLock()
+        #: S11: what TransactionNo 0 means (``interpretations.TRANSACTION_NO_ZERO_MODES``)
+        self.transaction_no_zero = rules.TRANSACTION_NO_ZERO
         self.store = store
         self._client_ids = itertools.count(DEMO_CLIENT_ID + 1)
         self.directory = Directory()
@@ -462,7 +464,8 @@ class Ledger(ControlOperations, MasterDataOps):
             taken: dict = {}
             for index, bundle in enumerate(blist.bundles, start=1):
                 try:
-                    planned = posting.plan_bundle(book, blist, bundle, now, taken)
+                    planned = posting.plan_bundle(book, blist, bundle, now, taken,
+                                                   self.transaction_no_zero)
                 except errors.SaveRefused as err:
                     where = errors.locate(err, index, getattr(err, "voucher", None))
                     return SaveResult(err.result_type, where)
@@ -480,7 +483,8 @@ class Ledger(ControlOperations, MasterDataOps):
             result = SaveResult("Ok", "")
             for index, bundle in enumerate(blist.bundles, start=1):
                 try:
-                    planned = posting.plan_bundle(book, blist, bundle, now, taken)
+                    planned = posting.plan_bundle(book, blist, bundle, now, taken,
+                                                   self.transaction_no_zero)
                 except errors.SaveRefused as err:
                     where = errors.locate(err, index, getattr(err, "voucher", None))
                     result = SaveResult(err.result_type, where)

@@ -7,7 +7,7 @@ change the reading here and nowhere else.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 #: Currency codes that mean "the client's own currency": no conversion for the balance check.
 LOCAL_CURRENCIES = frozenset({"", "NOK", "LOCAL"})
@@ -22,8 +22,53 @@ VAT_TOLERANCE = Decimal("0.01")
 SESSION_IDLE_SECONDS = 20 * 60
 
 
+#: S12: how an amount with more than two decimals is rounded to øre. The vendor's back end is
+#: .NET, where ``decimal.Round(x, 2)`` and ``Math.Round(x, 2)`` round half to even
+#: (MidpointRounding.ToEven) unless told otherwise, and the emulator already rounds converted
+#: currency amounts that way (S4): one rule for every amount. 10.005 -> 10.00, 10.015 -> 10.02.
+#: ROUND_HALF_UP here would give the commercial rounding (half away from zero) instead.
+AMOUNT_ROUNDING = ROUND_HALF_EVEN
+
+#: S12: amounts are booked with at most this many decimals (øre). An amount with fewer keeps
+#: the scale it was sent with (W7: ``-100`` stays ``-100``, ``80.00`` stays ``80.00``).
+AMOUNT_DECIMALS = 2
+
+#: S12: "SequenceId ... Can be set to define the order of entries when using SaveOption 1."
+#: A journal's entries are ordered by a stable sort on SequenceId (equal values, and the default
+#: 0 which sorts first, keep the order sent); a SaveOption 0 voucher keeps the order sent.
+SEQUENCE_ID_ORDERS_JOURNALS = True
+
+#: S5: a tax code without a rate or VAT account (TaxNo 0, "Ingen mva-behandling") is no VAT
+#: treatment: its lines are plain lines, and may carry the VAT amount of another code.
+
+#: S6 / S5: partial deduction (the client's VAT base rate, or an entry's BaseRate) applies to
+#: input VAT only: a tax code whose VAT account is an input-VAT account of NS 4102 (2710-2719,
+#: "Inngående merverdiavgift"). Output VAT on a sale is never partly deducted.
+INPUT_VAT_ACCOUNTS = range(2710, 2720)
+
+
+def is_input_vat(code) -> bool:
+    return code.account_no is not None and code.account_no in INPUT_VAT_ACCOUNTS
+
+
+#: S11: what a voucher sent with TransactionNo 0 (or below) gets. The guide: "To set the
+#: TransactionNo of the voucher you need to get the next available number by sending a request
+#: to GetEntryId"; nothing says the service numbers a voucher itself. The vendor's web method
+#: receives the int as sent (XmlSerializer fills a missing minOccurs=1 int with 0), so the most
+#: plausible answer is that the voucher is booked under the number sent:
+#:   "as-sent"   (default) booked as TransactionNo 0; a second, different voucher with 0 in the
+#:               same series and year is then DataAlreadySaved, so a missing GetEntryId call
+#:               shows up at once;
+#:   "next-free" the series' next free number (the emulator's behaviour before; hides the
+#:               missing call);
+#:   "refuse"    an Exception result asking for GetEntryId.
+#: Switched with ``tfso-mock serve --transaction-no-zero`` / TFSO_MOCK_TRANSACTION_NO_ZERO.
+TRANSACTION_NO_ZERO_MODES = ("as-sent", "next-free", "refuse")
+TRANSACTION_NO_ZERO = "as-sent"
+
+
 def auto_number(book, series_id: int, year: int, taken) -> int:
-    """A voucher sent with TransactionNo 0 gets the series' next free number."""
+    """"next-free": a voucher sent with TransactionNo 0 gets the series' next free number."""
     used = [n for (s, y, n) in taken if s == series_id and y == year]
     last = max([book.last_number.get((series_id, year), 0), *used])
     if last:
@@ -276,3 +321,9 @@ def person_matches(d: dict, p: dict) -> bool:
     if employee in ("True", "False") and (d.get("EmployeeId") is not None) != (employee == "True"):
         return False
     return True
+
+# --- readings outside the ledger (kept with the code they shape) --------------------------------
+# W9: what .NET reports for a value it cannot convert (the node after the element: see
+# soap/codec.py ``dotnet_position``), and that a missing argument fails in the vendor's code as a
+# NullReferenceException (errors.NullArgument). W6: elements the WSDL does not have are skipped as
+# XmlSerializer skips them, and listed in the request journal's ``warnings``.

@@ -32,3 +32,12 @@ def div(a: Decimal, b: Decimal) -> Decimal:
 def cents(value: Decimal) -> Decimal:
     """Round to two decimals the way .NET's decimal.Round does by default (to even)."""
     return value.quantize(CENT, rounding=ROUND_HALF_EVEN, context=MONEY)
+
+
+def ore(value: Decimal, rounding: str = ROUND_HALF_EVEN, decimals: int = 2) -> Decimal:
+    """S12: an amount as it is booked: at most ``decimals`` places (øre), rounded by
+    ``rounding``; an amount with fewer places keeps its scale (W7)."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent >= -decimals:
+        return value
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=rounding, context=MONEY)

@@ -17,7 +17,7 @@ from .. import errors
 from . import interpretations as rules
 from .book import ClientBook, VoucherKey
 from .model import NIL_GUID, Bundle, BundleList, Entry, Line, TaxCode, Voucher, VoucherRecord
-from .money import HUNDRED, MONEY, ZERO, add, cents, div, mul
+from .money import CENT, HUNDRED, MONEY, ZERO, add, div, mul, ore
 
 # --- numbering (GetEntryId) -------------------------------------------------------------------
 
@@ -50,6 +50,16 @@ class PlannedVoucher:
     difference: Decimal = ZERO
     #: K2: (link GUID, existing line ids) to join when the bundle is committed
     link_ops: list[tuple[object, list]] = None  # type: ignore[assignment]
+
+
+def cents(value: Decimal) -> Decimal:
+    """Two decimals exactly, by the emulator's rounding rule (S12, ``rules.AMOUNT_ROUNDING``)."""
+    return value.quantize(CENT, rounding=rules.AMOUNT_ROUNDING, context=MONEY)
+
+
+def booked(value: Decimal) -> Decimal:
+    """S12: an amount as the ledger books it: at most two decimals (øre)."""
+    return ore(value, rules.AMOUNT_ROUNDING, rules.AMOUNT_DECIMALS)
 
 
 def _local(entry: Entry) -> Decimal:
@@ -96,7 +106,7 @@ class _Planner:
     """Plans one voucher: checks every rule, then builds its lines."""
 
     def __init__(self, book: ClientBook, blist: BundleList, bundle: Bundle, now: datetime,
-                 taken: dict[VoucherKey, str]):
+                 taken: dict[VoucherKey, str], zero_mode: str = rules.TRANSACTION_NO_ZERO):
         #: LinkIds that entries of this bundle declare (K2: they cannot be linked to each other)
         self.bundle_link_guids = {
             e.link_id for v in bundle.vouchers for e in v.entries if e.link_id != NIL_GUID
@@ -108,6 +118,7 @@ class _Planner:
         self.ignore = {w.strip().lower() for w in blist.ignore_warnings}
         self.ledger = blist.save_option == 0
         self.taken = taken  # numbers claimed by earlier vouchers of the same call
+        self.zero_mode = zero_mode  # what TransactionNo 0 means (rules.TRANSACTION_NO_ZERO)
 
     def warn(self, err: errors.SaveRefused) -> None:
         if err.warning_key not in self.ignore:
@@ -127,6 +138,11 @@ class _Planner:
         entries = [self._with_defaults(e) for e in voucher.entries]
         if not entries:
             raise errors.NoEntries()
+        if not self.ledger and rules.SEQUENCE_ID_ORDERS_JOURNALS:
+            # S12: "SequenceId ... Can be set to define the order of entries when using
+            # SaveOption 1." A stable sort: equal SequenceIds (and the default 0, which sorts
+            # first) keep the order they were sent in.
+            entries.sort(key=lambda e: e.sequence_id)
         fiscal_year = book.fiscal_years[bundle.year_id]
         for e in entries:
             if not fiscal_year.contains(e.date):
@@ -138,7 +154,9 @@ class _Planner:
 
         series_id, year = ttype.series_id, bundle.year_id
         number = voucher.transaction_no
-        if number <= 0:
+        if number <= 0 and self.zero_mode != "as-sent":
+            if self.zero_mode == "refuse":
+                raise errors.TransactionNoMissing(number)
             number = rules.auto_number(book, series_id, year, self.taken)
         key = (series_id, year, number)
         fingerprint = _fingerprint(year, type_no, entries)
@@ -173,7 +191,9 @@ class _Planner:
         return PlannedVoucher(record, lines, stamps, invoice_keys, difference, link_ops)
 
     def _with_defaults(self, e: Entry) -> Entry:
-        """S10: DefaultCustomerId, PeriodDate and CurrencyUnit defaults."""
+        """S10: DefaultCustomerId, PeriodDate and CurrencyUnit defaults; S12: amounts in øre."""
+        e.amount = booked(e.amount)
+        e.vat_amount = booked(e.vat_amount)
         if not e.customer_id and self.blist.default_customer_id:
             e.customer_id = self.blist.default_customer_id
         if e.period_date is None:
@@ -226,21 +246,16 @@ class _Planner:
                 rows.append((e, e.amount, e.account_no, False))
                 continue
             if calculate:
-                # Journal: the amount is gross; the VAT line is calculated (S5, SaveOption 1).
+                # Journal: the amount is gross; the VAT is calculated (S5, SaveOption 1), and
+                # "both VAT and partial deduction is automatically calculated" (S6): the same
+                # lines as SaveOption 0 with the calculated VAT as VatAmount.
                 net = cents(div(mul(e.amount, HUNDRED), add(HUNDRED, code.rate)))
-                rows.append((e, net, e.account_no, False))
-                rows.append((e, add(e.amount, net.copy_negate()), code.account_no, True))
+                self._split_vat(rows, e, code, net, add(e.amount, net.copy_negate()))
             elif self.ledger and e.vat_amount:
                 # S6: gross amount with the original VAT; deductible part to the VAT account,
                 # the non-deductible rest as a new entry on the same account.
-                rate = self._base_rate(e)
-                deductible = cents(div(mul(e.vat_amount, rate), HUNDRED))
-                rest = add(e.vat_amount, deductible.copy_negate())
-                rows.append((e, add(e.amount, e.vat_amount.copy_negate()), e.account_no, False))
-                if deductible:
-                    rows.append((e, deductible, code.account_no, True))
-                if rest:
-                    rows.append((e, rest, e.account_no, True))
+                self._split_vat(rows, e, code, add(e.amount, e.vat_amount.copy_negate()),
+                                e.vat_amount)
             else:
                 rows.append((e, e.amount, e.account_no, False))
                 if self.ledger:
@@ -250,13 +265,27 @@ class _Planner:
             self._check_vat(entries, by_code)
         return rows
 
+    def _split_vat(self, rows, e: Entry, code: TaxCode, net: Decimal, vat: Decimal) -> None:
+        """The net amount on the entry's account, the deductible VAT on the code's account and
+        the non-deductible rest as a new entry on the entry's account (S6)."""
+        rate = self._base_rate(e) if rules.is_input_vat(code) else HUNDRED
+        deductible = cents(div(mul(vat, rate), HUNDRED))
+        rest = add(vat, deductible.copy_negate())
+        rows.append((e, net, e.account_no, False))
+        if deductible:
+            rows.append((e, deductible, code.account_no, True))
+        if rest:
+            rows.append((e, rest, e.account_no, True))
+
     def _base_rate(self, e: Entry) -> Decimal:
         if e.base_rate >= 0:
             return e.base_rate
         return self.book.vat_base_rate if self.bundle.use_auto_base_rate else HUNDRED
 
     def _check_vat(self, entries: list[Entry], by_code: dict[int, tuple[TaxCode, Decimal]]) -> None:
-        plain = [e for e in entries if not e.tax_no.strip()]
+        # S5: entries without VAT treatment carry the VAT amounts: no TaxNo, or a code without
+        # a rate or VAT account ("TaxNo 0": no VAT treatment), also on the VAT account itself.
+        plain = [e for e in entries if _no_vat(_tax_code(self.book, e.tax_no))]
         expected_by_account: dict[int, Decimal] = {}
         for code, base in by_code.values():
             vat = cents(div(mul(base, code.rate), HUNDRED))
@@ -318,6 +347,10 @@ def _local_row(e: Entry, amount: Decimal) -> Decimal:
     return _local(scaled)
 
 
+def _no_vat(code: TaxCode | None) -> bool:
+    return code is None or not code.rate or code.account_no is None
+
+
 def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
@@ -349,11 +382,12 @@ def _difference_line(planner: _Planner, voucher: Voucher, planned: PlannedVouche
 
 
 def plan_bundle(book: ClientBook, blist: BundleList, bundle: Bundle, now: datetime,
-                taken: dict[VoucherKey, str]) -> list[PlannedVoucher]:
+                taken: dict[VoucherKey, str],
+                zero_mode: str = rules.TRANSACTION_NO_ZERO) -> list[PlannedVoucher]:
     """Check a whole bundle; raise (with ``.voucher`` set) on the first failing voucher."""
     if bundle.year_id not in book.fiscal_years:
         raise errors.FiscalYearMissing()
-    planner = _Planner(book, blist, bundle, now, taken)
+    planner = _Planner(book, blist, bundle, now, taken, zero_mode)
     planned: list[PlannedVoucher] = []
     claimed: list[VoucherKey] = []
     try:

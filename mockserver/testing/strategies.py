@@ -203,8 +203,9 @@ def vouchers(draw, balanced: bool = True, vat: bool | None = None, year: int = 2
 @st.composite
 def bundles(draw, year: int = 2024, balanced: bool = True, vat: bool | None = None,
             save_option: int = 0, max_vouchers: int = 3, difference_options: bool | None = False,
-            currency: bool | None = None) -> dict:
-    """A bundle of 1..max_vouchers vouchers (numbered by the server: TransactionNo 0)."""
+            currency: bool | None = None, first_transaction_no: int = 1) -> dict:
+    """A bundle of 1..max_vouchers vouchers, numbered from ``first_transaction_no`` on (the
+    guide has clients number vouchers with GetEntryId; the service does not number them)."""
     n = draw(st.integers(1, max_vouchers))
     vs = []
     for i in range(n):
@@ -212,6 +213,7 @@ def bundles(draw, year: int = 2024, balanced: bool = True, vat: bool | None = No
         # an unbalanced bundle has at least one unbalanced voucher: the last
         vs.append(draw(vouchers(balanced=balanced or i < n - 1, vat=vat, year=year,
                                 save_option=save_option, currency=currency,
+                                transaction_no=first_transaction_no + i,
                                 difference_options=diff and (balanced or i < n - 1))))
     return {"YearId": year, "Sort": vs[0]["Sort"], "Name": draw(comments(40)),
             "Vouchers": {"Voucher": vs}}
@@ -220,17 +222,24 @@ def bundles(draw, year: int = 2024, balanced: bool = True, vat: bool | None = No
 @st.composite
 def bundle_lists(draw, save_option: int | None = 0, year: int = 2024, balanced: bool = True,
                  vat: bool | None = None, max_bundles: int = 2, max_vouchers: int = 3,
-                 difference_options: bool | None = False, currency: bool | None = None) -> dict:
-    """A BundleList: SaveOption 0 (ledger) or 1 (journal), 1..max_bundles bundles.
+                 difference_options: bool | None = False, currency: bool | None = None,
+                 first_transaction_no: int = 1) -> dict:
+    """A BundleList: SaveOption 0 (ledger) or 1 (journal), 1..max_bundles bundles, its vouchers
+    numbered from ``first_transaction_no`` on (distinct in the whole list).
 
     ``balanced=False``: the last voucher of the last bundle does not balance (S4): the call must
     be refused for that bundle; the earlier bundles are saved (processing stops there).
     """
     option = draw(st.sampled_from((0, 1))) if save_option is None else save_option
     n = draw(st.integers(1, max_bundles))
-    bs = [draw(bundles(year=year, balanced=balanced or i < n - 1, vat=vat, save_option=option,
-                       max_vouchers=max_vouchers, difference_options=difference_options,
-                       currency=currency)) for i in range(n)]
+    bs = []
+    number = first_transaction_no
+    for i in range(n):
+        b = draw(bundles(year=year, balanced=balanced or i < n - 1, vat=vat, save_option=option,
+                         max_vouchers=max_vouchers, difference_options=difference_options,
+                         currency=currency, first_transaction_no=number))
+        number += len(b["Vouchers"]["Voucher"])
+        bs.append(b)
     return {"SaveOption": option, "Bundles": {"Bundle": bs}}
 
 
@@ -306,7 +315,7 @@ def hostile_bundle_lists(draw, year: int = 2024) -> Hostile:
             ("Amount", "1" + "0" * 40),
             ("AccountNo", "2147483648"),  # beyond xs:int
             ("CustomerId", "-2147483649"),
-            ("Amount", "0." + "1" * 29),  # more decimals than .NET keeps
+            ("Amount", "1.5E+3"),  # XmlConvert.ToDecimal takes no exponent
         )))
         entry[element] = Raw(value)
         return Hostile(blist, kind, element, value, "fault")
