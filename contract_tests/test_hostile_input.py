@@ -12,6 +12,7 @@ Everything runs against the in-memory store and against ``--store sqlite:PATH``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import socket
@@ -73,9 +74,36 @@ def op(name: str, ns: str, args: str = "") -> str:
     return f'<{name} xmlns="{ns}">{args}</{name}>'
 
 
-def bad_value(element: str, value: str, xsd: str) -> str:
-    return ("Server was unable to read request. ---> There is an error in XML document (line 1). "
-            f"---> The value '{value}' of element '{element}' is not a valid {xsd}.")
+#: .NET's texts for values XmlSerializer cannot convert (W9)
+FORMAT = "Input string was not in a correct format."
+GUID_LENGTH = "Guid should contain 32 digits with 4 dashes (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)."
+
+
+def overflow(net_type: str) -> str:
+    return f"Value was either too large or too small for {net_type}."
+
+
+def not_a_date(value: str) -> str:
+    return f"The string '{value}' is not a valid AllXsd value."
+
+
+def not_in_enum(value: str, type_name: str) -> str:
+    return f"Instance validation error: '{value}' is not a valid value for {type_name}."
+
+
+def expect_unreadable(inner: str):
+    """W9: soap:Client, ``Server was unable to read request. ---> There is an error in XML
+    document (1, COLUMN). ---> INNER`` (the envelopes here are one line long)."""
+    pattern = re.compile(r"Server was unable to read request\. ---> There is an error in XML "
+                         r"document \(1, [1-9][0-9]*\)\. ---> " + re.escape(inner))
+
+    def check(a: Answer) -> None:
+        assert a.status == 500, (a.status, a.text[:300])
+        assert a.content_type == CT11, a.content_type
+        ns, got_code, got_text = soap_fault(a)
+        assert (ns, got_code) == (SOAP11, "soap:Client"), (ns, got_code, got_text)
+        assert pattern.fullmatch(got_text), got_text
+    return check
 
 
 # --- cases and their expected answers -----------------------------------------------------------
@@ -236,10 +264,13 @@ class Target:
         self.serve.close()
 
 
-#: Server faults the vendor documents (SPEC A3, A4, E3, L1): answers, not server errors
+#: Server faults the vendor documents (SPEC A3, A4, E3, L1), and ASMX's answer when a missing
+#: argument reaches the web method as null (W9): answers, not server errors
 DOCUMENTED_SERVER_FAULTS = ("Client is not authenticated on this identity",
                             "No next Entry Id found with the provided date and sort",
-                            "Provided IdentityId is blocked.", "Limit exceeded by ")
+                            "Provided IdentityId is blocked.", "Limit exceeded by ",
+                            "Server was unable to process request. ---> Object reference not set "
+                            "to an instance of an object.")
 #: The master-data services' single-item refusals (errors.ItemFault, errors.UnknownReference):
 #: an exception inside an ASMX method is a Server fault (W9); the texts are the catalogue's.
 MASTER_DATA_FAULTS = re.compile(
@@ -356,7 +387,7 @@ def envelope_cases(path: str, ns: str, name: str, session: str) -> list[Case]:
 
 def _no_passwd(a: Answer) -> None:
     assert "root:" not in a.text and a.status in (200, 500), a.text[:300]
-    if a.status == 500:  # the operation itself refused (arguments missing): a Client fault
+    if a.status == 500:  # the operation itself refused (arguments missing: W9, soap:Server)
         assert soap_fault(a)[1] in ("soap:Client", "soap:Server"), a.text[:300]
 
 
@@ -386,8 +417,14 @@ def entries(*rows) -> str:
     return "".join(out)
 
 
-def save_args(entries_xml: str, year: str = "2024", number: str = "0", extra: str = "",
+_NUMBERS = itertools.count(1)
+
+
+def save_args(entries_xml: str, year: str = "2024", number: str | None = None, extra: str = "",
               voucher_extra: str = "") -> str:
+    """A SaveBundleList argument; each voucher gets its own TransactionNo unless told one (the
+    service books TransactionNo 0 as sent: S11)."""
+    number = str(next(_NUMBERS)) if number is None else number
     return (f"<BundleList><SaveOption>0</SaveOption>{extra}<Bundles><Bundle><YearId>{year}</YearId>"
             f"<Sort>1</Sort><Name>hostile</Name><Vouchers><Voucher><TransactionNo>{number}"
             f"</TransactionNo><Sort>1</Sort>{voucher_extra}<Entries>{entries_xml}</Entries>"
@@ -407,24 +444,27 @@ def value_cases(t: Target) -> list[Case]:
 
     pair = entries(("1920", "10.00"), ("3000", "-10.00"))
     # numbers beyond Int32, Int16, Decimal; not numbers at all
-    for element, value, xsd in (
-            ("YearId", "2147483648", "int"), ("YearId", "-2147483649", "int"),
-            ("YearId", "9" * 5000, "int"), ("YearId", "١٢", "int"), ("YearId", "２０２４", "int"),
-            ("YearId", "1e3", "int"), ("YearId", "0x7E8", "int")):
-        inner = save_args(pair, year=value)
-        shown = value if len(value) <= 80 else value[:77] + "..."
-        save(f"YearId {value[:20]!r}", inner, expect_fault(500, bad_value(element, shown, xsd)))
-    for amount in ("79228162514264337593543950336", "-79228162514264337593543950336", "1e400",
-                   "NaN", "Infinity", "0." + "1" * 29, "12,50", "1 000", "１０"):
-        inner = save_args(entries(("1920", amount), ("3000", "-10.00")))
-        save(f"Amount {amount!r}", inner, expect_fault(500, bad_value("Amount", amount, "decimal")))
+    for value, inner in (
+            ("2147483648", overflow("an Int32")), ("-2147483649", overflow("an Int32")),
+            ("9" * 5000, overflow("an Int32")), ("١٢", FORMAT), ("２０２４", FORMAT),
+            ("1e3", FORMAT), ("0x7E8", FORMAT)):
+        save(f"YearId {value[:20]!r}", save_args(pair, year=value), expect_unreadable(inner))
+    for amount, inner in (("79228162514264337593543950336", overflow("a Decimal")),
+                          ("-79228162514264337593543950336", overflow("a Decimal")),
+                          ("1e400", FORMAT), ("NaN", FORMAT), ("Infinity", FORMAT),
+                          ("12,50", FORMAT), ("1 000", FORMAT), ("１０", FORMAT)):
+        inner_args = save_args(entries(("1920", amount), ("3000", "-10.00")))
+        save(f"Amount {amount!r}", inner_args, expect_unreadable(inner))
+    # Decimal.Parse rounds digits System.Decimal cannot hold (no fault); S12 then books 0.11
+    save("Amount with 29 decimals", save_args(entries(("1920", "0." + "1" * 29), ("3000", "-10.00"))),
+         expect_save("Exception", "Voucher is not in balance. Difference: -9.89 (Bundle 1, Voucher 1)"))
     save("CurrencyUnit 40000", save_args(entries(("1920", "10", "<CurrencyUnit>40000</CurrencyUnit>"),
                                                  ("3000", "-10"))),
-         expect_fault(500, bad_value("CurrencyUnit", "40000", "short")))
+         expect_unreadable(overflow("an Int16")))
     save("TransactionNo 2147483648", save_args(pair, number="2147483648"),
-         expect_fault(500, bad_value("TransactionNo", "2147483648", "int")))
+         expect_unreadable(overflow("an Int32")))
     save("SaveOption 256", save_args(pair).replace("<SaveOption>0<", "<SaveOption>256<"),
-         expect_fault(500, bad_value("SaveOption", "256", "unsignedByte")))
+         expect_unreadable(overflow("an unsigned byte")))
     # the largest values are read, and the arithmetic on them is exact (58 digits, no fault)
     big = "79228162514264337593543950335"
     rate = f"<CurrencyId>EUR</CurrencyId><CurrencyRate>{big}</CurrencyRate>"
@@ -441,7 +481,7 @@ def value_cases(t: Target) -> list[Case]:
                 "2024-02-30T00:00:00", "2024-01-01T24:00:00", "2024-01-01T00:00:00+25:00", "",
                 "yesterday"):
         inner = save_args(entries(("1920", "1")).replace("2024-01-31T00:00:00", day) + entries(("3000", "-1")))
-        save(f"Date {day!r}", inner, expect_fault(500, bad_value("Date", day, "dateTime")))
+        save(f"Date {day!r}", inner, expect_unreadable(not_a_date(day)))
     save("YearId 9999 (no fiscal year)", save_args(pair, year="9999"),
          expect_save("Exception", "Could not finish last Bundle! iError:2"))
     # strings beyond their limits, and metacharacters where they are refused
@@ -456,10 +496,11 @@ def value_cases(t: Target) -> list[Case]:
              expect_save("Exception", f"TaxNo {text} does not exist. Use GetTaxCodeList to get valid "
                                       "codes (Bundle 1, Voucher 1)"))
         save(f"AccountNo {text!r}", save_args(entries((xml_escape(text), "10"), ("3000", "-10"))),
-             expect_fault(500, bad_value("AccountNo", text, "int")))
+             expect_unreadable(FORMAT))
         save(f"LinkId {text!r}", save_args(entries(("1920", "10", f"<LinkId>{xml_escape(text)}</LinkId>"),
                                                    ("3000", "-10"))),
-             expect_fault(500, bad_value("LinkId", text, "guid")))
+             expect_unreadable("Unrecognized Guid format." if "{" in text and "-" not in text
+                               else GUID_LENGTH))
     missing = uuid.uuid4()
     save("Links to a line that does not exist", save_args(entries(
         ("1920", "10", f"<LinkId>{uuid.uuid4()}</LinkId><Links><LinkModel><LineId>{missing}</LineId>"
@@ -477,13 +518,14 @@ def value_cases(t: Target) -> list[Case]:
                                     "<EntryNo>0</EntryNo></argEntryId>")
     for sort in ("2147483648", "-2147483649", "1e3", "١", "'; DROP TABLE x; --"):
         soap(f"GetEntryId SortNo {sort!r}", ACCOUNT, entry_id(sort=xml_escape(sort)),
-             expect_fault(500, bad_value("SortNo", sort, "int")))
+             expect_unreadable(overflow("an Int32") if sort.lstrip("-").isdigit() and sort.isascii()
+                               else FORMAT))
     for day in ("0001-01-01T00:00:00", "9999-12-31T23:59:59"):
         soap(f"GetEntryId Date {day}", ACCOUNT, entry_id(day), expect_soap("<EntryNo>-1</EntryNo>"),
              refused=False)
     for day in ("0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "2024-13-01T00:00:00"):
         soap(f"GetEntryId Date {day}", ACCOUNT, entry_id(day),
-             expect_fault(500, bad_value("Date", day, "dateTime")))
+             expect_unreadable(not_a_date(day)))
     soap("GetEntryId SortNo with white space around it (XmlConvert trims)", ACCOUNT,
          entry_id(sort="\n 1 \t"), expect_soap("<SortNo>1</SortNo><EntryNo>"), refused=False)
     soap("GetEntryId SortNo 999 (unknown series)", ACCOUNT, entry_id(sort="999"),
@@ -491,7 +533,7 @@ def value_cases(t: Target) -> list[Case]:
     # lookups and links
     soap("CheckAccountNo AccountNo 2147483648", ACCOUNT, op("CheckAccountNo", NS,
          "<accountList><AccountData><AccountNo>2147483648</AccountNo></AccountData></accountList>"),
-         expect_fault(500, bad_value("AccountNo", "2147483648", "short")))
+         expect_unreadable(overflow("an Int16")))
     for text in METACHARS[:3]:
         soap(f"CheckAccountNo AccountName {text!r}", ACCOUNT, op("CheckAccountNo", NS,
              f"<accountList><AccountData><AccountNo>1920</AccountNo><AccountName>{xml_escape(text)}"
@@ -501,10 +543,10 @@ def value_cases(t: Target) -> list[Case]:
     for name in ("AddLinkEntries", "ReplaceLinkEntries"):
         soap(f"{name} LinkId 2147483648", ACCOUNT, op(name, NS, "<linkEntryItem><LineIds><guid>"
              f"{t.line_id}</guid></LineIds><LinkId>2147483648</LinkId></linkEntryItem>"),
-             expect_fault(500, bad_value("LinkId", "2147483648", "int")))
+             expect_unreadable(overflow("an Int32")))
         soap(f"{name} LineIds not a GUID", ACCOUNT, op(name, NS, "<linkEntryItem><LineIds><guid>"
              "' OR 1=1 --</guid></LineIds><LinkId>1</LinkId></linkEntryItem>"),
-             expect_fault(500, bad_value("guid", "' OR 1=1 --", "guid")))
+             expect_unreadable(GUID_LENGTH))
         soap(f"{name} an unknown line", ACCOUNT, op(name, NS, "<linkEntryItem><LineIds><guid>"
              f"{missing}</guid></LineIds><LinkId>1</LinkId></linkEntryItem>"),
              expect_fault(500, f"LineId {missing} was not found"))
@@ -517,7 +559,7 @@ def value_cases(t: Target) -> list[Case]:
     soap("UpdateEntryDueDate DueDate 0001-01-01T00:00:00+01:00", ACCOUNT, op("UpdateEntryDueDate", NS,
          f"<entryItems><EntryItem><LineId>{t.line_id}</LineId><DueDate>0001-01-01T00:00:00+01:00"
          "</DueDate></EntryItem></entryItems>"),
-         expect_fault(500, bad_value("DueDate", "0001-01-01T00:00:00+01:00", "dateTime")))
+         expect_unreadable(not_a_date("0001-01-01T00:00:00+01:00")))
     # Authenticate
     for text in METACHARS:
         soap(f"Login Username {text!r}", AUTH, op("Login", NS, t.credential(Username=xml_escape(text))),
@@ -531,9 +573,9 @@ def value_cases(t: Target) -> list[Case]:
     soap("Login Username of 1 MB", AUTH, op("Login", NS, t.credential(Username="u" * (1 << 20))),
          expect_soap("<LoginResult /></LoginResponse>"), headers={"Content-Type": CT11})
     soap("Login ApplicationId not a GUID", AUTH, op("Login", NS, t.credential(ApplicationId="$(id)")),
-         expect_fault(500, bad_value("ApplicationId", "$(id)", "guid")), headers={"Content-Type": CT11})
+         expect_unreadable(GUID_LENGTH), headers={"Content-Type": CT11})
     soap("SetIdentityById not a GUID", AUTH, op("SetIdentityById", NS, "<identityId>1 OR 1=1</identityId>"),
-         expect_fault(500, bad_value("identityId", "1 OR 1=1", "guid")))
+         expect_unreadable(GUID_LENGTH))
     soap("SetIdentityById an identity of nobody", AUTH, op("SetIdentityById", NS,
          f"<identityId>{uuid.uuid4()}</identityId>"),
          expect_soap("<SetIdentityByIdResult>false</SetIdentityByIdResult>"))
@@ -542,16 +584,19 @@ def value_cases(t: Target) -> list[Case]:
     # TransactionService
     def search(params):
         return op("GetTransactions", TNS, f"<searchParams>{params}</searchParams>")
-    for element, value, xsd in (
-            ("DateSearchParameters", "Bogus", "DateSearchParameters"),
-            ("DateSearchParameters", "dateChangedUTC", "DateSearchParameters"),
-            ("SystemType", "'; DROP TABLE x; --", "TransactionSystemType"),
-            ("AccountNoStart", "99999", "short"), ("VatCode", "x", "short"),
-            ("TransactionNoStart", "2147483648", "int"), ("DateStart", "0000-01-01T00:00:00", "dateTime"),
-            ("RegisteredAfter", "9999-12-31T23:59:59-14:00", "dateTime")):
+    for element, value, inner in (
+            ("DateSearchParameters", "Bogus", not_in_enum("Bogus", "DateSearchParameters")),
+            ("DateSearchParameters", "dateChangedUTC",
+             not_in_enum("dateChangedUTC", "DateSearchParameters")),
+            ("SystemType", "'; DROP TABLE x; --",
+             not_in_enum("'; DROP TABLE x; --", "TransactionSystemType")),
+            ("AccountNoStart", "99999", overflow("an Int16")), ("VatCode", "x", FORMAT),
+            ("TransactionNoStart", "2147483648", overflow("an Int32")),
+            ("DateStart", "0000-01-01T00:00:00", not_a_date("0000-01-01T00:00:00")),
+            ("RegisteredAfter", "9999-12-31T23:59:59-14:00",
+             not_a_date("9999-12-31T23:59:59-14:00"))):
         soap(f"GetTransactions {element} {value!r}", TRANSACTIONS,
-             search(f"<{element}>{xml_escape(value)}</{element}>"),
-             expect_fault(500, bad_value(element, value, xsd)))
+             search(f"<{element}>{xml_escape(value)}</{element}>"), expect_unreadable(inner))
     soap("GetTransactions 0001-01-01 to 9999-12-31 (changed)", TRANSACTIONS, search(
         "<DateSearchParameters>DateChangedUTC</DateSearchParameters><DateStart>0001-01-01T00:00:00"
         "</DateStart><DateEnd>9999-12-31T23:59:59.9999999</DateEnd>"),
@@ -565,7 +610,7 @@ def value_cases(t: Target) -> list[Case]:
              expect_soap("<GetTransactionsResult /></GetTransactionsResponse>"), refused=False)
     soap("GetAggregated periodType Weekly", TRANSACTIONS, op("GetAggregated", TNS,
          "<startDate>2024-01-01T00:00:00</startDate><periodType>Weekly</periodType><returnIB>true</returnIB>"),
-         expect_fault(500, bad_value("periodType", "Weekly", "PeriodType")))
+         expect_unreadable(not_in_enum("Weekly", "PeriodType")))
     soap("GetAggregated without startDate (DateTime.MinValue, as .NET reads it)", TRANSACTIONS,
          op("GetAggregated", TNS, "<periodType>Month</periodType><returnIB>true</returnIB>"),
          expect_soap("<IncomingBalance>0</IncomingBalance>"), refused=False)
@@ -574,7 +619,7 @@ def value_cases(t: Target) -> list[Case]:
          expect_soap("<GetAggregatedResponse"), refused=False)
     soap("GetUserDefinedDimensionValues DimensionType x", TRANSACTIONS, op(
         "GetUserDefinedDimensionValues", TNS, "<DimensionType>x</DimensionType>"),
-        expect_fault(500, bad_value("DimensionType", "x", "int")))
+        expect_unreadable(FORMAT))
     return cases
 
 
@@ -1037,13 +1082,13 @@ def test_hostile_metacharacters_in_every_stored_string_come_back_verbatim(tmp_pa
         session = login.text.split("<LoginResult>")[1].split("<")[0]
         cookie = {"Content-Type": CT11, "Cookie": f"ASP.NET_SessionId={session}"}
         vouchers = []
-        for text in texts:
+        for number, text in enumerate(texts, start=1):
             x = xml_escape(text)
             fields = (f"<InvoiceReferenceNo>{x}</InvoiceReferenceNo><InvoiceOcr>{x}</InvoiceOcr>"
                       f"<Comment>{x}</Comment><BankAccountNo>{x}</BankAccountNo><CurrencyId>{x}</CurrencyId>"
                       "<UserDefinedDimensions><UserDefinedDimension><Type>101</Type>"
                       f"<Value>{x}</Value></UserDefinedDimension></UserDefinedDimensions>")
-            vouchers.append(f"<Voucher><TransactionNo>0</TransactionNo><Sort>1</Sort><Entries>"
+            vouchers.append(f"<Voucher><TransactionNo>{number}</TransactionNo><Sort>1</Sort><Entries>"
                             f"{entries(('1920', '10.00', fields), ('3000', '-10.00', f'<Comment>{x}</Comment>'))}"
                             "</Entries></Voucher>")
         save = op("SaveBundleList", NS, "<BundleList><SaveOption>0</SaveOption><IgnoreWarnings>" + "".join(

@@ -319,15 +319,18 @@ def test_T1_W4_missing_nillable_members_mean_not_given(tfso_mock, client, versio
     assert re.findall(r"<AccountNo>(\d+)</AccountNo>", resp.text) == ["1500"]
 
 
-def test_T1_W6_unreadable_search_value_is_a_client_fault(tfso_mock, client):
+def test_T1_W9_unreadable_search_value_is_a_client_fault_in_dotnets_words(tfso_mock, client):
+    """XmlConvert.ToInt16("1500.5") is Int16.Parse's FormatException; XmlSerializer reports the
+    reader's position after ReadElementString: the name of the next tag, </searchParams>."""
     body = (f'<GetTransactions xmlns="{TX_NS}"><searchParams><AccountNoStart>1500.5</AccountNoStart>'
             "</searchParams></GetTransactions>")
     resp = _raw(client, tfso_mock.url, body, "GetTransactions")
     assert resp.status_code == 500
+    column = envelope(body).index("</searchParams>") + 3
     assert re.findall(r"<faultcode>(.*)</faultcode><faultstring>(.*)</faultstring>", resp.text) == [(
         "soap:Client",
-        "Server was unable to read request. ---&gt; There is an error in XML document (line 1). "
-        "---&gt; The value '1500.5' of element 'AccountNoStart' is not a valid short.")]
+        f"Server was unable to read request. ---&gt; There is an error in XML document (1, {column}). "
+        "---&gt; Input string was not in a correct format.")]
 
 
 def test_T1_W2_W3_wsdl_is_the_vendors_but_for_the_address(tfso_mock):

@@ -3,10 +3,12 @@
 Bounded (oldest entries fall off) and free of secrets: no bodies, no headers, no cookies, no
 query strings; only what a test needs to verify what its integration sent: time, service,
 SOAP operation or REST path, client, status, duration, and the fault or SaveBundleList result
-type and description when there was one. The path, operation and fault of a failed request, and
-a result's description, can carry what the caller put where it does not belong (a password as an
-ApplicationId, a token in the URL): those are scrubbed of every secret the emulator knows
-(``SecretScrubber``) before they are kept.
+type and description when there was one. For a value the SOAP reader could not convert,
+``fault_detail`` names the element and the value (.NET's fault text does not), and ``warnings``
+lists elements the WSDL does not have that were skipped (as .NET skips them, silently on the
+wire). The path, operation and fault of a failed request, and a result's description, can carry
+what the caller put where it does not belong (a password as an ApplicationId, a token in the URL):
+those are scrubbed of every secret the emulator knows (``SecretScrubber``) before they are kept.
 
 Every criterion is a matcher returning ``(matched, reason)`` (as the ``responses`` library does),
 so a failed verification says what did and did not match.
@@ -183,12 +185,13 @@ class RequestJournal:
             "duration_ms": round((time.perf_counter() - started) * 1000, 3),
             "_at": now,
         }
-        for key in ("fault", "result_type", "result_description", "rate_limited",
+        for key in ("fault", "fault_detail", "warnings", "result_type", "result_description",
+                    "rate_limited",
                     "injected_fault", "dropped"):
             if meta.get(key):
                 entry[key] = meta[key]
         if self.scrub is not None and (status is None or status >= 400 or "fault" in entry):
-            for key in ("path", "operation", "fault"):
+            for key in ("path", "operation", "fault", "fault_detail"):
                 if entry.get(key):
                     entry[key] = self.scrub(entry[key])
         if self.scrub is not None and "result_description" in entry:

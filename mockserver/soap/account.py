@@ -91,8 +91,10 @@ def to_bundle_list(d: dict) -> core.BundleList:
 
 
 def _required(value, name: str):
+    """W9: a missing or nil argument reaches the web method as null: soap:Server, as the
+    vendor's code failing on it would answer (the journal's fault_detail names it)."""
     if value is None:
-        raise errors.MissingArgument(argument=name)
+        raise errors.NullArgument(name)
     return value
 
 

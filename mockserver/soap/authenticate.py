@@ -90,8 +90,8 @@ class Authenticate(Service):
 
     @rpc(el(m.Credential), _returns=el(String))
     def Login(ctx, credential):
-        if credential is None:
-            return ""
+        if credential is None:  # W9: null reaches the vendor's code, which fails on it
+            raise errors.NullArgument("credential")
         session = ctx.ledger.login(credential["ApplicationId"], credential["Username"] or "",
                                    credential["Password"] or "", credential["IdentityId"] or NIL_GUID)
         if session is None:

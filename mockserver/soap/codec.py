@@ -1,25 +1,30 @@
 """Read and write XML by walking the spyne models, the way ASMX's XmlSerializer does.
 
 Reading is lenient where .NET is (children in any order, unknown elements ignored, omitted
-elements take their WSDL default) and strict where .NET is (a value that cannot be parsed as its
-XSD type is a Client fault naming the element and value: never a silent misread).
+elements take their WSDL default) and strict where .NET is: a value that cannot be parsed as its
+XSD type is a Client fault in ASMX's words (W9), never a silent misread. The conversions are
+.NET's (XmlConvert, Int32.Parse, Decimal.Parse, new Guid(string), XmlSerializer's enum reader),
+written out here because their accepted forms and exception texts are what fidelity needs.
 Writing follows XmlSerializer too: members equal to their WSDL default are omitted, decimals keep
 their scale in plain notation, and every DateTime is UTC.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from uuid import UUID
+from xml.parsers import expat
 
+from lxml import etree
 from spyne.model.complex import Array, ComplexModelBase
 from spyne.model.primitive import Uuid
 
-from ..errors import BadValue
-from ..ledger.money import DECIMAL_MAX
+from ..errors import BadValue, DotNet, IgnoredElement
+from ..ledger.money import DECIMAL_MAX, MONEY
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _NIL = f"{{{XSI}}}nil"
@@ -30,64 +35,90 @@ _INT_RANGES = {
     "long": (-(2**63), 2**63 - 1),
     "unsignedByte": (0, 255),
 }
-# re.ASCII: XmlConvert reads ASCII digits only ('\d' alone would take '١' or '２' too), and
-# \Z, not $, which would let a trailing newline through.
-_INT_RE = re.compile(r"^\s*[+-]?\d+\s*\Z", re.ASCII)
+# re.ASCII: .NET reads ASCII digits only; \Z, not $, which would let a trailing newline through.
 _DEC_RE = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*\Z", re.ASCII)
 _DT_RE = re.compile(
     r"^\s*(-?\d{4,})-(\d\d)-(\d\d)(?:T(\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?)?"
     r"(Z|[+-]\d\d:\d\d)?\s*\Z", re.ASCII
 )
-_GUID_RE = re.compile(r"^\s*\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?\s*\Z")
 
 
 # --- scalar parsing and formatting ------------------------------------------------------------
 
 
+class Unconvertible(ValueError):
+    """A value .NET cannot convert; ``inner`` is .NET's exception text for it."""
+
+    def __init__(self, inner: str):
+        super().__init__(inner)
+        self.inner = inner
+
+
+#: The white space .NET's number parsing skips (NumberStyles.AllowLeading/TrailingWhite)
+_NUM_WS = " \t\n\v\f\r"
+#: The white space XmlConvert trims (XmlConvert.WhitespaceChars)
+_XML_WS = " \t\n\r"
+_UNSIGNED = frozenset({"unsignedByte"})
+_DEC_SCALE_MAX = 28
+_DEC_COEFF_MAX = 2**96
+
+
 def _parse_int(text: str, xsd: str) -> int:
-    # What _INT_RE accepts (str methods are several times faster than the regex):
-    # whitespace, an optional sign, decimal digits, whitespace.
-    digits = text.strip()
-    if digits[:1] in ("+", "-"):
-        digits = digits[1:]
-    if not (digits.isdecimal() and digits.isascii()):
-        raise ValueError
-    value = int(text)
+    """XmlConvert.ToInt16/32/64 (white space and a sign allowed) and ToByte (no sign)."""
+    digits = text.strip(_NUM_WS)
+    body = digits[1:] if digits[:1] in ("+", "-") and xsd not in _UNSIGNED else digits
+    if not (body.isdecimal() and body.isascii()):
+        raise Unconvertible(DotNet.FORMAT)
+    if len(body.lstrip("0")) > 20:  # beyond every range (and int()'s digit limit)
+        raise Unconvertible(DotNet.OVERFLOW[xsd])
+    value = int(digits)
     lo, hi = _INT_RANGES[xsd]
     if not lo <= value <= hi:
-        raise ValueError
+        raise Unconvertible(DotNet.OVERFLOW[xsd])
     return value
 
 
-def _parse_decimal(text: str, _xsd: str) -> Decimal:
+def _parse_decimal(text: str, xsd: str) -> Decimal:
+    """XmlConvert.ToDecimal: sign, digits, one decimal point, white space; no exponent. Digits
+    beyond what System.Decimal holds (28 places, a 96-bit coefficient) are rounded, as .NET
+    rounds them; a value beyond its range overflows."""
     if not _DEC_RE.match(text):
-        raise ValueError
-    text = text.strip()
+        raise Unconvertible(DotNet.FORMAT)
+    text = text.strip(_NUM_WS)
     try:
         value = Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the regex already rules these out
-        raise ValueError from exc
-    # The regex leaves only plain notation, so the scale is the count of digits after the point.
-    point = text.find(".")
-    if (point >= 0 and len(text) - point - 1 > 28) or value.copy_abs() > DECIMAL_MAX:
-        raise ValueError
+        raise Unconvertible(DotNet.FORMAT) from exc
+    if value.copy_abs() > DECIMAL_MAX:
+        raise Unconvertible(DotNet.OVERFLOW[xsd])
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < 0 and (
+            exponent < -_DEC_SCALE_MAX or abs(int(value.scaleb(-exponent))) >= _DEC_COEFF_MAX):
+        places = min(-exponent, _DEC_SCALE_MAX)
+        while places > 0:
+            rounded = value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_EVEN, MONEY)
+            if abs(int(rounded.scaleb(places))) < _DEC_COEFF_MAX:
+                return rounded
+            places -= 1
+        return value.quantize(Decimal(1), ROUND_HALF_EVEN, MONEY)
     return value
 
 
 def _parse_bool(text: str, _xsd: str) -> bool:
-    t = text.strip()
+    """XmlConvert.ToBoolean: true, false, 1, 0, white space trimmed."""
+    t = text.strip(_XML_WS)
     if t in ("true", "1"):
         return True
     if t in ("false", "0"):
         return False
-    raise ValueError
+    raise Unconvertible(DotNet.boolean(text))
 
 
 def parse_datetime(text: str, _xsd: str = "dateTime") -> dt.datetime:
     """xs:dateTime as .NET reads it; an offset is kept, a bare value is taken as UTC."""
     m = _DT_RE.match(text)
     if not m:
-        raise ValueError
+        raise Unconvertible(DotNet.datetime(text))
     y, mo, d, h, mi, s, frac, tz = m.groups()
     micro = int((frac or "0")[:6].ljust(6, "0"))
     value = dt.datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), micro)
@@ -108,27 +139,51 @@ def _parse_date(text: str, xsd: str) -> dt.date:
     return parse_datetime(text, xsd).date()
 
 
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
 def _parse_guid(text: str, _xsd: str) -> UUID:
-    m = _GUID_RE.match(text)
-    if not m:
-        raise ValueError
-    return UUID(m.group(1))
+    """XmlConvert.ToGuid = new Guid(string) of .NET Framework: the D form with dashes (also in
+    braces or parentheses) or the N form of 32 digits; .NET's text for each way to fail (the
+    rarely used {0x...} form is not read: Unrecognized Guid format)."""
+    g = text.strip()
+    if not g:
+        raise Unconvertible(DotNet.GUID_UNRECOGNIZED)
+    if "-" in g:
+        start = 0
+        if g[0] in "{(":
+            if len(g) != 38 or g[37] != {"{": "}", "(": ")"}[g[0]]:
+                raise Unconvertible(DotNet.GUID_LENGTH)
+            start = 1
+        elif len(g) != 36:
+            raise Unconvertible(DotNet.GUID_LENGTH)
+        if any(g[start + i] != "-" for i in (8, 13, 18, 23)):
+            raise Unconvertible(DotNet.GUID_DASHES)
+        digits = g[start:start + 36].replace("-", "")
+    elif "{" in g:  # .NET tries the {0x...} form, which the emulator does not read
+        raise Unconvertible(DotNet.GUID_UNRECOGNIZED)
+    else:
+        if len(g) != 32:
+            raise Unconvertible(DotNet.GUID_LENGTH)
+        digits = g
+    if len(digits) != 32 or not _HEX.issuperset(digits):
+        raise Unconvertible(DotNet.GUID_HEX)
+    return UUID(digits)
 
 
 def _parse_string(text: str, _xsd: str) -> str:
     return text
 
 
-def _enum_parser(values):
-    """An xs:string enumeration (DateSearchParameters, PeriodType, ...): one of its values, as
-    XmlSerializer reads enums; anything else is not a valid value (W6: never a silent misread)."""
+def _enum_parser(values, type_name: str):
+    """An xs:string enumeration (DateSearchParameters, PeriodType, ...): exactly one of its
+    values, as XmlSerializer's generated enum reader compares them (no trimming)."""
     allowed = frozenset(values)
 
     def parse(text: str, _xsd: str) -> str:
-        value = text.strip()
-        if value not in allowed:
-            raise ValueError
-        return value
+        if text not in allowed:
+            raise Unconvertible(DotNet.enum(text, type_name))
+        return text
 
     return parse
 
@@ -257,8 +312,8 @@ def field_spec(name: str, t) -> FieldSpec:
     # A nillable value type is Nullable<T> in .NET: absent means null, not 0 or false.
     spec.absent = default if has_default else (None if spec.nillable else net_default)
     values = getattr(a, "values", None)
-    if values:  # an enumeration: faults name its type ("is not a valid DateSearchParameters")
-        spec.parse, spec.xsd = _enum_parser(values), t.get_type_name()
+    if values:  # an enumeration: faults name its type ("... valid value for DateSearchParameters.")
+        spec.parse, spec.xsd = _enum_parser(values, t.get_type_name()), t.get_type_name()
     return spec
 
 
@@ -289,6 +344,59 @@ def _clark(ns: str, local: str) -> str:
     return f"{{{ns}}}{local}" if ns else local
 
 
+class _Unread(Exception):
+    """A value that failed to convert: the element, .NET's text, and what the journal says."""
+
+    def __init__(self, node, inner: str, detail: str):
+        super().__init__(inner)
+        self.node, self.inner, self.detail = node, inner, detail
+
+
+#: Elements skipped while reading the current request (IgnoredElement texts), or None
+_IGNORED: contextvars.ContextVar[list | None] = contextvars.ContextVar("ignored", default=None)
+
+
+def _ignored(child, parent, item: str | None = None) -> None:
+    found = _IGNORED.get()
+    tag = child.tag
+    if found is None or not isinstance(tag, str) or len(found) >= 20:
+        return
+    local = tag.rpartition("}")[2]
+    found.append(IgnoredElement(local, parent.tag.rpartition("}")[2], child.sourceline,
+                                item).text)
+
+
+def _fail(child, f: FieldSpec, text: str, exc: Exception) -> _Unread:
+    if isinstance(exc, Unconvertible):
+        inner = exc.inner
+    elif f.xsd in ("dateTime", "date"):
+        inner = DotNet.datetime(text)
+    elif f.xsd == "boolean":
+        inner = DotNet.boolean(text)
+    elif f.xsd == "guid":
+        inner = DotNet.GUID_LENGTH
+    else:
+        inner = DotNet.FORMAT
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    return _Unread(child, inner, f"The value '{shown}' of element '{f.name}' is not a valid {f.xsd}.")
+
+
+def read_arguments(elem, model, ns: str, body: bytes) -> tuple[dict, list[str]]:
+    """A web method's arguments from its request element, as XmlSerializer reads them, and the
+    elements it skipped (IgnoredElement texts, for the request journal). A value that cannot be
+    converted is ``BadValue`` with .NET's text and the position .NET reports (W9)."""
+    token = _IGNORED.set([])
+    try:
+        values = read_complex(elem, model, ns)
+    except _Unread as unread:
+        line, column = dotnet_position(body, unread.node)
+        raise BadValue(unread.inner, line, column, unread.detail) from None
+    finally:
+        ignored = _IGNORED.get() or []
+        _IGNORED.reset(token)
+    return values, ignored
+
+
 def read_complex(elem, model, ns: str | None = None) -> dict:
     """The element's children as a dict of field name to value, defaults applied."""
     spec = _SPECS.get(model) or spec_of(model, ns)
@@ -297,9 +405,10 @@ def read_complex(elem, model, ns: str | None = None) -> dict:
     values = spec.absent.copy()
     for child in elem:
         # Comments, processing instructions and elements of other namespaces match no tag;
-        # unknown elements are ignored, as ASMX does.
+        # unknown elements are ignored, as ASMX does (and noted for the request journal).
         f = tags.get(child.tag)
         if f is None:
+            _ignored(child, elem)
             continue
         if f.kind != "scalar" or child.get(_NIL) in ("true", "1"):
             values[f.name] = _read_field(child, f, ns)
@@ -307,8 +416,8 @@ def read_complex(elem, model, ns: str | None = None) -> dict:
         text = child.text or ""  # a scalar, read here: the hot path of every request
         try:
             values[f.name] = f.parse(text, f.xsd)
-        except (ValueError, OverflowError):
-            raise BadValue(f.name, text, f.xsd, child.sourceline) from None
+        except (ValueError, OverflowError) as exc:
+            raise _fail(child, f, text, exc) from None
     return values
 
 
@@ -320,13 +429,77 @@ def _read_field(child, f: FieldSpec, ns: str):
         text = child.text or ""
         try:
             return f.parse(text, f.xsd)
-        except (ValueError, OverflowError):
-            raise BadValue(f.name, text, f.xsd, child.sourceline) from None
+        except (ValueError, OverflowError) as exc:
+            raise _fail(child, f, text, exc) from None
     if kind == "complex":
         return read_complex(child, f.model, ns)
     item = f.item
     item_tag = _clark(ns, item.name)
-    return [_read_field(sub, item, ns) for sub in child if sub.tag == item_tag]
+    items = []
+    for sub in child:
+        if sub.tag == item_tag:
+            items.append(_read_field(sub, item, ns))
+        else:
+            _ignored(sub, child, item.name)
+    return items
+
+
+# --- where .NET says the error is ------------------------------------------------------------
+
+
+class _Found(Exception):
+    pass
+
+
+def dotnet_position(body: bytes, node) -> tuple[int, int]:
+    """(line, column) that XmlSerializer reports for a value of ``node`` it cannot convert.
+
+    The generated reader calls ``XmlConvert.ToX(Reader.ReadElementString())``: ReadElementString
+    reads the element to its end tag and moves on, so the conversion fails with the reader on
+    the node *after* the element, and XmlSerializer reports that node's IXmlLineInfo (1-based):
+    a start tag at its name ('<' + 1), an end tag at its name ('</' + 2), text or white space at
+    its first character, a comment after '<!--', a processing instruction after '<?', CDATA
+    after '<![CDATA['. In an indented request that is the white space right after the failing
+    element's end tag, on the same line. Columns count characters.
+    """
+    index = -1
+    for i, el in enumerate(node.getroottree().getroot().iter(etree.Element)):
+        if el is node:
+            index = i
+            break
+    parser = expat.ParserCreate()
+    state = {"n": -1, "depth": 0, "target": None, "after": False}
+
+    def here(extra: int):
+        if state["after"]:
+            raise _Found((parser.CurrentLineNumber, parser.CurrentColumnNumber + extra))
+
+    def start(_name, _attrs):
+        here(2)
+        state["n"] += 1
+        state["depth"] += 1
+        if state["n"] == index:
+            state["target"] = state["depth"]
+
+    def end(_name):
+        here(3)
+        if state["depth"] == state["target"]:
+            state["after"] = True
+        state["depth"] -= 1
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = lambda _data: here(1)
+    parser.CommentHandler = lambda _data: here(5)
+    parser.ProcessingInstructionHandler = lambda _target, _data: here(3)
+    parser.StartCdataSectionHandler = lambda: here(10)
+    try:
+        parser.Parse(body, True)
+    except _Found as found:
+        return found.args[0]
+    except expat.ExpatError:
+        pass
+    return (node.sourceline or 0, 0)
 
 
 # --- writing ----------------------------------------------------------------------------------

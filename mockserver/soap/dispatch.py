@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .. import errors
 from . import account, authenticate, envelope, models, services, transaction, wsdl
-from .codec import spec_of, write_field
+from .codec import read_arguments, spec_of, write_field
 from .context import OperationContext, session_ids
 
 log = logging.getLogger("mockserver.soap")
@@ -67,6 +67,10 @@ class SoapAnswer:
     client_id: int | None = None
     set_cookie: str | None = None
     fault: str | None = None
+    #: the journal's ``fault_detail``: what the fault's text does not say (element and value)
+    fault_detail: str | None = None
+    #: the journal's ``warnings``: elements the WSDL does not have, skipped (IgnoredElement)
+    warnings: list[str] | None = None
 
 
 class SoapHandler:
@@ -114,34 +118,38 @@ class SoapHandler:
                 err = errors.UnknownSoapAction(operation=req.operation)
             return self._fault(version, err, operation=req.operation)
         ctx = OperationContext(self.ledger, session_ids(cookie_header))
+        ignored: list[str] = []
         try:
-            args = _read_args(req, desc, sdef.ns)
+            args, ignored = _read_args(req, desc, sdef.ns)
             result = desc.function(ctx, *args)
             inner = write_result(desc, result)
         except errors.VendorError as err:
-            return self._fault(version, err, operation=req.operation, client_id=ctx.client_id)
+            return self._fault(version, err, operation=req.operation, client_id=ctx.client_id,
+                               warnings=ignored)
         except Exception as exc:  # never a stack trace on the wire
             log.exception("unexpected error in %s", req.operation)
-            err = errors.UnableToProcess(detail=f"{type(exc).__name__}: {exc}")
-            return self._fault(version, err, operation=req.operation, client_id=ctx.client_id)
+            err = errors.ServerError(str(exc) or type(exc).__name__,
+                                     detail=f"{type(exc).__name__} in the emulator")
+            return self._fault(version, err, operation=req.operation, client_id=ctx.client_id,
+                               warnings=ignored)
         return SoapAnswer(
             200, envelope.response(version, req.operation, sdef.ns, inner),
             envelope.CONTENT_TYPES[version], operation=req.operation, client_id=ctx.client_id,
-            set_cookie=ctx.set_cookie,
+            set_cookie=ctx.set_cookie, warnings=ignored or None,
         )
 
     @staticmethod
     def _fault(version: str, err: errors.VendorError, operation=None,
-               client_id=None) -> SoapAnswer:
+               client_id=None, warnings=None) -> SoapAnswer:
         return SoapAnswer(err.soap_status, envelope.fault(version, err), envelope.CONTENT_TYPES[version],
-                          operation=operation, client_id=client_id, fault=err.text)
+                          operation=operation, client_id=client_id, fault=err.text,
+                          fault_detail=getattr(err, "detail", None) or None,
+                          warnings=warnings or None)
 
 
-def _read_args(req: envelope.SoapRequest, desc, ns: str) -> list:
-    from .codec import read_complex
-
-    values = read_complex(req.element, desc.in_message, ns)
-    return [values[f.name] for f in spec_of(desc.in_message).fields]
+def _read_args(req: envelope.SoapRequest, desc, ns: str) -> tuple[list, list[str]]:
+    values, ignored = read_arguments(req.element, desc.in_message, ns, req.body)
+    return [values[f.name] for f in spec_of(desc.in_message).fields], ignored
 
 
 def write_result(desc, result) -> str:

@@ -34,6 +34,8 @@ class SoapRequest:
     operation: str
     op_ns: str
     element: etree._Element
+    #: the raw request, for positions in faults (``codec.dotnet_position``)
+    body: bytes = b""
 
 
 def version_for_content_type(content_type: str) -> str | None:
@@ -118,7 +120,7 @@ def parse(body: bytes, content_type: str) -> SoapRequest:
     if op is None:
         raise errors.EmptySoapBody()
     op_ns, _, op_name = op.tag[1:].partition("}") if op.tag.startswith("{") else ("", "", op.tag)
-    return SoapRequest(ns, op_name, op_ns, op)
+    return SoapRequest(ns, op_name, op_ns, op, body)
 
 
 def _envelope(version: str, body: str) -> bytes:

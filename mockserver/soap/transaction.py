@@ -314,7 +314,7 @@ class TransactionService(Service):
     def GetAggregated(ctx, startDate, dimensions, accountNos, periodType, returnIB):
         book = ctx.book()
         if startDate is None:
-            raise errors.MissingArgument(argument="startDate")
+            raise errors.NullArgument("startDate")
         dims = [_dimension_in(d) for d in dimensions or () if d]
         found = ctx.ledger.query(queries.aggregated, book, startDate.date(),
                                  [a for a in accountNos or () if a is not None],
