@@ -39,9 +39,11 @@ def client(emulator, tfso_wsdl_dir):
     """A client with two posted vouchers and one draft, all through SaveBundleList."""
     c = emulator.client(wsdl_dir=tfso_wsdl_dir, fiscal_years=[2024])
     save(c, [rich_sale(10000)])
-    save(c, [transfer("1500.00", dt.date(2024, 2, 3), Comment="Payment INV-2024-001")])
-    save(c, [transfer("500.00", dt.date(2024, 3, 5), Comment="Draft payment March")],
-         save_option=1)
+    # numbered as GetEntryId would (series 3 starts at 30000), without journaling the calls
+    save(c, [transfer("1500.00", dt.date(2024, 2, 3), Comment="Payment INV-2024-001",
+                      transaction_no=30000)])
+    save(c, [transfer("500.00", dt.date(2024, 3, 5), Comment="Draft payment March",
+                      transaction_no=30001)], save_option=1)
     return c
 
 
@@ -285,7 +287,7 @@ def test_request_journal_updates_live_and_filters(browser, emulator, client):
     rows = [cells(tr) for tr in css(browser, "#request-rows tr")]
     assert [r[2] for r in rows] == ["SaveBundleList"] * 3
     client.account.GetTypeList()  # filtered out of the live update too
-    save(client, [transfer("10.00", dt.date(2024, 4, 1))])
+    save(client, [transfer("10.00", dt.date(2024, 4, 1), transaction_no=30002)])
     wait_for(lambda: len(css(browser, "#request-rows tr")) == 4, "the new SaveBundleList")
     time.sleep(2.5)  # one more poll: still only SaveBundleList
     assert [cells(tr)[2] for tr in css(browser, "#request-rows tr")] == ["SaveBundleList"] * 4

@@ -29,20 +29,22 @@ def rich_sale(transaction_no: int = 10000, day: dt.date = dt.date(2024, 1, 31)) 
     ], transaction_no=transaction_no, sort=1)
 
 
-def transfer(amount: str, day: dt.date, customer: int = 123, sort: int = 3, **kw) -> dict:
-    """A two-line voucher (bank against receivable), no VAT."""
+def transfer(amount: str, day: dt.date, customer: int = 123, sort: int = 3,
+             transaction_no: int = 0, **kw) -> dict:
+    """A two-line voucher (bank against receivable), no VAT; without a TransactionNo ``save``
+    numbers it with GetEntryId."""
     return voucher([entry(1920, amount, day), entry(1500, f"{-Decimal(amount)}", day,
-                                                    CustomerId=customer, **kw)], sort=sort)
+                                                    CustomerId=customer, **kw)], sort=sort,
+                   transaction_no=transaction_no)
 
 
 def save(client, vouchers: list[dict], save_option: int = 0, sort: int = 1) -> None:
     """Save the vouchers as one bundle; a voucher without a TransactionNo is numbered the way
     the guide says, with GetEntryId on its type's entry series."""
-    series = {t.TypeNo: t.EntrySeriesId for t in client.account.GetTypeList()}
     numbers: dict[int, int] = {}
-    for v in vouchers:
-        if v["TransactionNo"]:
-            continue
+    unnumbered = [v for v in vouchers if not v["TransactionNo"]]
+    series = {t.TypeNo: t.EntrySeriesId for t in client.account.GetTypeList()} if unnumbered else {}
+    for v in unnumbered:
         sid = series[v["Sort"] or sort]
         if sid not in numbers:
             day = v["Entries"]["Entry"][0]["Date"]

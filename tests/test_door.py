@@ -177,7 +177,8 @@ def test_an_enumeration_reads_only_its_values():
 
     spec = codec.spec_of(transaction.TransactionSearchParameters)
     f = spec.by_name["DateSearchParameters"]
-    assert f.parse(" DateChangedUTC ", f.xsd) == "DateChangedUTC"
+    with pytest.raises(ValueError):  # XmlSerializer compares enum texts as they are (W9)
+        f.parse(" DateChangedUTC ", f.xsd)
     assert f.xsd == "DateSearchParameters"
     with pytest.raises(ValueError):
         f.parse("dateChangedUTC", f.xsd)

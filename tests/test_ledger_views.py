@@ -17,7 +17,9 @@ from mockserver.ledger.model import Bundle, BundleList, Entry, Voucher
 
 @pytest.fixture
 def ledger():
-    return Ledger()
+    ledger = Ledger()
+    ledger.transaction_no_zero = "next-free"  # post() leaves the numbering to the ledger
+    return ledger
 
 
 @pytest.fixture

@@ -497,9 +497,9 @@ def dotnet_position(body: bytes, node) -> tuple[int, int]:
         parser.Parse(body, True)
     except _Found as found:
         return found.args[0]
-    except expat.ExpatError:
+    except expat.ExpatError:  # an encoding expat does not know: the element's line at least
         pass
-    return (node.sourceline or 0, 0)
+    return (node.sourceline or 1, 1)
 
 
 # --- writing ----------------------------------------------------------------------------------
