@@ -89,8 +89,8 @@ def test_M6_entry_id_minus_one_and_stamp_no_posted_once(master_client):
     acc = ids(client)
     assert client.account_v002.GetEntryId(
         {"Date": dt.datetime(2033, 1, 1), "SortNo": 1, "EntryNo": 0}).EntryNo == -1
-    first = v(0, e(acc[1920], "5", StampNo=4711), e(acc[3000], "-5"))
+    first = v(1, e(acc[1920], "5", StampNo=4711), e(acc[3000], "-5"))
     assert client.account_v002.SaveBundleList(blist(first)).Type == "Ok"
-    second = client.account_v002.SaveBundleList(blist(v(0, e(acc[1920], "6", StampNo=4711),
+    second = client.account_v002.SaveBundleList(blist(v(2, e(acc[1920], "6", StampNo=4711),
                                                         e(acc[3000], "-6"))))
     assert (second.Type, second.Description) == ("Exception", "Attachment is posted in the journal")

@@ -5,12 +5,16 @@ found by its own search parameters, and a company is a customer SaveBundleList b
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from hypothesis import HealthCheck, given, settings
 
 from mockserver.testing import strategies as tst
 
 from helpers import bundle, bundle_list, sale
+
+#: one client for every example: each sale its own TransactionNo (S11: 0 is booked as sent)
+_NUMBERS = itertools.count(10_000)
 
 SETTINGS = settings(max_examples=25, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -33,7 +37,7 @@ def test_M2_any_company_is_saved_read_back_and_booked_on(tfso_client, company):
     # the company is a customer: a sale booked on it carries its id, and its own bank account
     kw = {"BankAccountNo": company["BankAccountNo"]} if "BankAccountNo" in company else {}
     result = tfso_client.account.SaveBundleList(bundle_list([bundle([sale(
-        0, day=dt.date(dt.date.today().year, 1, 15), customer=made.Id, **kw)],
+        next(_NUMBERS), day=dt.date(dt.date.today().year, 1, 15), customer=made.Id, **kw)],
         year=dt.date.today().year)]))
     assert (result.Type, result.Description) == ("Ok", None)
 

@@ -15,7 +15,7 @@ from lxml import etree
 from mockserver import errors
 from mockserver.ledger.core import Ledger
 from mockserver.soap import envelope, services
-from mockserver.soap.codec import read_complex, spec_of
+from mockserver.soap.codec import read_arguments, read_complex, spec_of
 from mockserver.soap.dispatch import SoapHandler, schema_service
 from mockserver.soap.schema import WsdlService, public_path, with_address
 
@@ -79,10 +79,14 @@ def test_absent_members_read_as_their_defaults_and_nil_as_none():
     values = read_complex(elem, model, NS)
     assert (values["Id"], values["Name"], values["Factoring"], values["Type"], values["Private"]) == (
         -2147483648, "X", None, "Consumer", None)
-    bad = etree.fromstring(f'<Company xmlns="{NS}"><Type>Alien</Type></Company>')
+    body = f'<Company xmlns="{NS}"><Type>Alien</Type></Company>'
     with pytest.raises(errors.BadValue) as err:
-        read_complex(bad, model, NS)
-    assert "The value 'Alien' of element 'Type' is not a valid CompanyType." in err.value.text
+        read_arguments(etree.fromstring(body), model, NS, body.encode())
+    column = body.index("</Company>") + 3  # W9: the node after <Type>, at its name
+    assert err.value.text.endswith(  # .NET's words; the journal's detail names the element
+        f"(1, {column}). ---> Instance validation error: 'Alien' is not a valid value for "
+        "CompanyType.")
+    assert err.value.detail == "The value 'Alien' of element 'Type' is not a valid CompanyType."
 
 
 def test_the_served_wsdl_is_the_vendor_document_with_the_address():

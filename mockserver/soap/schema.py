@@ -176,7 +176,7 @@ class _Builder:
             values = [v.get("value") for v in self.simple[local].iter(f"{_S}enumeration")]
             if not values:
                 raise ValueError(f"{self.service}: simple type {local} is not an enumeration")
-            spec.xsd, spec.parse, spec.fmt = local, codec._enum_parser(values), str
+            spec.xsd, spec.parse, spec.fmt = local, codec._enum_parser(values, local), str
             net_default = values[0]  # an enum's zero value (XmlSerializer leaves it)
         else:
             xsd = {"anyType": "string"}.get(local, local) if type_ns == XS else (
