@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 import zeep
+import zeep.exceptions
 
 
 def e(account_id: int, amount: str, day=dt.datetime(2024, 1, 31), **kw) -> dict:
@@ -94,3 +95,15 @@ def test_M6_entry_id_minus_one_and_stamp_no_posted_once(master_client):
     second = client.account_v002.SaveBundleList(blist(v(2, e(acc[1920], "6", StampNo=4711),
                                                         e(acc[3000], "-6"))))
     assert (second.Type, second.Description) == ("Exception", "Attachment is posted in the journal")
+
+
+def test_W9_save_bundle_list_without_bundlelist_is_a_server_fault(master_client):
+    """ASMX convention (W9): the missing ``bundlelist`` reaches the web method as null: soap:Server
+    with .NET's NullReferenceException text (before: a soap:Client "bundlelist is required.")."""
+    client = master_client(fiscal_years=[2024])
+    with pytest.raises(zeep.exceptions.Fault) as caught:
+        client.account_v002.SaveBundleList(None)
+    assert (caught.value.code, caught.value.message) == (
+        "soap:Server", "Server was unable to process request. ---> Object reference not set to "
+        "an instance of an object.")
+    assert client.ledger() == []

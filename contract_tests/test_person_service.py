@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import zeep
+import zeep.exceptions
 
 KARI = {"FirstName": "Kari", "LastName": "Nordmann", "CustomerId": 123,
         "ConsumerPersonNo": "P-1", "WebUserName": "kari",
@@ -68,3 +69,17 @@ def test_M3_relations_notes_and_categories(master_client):
         client.persons.AddCategoryToPerson(pid, 1)  # no such category
     assert client.persons.GetPersonCategoryList(pid) in (None, [])
     assert client.persons.GetCategoryList() in (None, [])
+
+
+def test_W9_a_missing_note_reaches_the_web_method_as_null(master_client):
+    """ASMX convention (W9): a missing argument reaches the web method as null and the vendor's
+    code fails on it: soap:Server, "Server was unable to process request. ---> Object reference
+    not set to an instance of an object." (before: a soap:Client "note is required.")."""
+    client = master_client()
+    for call in (client.persons.AddNote, client.persons.DeleteNote):
+        with pytest.raises(zeep.exceptions.Fault) as caught:
+            call(None)
+        assert (caught.value.code, caught.value.message) == (
+            "soap:Server", "Server was unable to process request. ---> Object reference not set "
+            "to an instance of an object.")
+    assert client.persons.GetAllNotes() in (None, [])

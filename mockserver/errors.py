@@ -153,12 +153,6 @@ class MethodNotAllowed(RequestError):
     template = "Method {method} is not allowed; use POST, or GET ?WSDL."
 
 
-class MissingArgument(RequestError):
-    """A required argument of an operation is missing (ASMX's NullReference, told plainly)."""
-
-    template = UNABLE_TO_PROCESS + "{argument} is required."
-
-
 class UnableToProcess(VendorError):
     """Anything unexpected: the last line of defence, never a stack trace on the wire."""
 
@@ -857,11 +851,3 @@ class UnknownAccountId(SaveRefused):
 
     def __init__(self, account_id: int):
         super().__init__(f"AccountId {account_id} does not exist")
-
-
-class ArgumentRequired(MissingArgument):
-    """A master-data operation called without its one argument (``note``, ``bundlelist``):
-    ``MissingArgument``'s text, by the argument's name."""
-
-    def __init__(self, name: str):
-        super().__init__(argument=name)

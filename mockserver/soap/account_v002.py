@@ -64,7 +64,7 @@ def SaveBundleList(ctx, bundlelist):
     except errors.NotAuthenticated as err:  # A4: a result, not a fault, for this method
         return {"Type": "NotAuthenticated", "Description": err.text}
     if bundlelist is None:
-        raise errors.ArgumentRequired("bundlelist")
+        raise errors.NullArgument("bundlelist")
     by_id = {a.account_id: a.account_no for a in book.accounts.values()}
     try:
         blist = account.to_bundle_list(_as_v004(bundlelist, by_id))

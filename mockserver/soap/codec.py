@@ -377,8 +377,7 @@ def _fail(child, f: FieldSpec, text: str, exc: Exception) -> _Unread:
         inner = DotNet.GUID_LENGTH
     else:
         inner = DotNet.FORMAT
-    shown = text if len(text) <= 80 else text[:77] + "..."
-    return _Unread(child, inner, f"The value '{shown}' of element '{f.name}' is not a valid {f.xsd}.")
+    return _Unread(child, inner, BadValue.describe(f.name, text, f.xsd))
 
 
 def read_arguments(elem, model, ns: str, body: bytes) -> tuple[dict, list[str]]:

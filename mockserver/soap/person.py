@@ -158,8 +158,8 @@ def GetAllNotes(ctx):
 
 
 def _required(value, name: str):
-    if value is None:  # as AccountService's arguments (account.py): a Client fault
-        raise errors.ArgumentRequired(name)
+    if value is None:  # W9, as AccountService's arguments (account.py): null reaches the method
+        raise errors.NullArgument(name)
     return value
 
 
