@@ -143,8 +143,15 @@ class SoapHandler:
                client_id=None, warnings=None) -> SoapAnswer:
         return SoapAnswer(err.soap_status, envelope.fault(version, err), envelope.CONTENT_TYPES[version],
                           operation=operation, client_id=client_id, fault=err.text,
-                          fault_detail=getattr(err, "detail", None) or None,
+                          fault_detail=_journal_detail(err),
                           warnings=warnings or None)
+
+
+def _journal_detail(err: errors.VendorError) -> str | None:
+    """What the journal adds to a fault's text (W9: which element, which null argument); a
+    detail already in the text (a parser's message) is not repeated."""
+    detail = str(getattr(err, "detail", None) or "")
+    return detail if detail and detail not in err.text else None
 
 
 def _read_args(req: envelope.SoapRequest, desc, ns: str) -> tuple[list, list[str]]:
