@@ -45,8 +45,6 @@ NOT_RUN = {
         "needs live 24SevenOffice credentials",
     "python bench/run.py            # ~3 min: 10 s rows, 1,000,000-line scale rows, both stores":
         "the benchmarks take minutes and print, never assert",
-    "client = tfso_client  # the pytest plugin's MockClient":
-        "a fragment of a test body (master-data services); TODO: make it a runnable test",
 }
 TODAY = dt.date.today()
 LOCK = Path(tempfile.gettempdir()) / "tfso-mock-readme-127.0.0.1-8080.lock"
@@ -83,8 +81,8 @@ def test_every_block_is_run_or_listed_with_a_reason():
     run, skipped = plan(text)
     firsts = {b["code"].splitlines()[0] for b in skipped if b["lang"] in ("sh", "python")}
     assert firsts == set(NOT_RUN), "NOT_RUN lists a block the README no longer has"
-    assert [b["kind"] for b in run] == ["python", "sh", "python", "python", "sh", "pytest",
-                                        "pytest"]
+    assert [b["kind"] for b in run] == ["python", "sh", "python", "python", "pytest", "sh",
+                                        "pytest", "pytest"]
     for b in skipped:
         if b["lang"] == "yaml":
             assert isinstance(yaml.safe_load(b["code"]), dict), b["line"]
@@ -183,19 +181,24 @@ def test_transaction_service_lists_the_lines_and_what_changed(report):
     assert changed >= len(listed) and " lines changed since " in summary
 
 
+def test_the_master_data_example_passes_in_a_project_of_its_own(report):
+    b = _block(report, 4)
+    assert "1 passed" in b["stdout"], b["stdout"]
+
+
 def test_the_control_api_examples_all_succeed(report):
-    out = _block(report, 4)["stdout"]
+    out = _block(report, 5)["stdout"]
     assert '"status":"ok"' in out.replace(" ", "")
     assert '"matched":false' in out.replace(" ", "")
 
 
 def test_the_plugin_examples_pass_in_a_project_of_their_own(report):
-    b = _block(report, 5)
+    b = _block(report, 6)
     assert "2 passed" in b["stdout"], b["stdout"]
 
 
 def test_the_property_example_passes_in_a_project_of_their_own(report):
-    b = _block(report, 6)
+    b = _block(report, 7)
     assert "1 passed" in b["stdout"], b["stdout"]
 
 
