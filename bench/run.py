@@ -137,7 +137,10 @@ class Server(ServeProcess):
 def start_emulator(log: Path, threads: int, serving: str | None = None) -> Server:
     port = free_port()
     cmd = serve_command() + ["serve", "--port", str(port), "--threads", str(threads),
-                                 "--rate-limit", "0", "--transaction-no-zero", "next-free"]
+                                 "--rate-limit", "0", "--transaction-no-zero", "next-free",
+                                 # the scale rows load a million generated lines in one call
+                                 "--limit", "generated_lines=10000000",
+                                 "--limit", "generated_lines_total=20000000"]
     if serving:
         cmd += ["--serving", serving]
     return Server(cmd, port, "/__admin/health", log)

@@ -233,6 +233,55 @@ def never_a_stack_trace(answer: Answer) -> None:
     assert not answer.content_type.startswith(("text/plain", "text/html")), answer.content_type
 
 
+# --- floods -------------------------------------------------------------------------------------
+
+
+class Probe:
+    """A normal request sent again and again, on its own connection, while a flood runs: the
+    worst latency and every answer that was not the expected one (``with Probe(call):``;
+    ``call(http)`` returns whether the answer was right)."""
+
+    def __init__(self, serve: ServeProcess, call, pause: float = 0.02):
+        self.serve, self.call, self.pause = serve, call, pause
+        self.worst_ms = 0.0
+        self.count = 0
+        self.wrong: list[str] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        http = Http(self.serve.host, self.serve.port)
+        try:
+            while not self._stop.is_set():
+                started = time.perf_counter()
+                try:
+                    ok = self.call(http)
+                except OSError as err:
+                    ok, self.wrong = False, [*self.wrong, repr(err)]
+                ms = (time.perf_counter() - started) * 1000
+                self.count += 1
+                self.worst_ms = max(self.worst_ms, ms)
+                if not ok:
+                    self.wrong.append(f"probe {self.count} answered wrongly")
+                self._stop.wait(self.pause)
+        finally:
+            http.close()
+
+    def __enter__(self) -> Probe:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(60)
+
+
+def note_flood(name: str, serve: ServeProcess, probe: Probe) -> None:
+    """The figures of one flood: memory after it, the worst latency of a normal request."""
+    note(notes=[f"flood {name}: RSS after {serve.rss_kb() / 1024:.1f} MB; a normal request "
+                f"during it: worst {probe.worst_ms:.1f} ms of {probe.count}"])
+
+
 # --- pytest hooks (imported by contract_tests/conftest.py) ----------------------------------------
 
 _KEY = "tfso_robustness_figures"

@@ -107,9 +107,11 @@ def test_C_bad_scenarios_name_the_field_and_line(tfso_mock, tmp_path):
     bad = tmp_path / "broken.yaml"
     bad.write_text("name: Broken AS\nfiscal_years: [2024]\ncustomers:\n  - {id: 1, name: A}\n"
                    "  - id: 2\n    name: B\n    bank_account: IBAN?\n", encoding="utf-8")
-    resp = requests.post(url, json={"scenario": str(bad)})
-    assert resp.json() == {"error": {"name": "ScenarioError", "message":
-        "broken.yaml, line 7: customers[1].bank_account: must be digits (spaces and dots allowed), not 'IBAN?'"}}
+    with Serve("--scenario-dir", str(tmp_path)) as own:  # a folder of the user's scenarios
+        resp = requests.post(own.url + "/__admin/clients", json={"scenario": "broken"})
+        assert resp.json() == {"error": {"name": "ScenarioError", "message":
+            "broken.yaml, line 7: customers[1].bank_account: must be digits (spaces and dots allowed), not 'IBAN?'"}}
+        assert "broken" in requests.get(own.url + "/__admin/scenarios").json()["scenarios"]
 
 
 def test_C_serve_with_a_scenario_for_the_demo_client():

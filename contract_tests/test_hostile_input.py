@@ -1001,6 +1001,8 @@ MALFORMED = [
     ("Content-Length: 5\r\nContent-Length: 6\r\n\r\nabcde", "HTTP/1.1 400 Bad Request",
      "Content-Length is invalid"),
     ("Transfer-Encoding: chunked\r\n\r\nzz\r\n", "HTTP/1.1 400 Bad Request", "Invalid chunk size"),
+    ("Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "HTTP/1.1 400 Bad Request",
+     "Content-Length with Transfer-Encoding"),
     ("Transfer-Encoding: gzip\r\n\r\n", "HTTP/1.1 501 Not Implemented",
      "Transfer-Encoding requested is not supported"),
     ("Cookie: " + "a" * 300_000 + "\r\n\r\n", "HTTP/1.0 431 Request Header Fields Too Large",
@@ -1011,7 +1013,8 @@ MALFORMED = [
 @pytest.mark.parametrize("path,shape", [(ACCOUNT, "soap"), ("/v1/transactionlines", "rest"),
                                         ("/oauth/token", "oauth"), ("/__admin/clients", "admin")])
 @pytest.mark.parametrize("headers,status_line,reason", MALFORMED, ids=["bad-length", "two-lengths",
-                                                                        "bad-chunk", "gzip", "huge-headers"])
+                                                                        "bad-chunk", "length-and-chunked",
+                                                                        "gzip", "huge-headers"])
 def test_hostile_http_framing_is_refused_in_the_paths_shape(target, path, shape, headers, status_line, reason):
     ctype = CT11 if shape == "soap" else "application/json"
     request = f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: {ctype}\r\n{headers}".encode()

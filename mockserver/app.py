@@ -28,7 +28,8 @@ from html import unescape
 from . import door, errors
 from .admin.common import error_json
 from .clock import Clock
-from .codec_utils import basic_credentials
+from .codec_utils import basic_credentials, bearer_token
+from .control import crosssite
 from .control.faults import Call, Fault, FaultBook
 from .control.ratelimit import Decision, RateLimiter, address_key, client_key
 from .journal import RequestJournal, SecretScrubber
@@ -62,12 +63,13 @@ class MockServer:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings()
         self.clock = Clock()
-        self.ledger = Ledger(self.clock, store=_open_store(self.settings.store))
+        self.ledger = Ledger(self.clock, store=_open_store(self.settings.store),
+                             limits=self.settings.limits)
+        self.journal = RequestJournal(self.clock, max_bytes=self.settings.limits.journal_bytes)
         self.ledger.transaction_no_zero = self.settings.transaction_no_zero
-        self.journal = RequestJournal(self.clock)
         self.journal.scrub = SecretScrubber(self.ledger)
         self.limiter = RateLimiter(self.clock, self.settings.rate_limit, self.settings.burst_limit)
-        self.faults = FaultBook()
+        self.faults = FaultBook(self.settings.limits.faults)
         #: the scenario of the demo client (``--scenario``, else ``demo``: a few posted vouchers
         #: in the current year), read once: a bad file stops start-up
         self.scenario = scenarios.load(self.settings.scenario or DEMO_SCENARIO)
@@ -178,6 +180,9 @@ class MockServer:
                 status, headers, body = door.json_body(off.status, error_json(off.name, off.message))
             elif refusal is not None:
                 status, headers, body = door.render_refusal("admin", refusal)
+            elif (cross := crosssite.refusal(environ, self.settings.admin_token,
+                                             self.settings.public_url)) is not None:
+                status, headers, body = door.render_refusal("admin", cross)
             else:
                 return self.admin(environ, start_response)  # the control API is not journaled
         elif refusal is not None:
@@ -212,10 +217,18 @@ class MockServer:
                     req.version = envelope.version_for_content_type(
                         environ.get("CONTENT_TYPE", "")) or envelope.SOAP11
                 else:
-                    req.version = door.soap_version(req.body, environ.get("CONTENT_TYPE", ""))
-                    req.operation = door.soap_operation(req.body, environ)
-                    if client_id is None:
-                        client_id = self._login_client(req.body)
+                    # parsed once, here: the operation (fault matching, the journal) and the
+                    # caller come from the envelope as the service reads it, before the quota
+                    # is charged; never from a look at the raw text
+                    req.parsed = self.soap.read(req.body, environ.get("CONTENT_TYPE", ""))
+                    if isinstance(req.parsed, errors.VendorError):
+                        req.version = door.soap_version(req.body, environ.get("CONTENT_TYPE", ""))
+                        req.operation = door.soap_action(environ)
+                    else:
+                        req.version = req.parsed.version
+                        req.operation = req.parsed.operation
+                        if client_id is None and self.soap.takes_credential(sdef, req.parsed):
+                            client_id = self._login_client(req.parsed)
             elif method == "GET":
                 req.operation = "WSDL"
         elif refusal is None:
@@ -225,17 +238,18 @@ class MockServer:
             environ.get("REMOTE_ADDR", ""))
         return req
 
-    def _login_client(self, body: bytes) -> int | None:
-        username = door.login_username(body)
-        return None if username is None else self.ledger.client_for_username(username)
+    def _login_client(self, parsed: envelope.SoapRequest) -> int | None:
+        username = envelope.credential_username(parsed)
+        return self.ledger.client_for_username(username) if username else None
 
     def _rest_client(self, environ, lower: str, method: str) -> int | None:
         tokens = getattr(self.ledger, "tokens", None)
         if tokens is None:
             return None
         auth = environ.get("HTTP_AUTHORIZATION", "")
-        if auth[:7].lower() == "bearer ":
-            found = tokens.lookup(auth[7:].strip())
+        bearer = bearer_token(auth)
+        if bearer is not None:
+            found = tokens.lookup(bearer)
             return found.client_id if found is not None else None
         if lower.startswith("/oauth") and method == "POST":
             try:
@@ -361,7 +375,7 @@ class MockServer:
             ans = self.soap.get(sdef, environ.get("QUERY_STRING", ""), door.base_url(environ))
         elif method == "POST":
             ans = self.soap.post(sdef, req.body, environ.get("CONTENT_TYPE", ""),
-                                 environ.get("HTTP_COOKIE", ""))
+                                 environ.get("HTTP_COOKIE", ""), req.parsed)
         else:
             err = errors.MethodNotAllowed(method=method)
             ans = SoapAnswer(err.soap_status, envelope.fault(envelope.SOAP11, err),

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from . import __version__
 from .ledger.interpretations import TRANSACTION_NO_ZERO_MODES
+from .limits import Limits
 from .settings import Settings, SettingsError, host_problem
 
 
@@ -55,6 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--scenario",
                    help="scenario name (fixtures/scenarios/NAME.yaml) or YAML path for the demo "
                         "client (env TFSO_MOCK_SCENARIO)")
+    s.add_argument("--scenario-dir", dest="scenario_dir", action="append", metavar="DIR",
+                   help="another folder of scenario files (NAME.yaml), repeatable: the control "
+                        "API loads scenarios by name from the shipped folder and these "
+                        "(env TFSO_MOCK_SCENARIO_DIRS, separated by ':')")
     s.add_argument("--threads", type=int,
                    help="worker threads for requests that may wait: control-API calls, injected "
                         "delays (default 8; env TFSO_MOCK_THREADS)")
@@ -74,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="what SaveBundleList does with TransactionNo 0: book it as sent "
                         "(default), give it the series' next free number, or refuse it "
                         "(env TFSO_MOCK_TRANSACTION_NO_ZERO)")
+    s.add_argument("--limit", action="append", metavar="NAME=N",
+                   help="a capacity limit, repeatable: clients, generated_lines, "
+                        "generated_lines_total, sessions, tokens, faults, journal_bytes, "
+                        "xml_attributes(_total), xml_namespaces(_total) (env "
+                        "TFSO_MOCK_LIMIT_NAME; README: Robustness)")
     s.add_argument("--quiet", action="store_true", help="print only the base URL line")
     r = sub.add_parser("record", help="proxy to an upstream API and store each exchange as a "
                                       "recorded pair (credentials and session ids scrubbed)")
@@ -115,6 +125,7 @@ def serve(settings: Settings, quiet: bool = False) -> None:
     shared = _check_store(settings)
     _check_scenario(settings)
     from .app import create_app
+    from .errors import LimitReached
     from .ledger.scenario import ScenarioError
     from .serving import create_server
 
@@ -122,6 +133,8 @@ def serve(settings: Settings, quiet: bool = False) -> None:
         app = create_app(settings)
     except ScenarioError as err:
         raise UsageError(f"bad scenario: {err}") from None
+    except LimitReached as err:
+        raise UsageError(err.text) from None
     except (OSError, RuntimeError, sqlite3.Error) as err:
         raise UsageError(f"cannot open the store {settings.store}: {err}") from None
     if shared and settings.workers > 1:
@@ -286,6 +299,12 @@ def _run(args) -> int:
                                                    "scenario", "threads", "serving",
                                                    "store", "workers",
                                                    "transaction_no_zero")}
+        if args.scenario_dir:
+            overrides["scenario_dirs"] = os.pathsep.join(args.scenario_dir)
+        try:
+            overrides["limits"] = Limits.parse(args.limit or (), os.environ)
+        except ValueError as err:
+            raise UsageError(str(err)) from None
         serve(Settings.from_env(**overrides), quiet=args.quiet)
     elif args.command == "record":
         from .recording import record_main

@@ -71,6 +71,12 @@ class Clock:
             base = self._base_global() + setting.offset
         return base.replace(microsecond=base.microsecond // 1000 * 1000)
 
+    def now_for(self, client_id: int | None) -> datetime:
+        """``now()`` as ``client_id`` sees it, from any thread (sweeping expired sessions and
+        tokens of every client, each by its own time)."""
+        with self.scope(client_id):
+            return self.now()
+
     def _base_global(self) -> datetime:
         g = self._global
         return g.fixed if g.fixed is not None else datetime.now(UTC) + g.offset

@@ -51,3 +51,10 @@ def basic_credentials(auth: str) -> tuple[str, str] | None:
         return None
     user, _, password = base64.b64decode(auth[6:].strip()).decode("utf-8").partition(":")
     return unquote(user), unquote(password)
+def bearer_token(header: str) -> str | None:
+    """The credentials of an ``Authorization: Bearer ...`` header value, or None; the scheme
+    is case-insensitive (RFC 7235 2.1), so ``bearer`` and ``BEARER`` are read too."""
+    scheme, _, value = (header or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()

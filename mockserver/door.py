@@ -4,8 +4,9 @@ it, kept apart so the front door reads as the route a request takes.
 - bound the body (``read_body``, ``check``): a body over the limit, or a request the HTTP server
   could not read (``serving.py``), becomes an ``errors.HttpRefusal`` before anything reads it;
 - render a refusal in the shape of the path (``render_refusal``: the one place per protocol);
-- cheap looks into a request before it is parsed properly (``soap_version``, ``soap_operation``,
-  ``login_username``, ``oauth_client_id``): for fault matching and for finding the caller.
+- cheap looks into a request that could not be parsed (``soap_version``, ``soap_action``) and
+  into a token request (``oauth_client_id``); a SOAP call's operation and caller come from its
+  parsed envelope (``app.py``), never from a look at the raw text.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from html import unescape
 from urllib.parse import parse_qs
 
 from . import errors
@@ -32,11 +32,6 @@ REASONS = {200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 401
             504: "Gateway Timeout"}
 
 REST_PREFIXES = ("/v1", "/oauth")
-
-# Cheap looks into a SOAP body before it is parsed properly (fault matching, the caller).
-_OPERATION = re.compile(
-    rb"<(?:[\w.-]+:)?Body\b[^>]*>\s*(?:<!--.*?-->\s*)*<(?:[\w.-]+:)?([\w.-]+)", re.S)
-_USERNAME = re.compile(rb"<(?:[\w.-]+:)?Username\b[^>]*>([^<]{1,256})</", re.S)
 
 def status_line(code: int) -> str:
     return f"{code} {REASONS.get(code, 'Status')}"
@@ -123,6 +118,8 @@ class Request:
     #: refused at the door (too large, unreadable HTTP): answered without running anything
     refusal: errors.HttpRefusal | None = None
     version: str = envelope.SOAP11
+    #: the parsed envelope of a SOAP POST, or why it could not be read (``SoapHandler.read``)
+    parsed: object = None
 
     @property
     def soap(self) -> bool:
@@ -206,16 +203,3 @@ def base_url(environ) -> str:
     if not host:
         host = f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
     return f"{scheme}://{host}"
-
-
-def soap_operation(body: bytes, environ) -> str | None:
-    """The operation a SOAP body calls (its first Body child), else the SOAPAction's."""
-    m = _OPERATION.search(body[:8192])
-    return m.group(1).decode("ascii", "replace") if m else soap_action(environ)
-
-
-def login_username(body: bytes) -> str | None:
-    """The Username of a Login body, unescaped."""
-    m = _USERNAME.search(body)
-    return unescape(m.group(1).decode("utf-8", "replace")) if m else None
-

@@ -314,6 +314,50 @@ class MalformedHttp(HttpRefusal):
         super().__init__(f"The HTTP request is malformed: {reason}")
 
 
+class ControlHostRefused(HttpRefusal):
+    """The control API asked for under a Host that is not loopback nor ``--public-url``'s
+    (DNS rebinding; ``control/crosssite.py``)."""
+
+    http_status = 403
+    name = "ForbiddenError"
+
+    def __init__(self, host: str):
+        shown = host if len(host) <= 80 else host[:77] + "..."
+        super().__init__(
+            f"The control API answers only requests to this machine's loopback names "
+            f"(localhost, 127.0.0.1, [::1]) or the --public-url host, not {shown!r}; start the "
+            "emulator with --admin-token to serve it under other names."
+        )
+
+
+class CrossSiteRefused(HttpRefusal):
+    """A control-API request from a web page of another origin (``control/crosssite.py``)."""
+
+    http_status = 403
+    name = "ForbiddenError"
+
+    def __init__(self, origin: str):
+        shown = origin if len(origin) <= 80 else origin[:77] + "..."
+        super().__init__(f"The control API refuses cross-site requests (Origin {shown!r} is not "
+                         "this emulator's own).")
+
+
+class ControlMediaTypeRefused(HttpRefusal):
+    """A state-changing control-API call whose Content-Type is not JSON (a page can send
+    ``text/plain`` and forms cross-site without a preflight)."""
+
+    http_status = 415
+    name = "UnsupportedMediaTypeError"
+
+    def __init__(self, content_type: str = ""):
+        self.content_type = content_type
+        super().__init__("Send the body as JSON (Content-Type: application/json)")
+
+
+#: the reason of the MalformedHttp refusal of a request with both framings (``serving.py``)
+CONTENT_LENGTH_WITH_TRANSFER_ENCODING = "Content-Length with Transfer-Encoding"
+
+
 class MalformedJson(HttpRefusal):
     """A JSON body that cannot be read (syntax, invalid UTF-8, nested too deeply)."""
 
@@ -325,6 +369,16 @@ class MalformedJson(HttpRefusal):
 
 class JsonTooDeep(MalformedJson):
     template = MalformedJson.template + ": it is nested too deeply"
+
+
+class TooManyXmlAttributes(RequestError):
+    """An envelope over the emulator's attribute or namespace-declaration limits (``--limit
+    xml_attributes`` and friends): refused before any parser sees it."""
+
+    template = INVALID_FORMAT + "{where} has more than {limit} {what} (--limit {limit_name}={limit})."
+
+    def __init__(self, what: str, where: str, limit: int, limit_name: str):
+        super().__init__(what=what, where=where, limit=limit, limit_name=limit_name)
 
 
 class NotSupported(VendorError):
@@ -851,3 +905,97 @@ class UnknownAccountId(SaveRefused):
 
     def __init__(self, account_id: int):
         super().__init__(f"AccountId {account_id} does not exist")
+
+
+# --- the emulator's own capacity limits (``limits.py``) ----------------------------------------
+
+
+class LimitReached(VendorError):
+    """A capacity limit of the emulator (``--limit NAME=N``): refused, nothing changed.
+
+    Not a vendor text (the vendor has no such limits at this scale): a Server fault on SOAP
+    paths, ``503`` with ``LimitReachedError`` on REST and the control API, OAuth's
+    ``temporarily_unavailable`` on ``/oauth/token``.
+    """
+
+    http_status = 503
+    name = "LimitReachedError"
+    oauth_error = "temporarily_unavailable"
+
+    _WHAT = {
+        "clients": "clients",
+        "sessions": "live sessions",
+        "tokens": "live access tokens",
+        "faults": "injected faults",
+        "generated_lines_total": "generated ledger lines",
+    }
+
+    def __init__(self, limit_name: str, limit: int):
+        self.limit_name, self.limit = limit_name, limit
+        what = self._WHAT.get(limit_name, limit_name)
+        super().__init__(
+            f"The emulator holds {limit} {what}, its limit (--limit {limit_name}={limit}); "
+            "nothing was changed."
+        )
+
+
+class GenerateTooLarge(LimitReached):
+    """A scenario whose ``generate.lines`` is over what one call may generate (a 400: the
+    request asks too much, whatever the emulator holds)."""
+
+    http_status = 400
+
+    def __init__(self, wanted: int, limit: int):
+        self.limit_name, self.limit = "generated_lines", limit
+        VendorError.__init__(
+            self,
+            f"generate.lines asks for {wanted} ledger lines; one scenario generates at most "
+            f"{limit} (--limit generated_lines={limit}); nothing was changed.")
+
+
+# --- the SQLite store (start-up and /__admin/health) --------------------------------------------
+
+
+class StoreProblem(RuntimeError):
+    """The SQLite store cannot be used: start-up stops with this text and exit code 2."""
+
+
+class StoreDamaged(StoreProblem):
+    """SQLite cannot read or write the file (damaged, not a database, read-only)."""
+
+    def __init__(self, path: str, detail: str):
+        super().__init__(f"{path}: the store cannot be used: {detail}")
+
+
+class LogRowUnreadable(StoreProblem):
+    """A row of the log that cannot be replayed: names the file, the row and why."""
+
+    def __init__(self, path: str, row_id: int, kind: str, reason: str):
+        self.row_id = row_id
+        super().__init__(f"{path}: log row {row_id} ({kind}): {reason}")
+
+
+def log_row_reason(kind: str, err: Exception, unknown_kind: bool = False) -> str:
+    """Why a log row cannot be replayed, in a sentence."""
+    import json
+
+    if unknown_kind:
+        return f"unknown kind {kind!r}"
+    if isinstance(err, json.JSONDecodeError):
+        return f"the body is not valid JSON ({err.msg} at character {err.pos})"
+    if isinstance(err, KeyError):
+        return f"a field is missing or refers to nothing known: {err.args[0]!r}"
+    return f"{type(err).__name__}: {err}"
+
+
+# --- scenarios asked for by name (the control API) --------------------------------------------
+
+
+def scenario_name_invalid(shown: str) -> str:
+    return (f"A scenario is asked for by its name (1-64 letters, digits, '-', '_' or '.'), "
+            f"not {shown!r}; the names are listed by GET /__admin/scenarios")
+
+
+def scenario_unknown(name: str, names: list[str], hint: str | None) -> str:
+    extra = f"; did you mean {hint}?" if hint else ""
+    return f"No scenario named {name!r} (available: {', '.join(names) or 'none'}){extra}"

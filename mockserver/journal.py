@@ -156,14 +156,41 @@ class SecretScrubber:
         return text
 
 
+#: longest path, operation and fault text kept (what is cut is said, with its length)
+PATH_MAX = 512
+TEXT_MAX = 1024
+#: what one entry costs beside its texts (the dict, its keys, numbers, the time), in bytes
+ENTRY_OVERHEAD = 600
+_SCRUB_MAX = 8192  # what is scrubbed before the cut (bounds the cost of scrubbing)
+
+
+def shorten(text: str, limit: int, length: int | None = None) -> str:
+    """``text`` cut to ``limit`` characters, saying how long it was (``length``: of the text
+    before scrubbing). Journal entries are bounded whatever a caller sends: a 244 KB path is
+    kept as its first 512 characters."""
+    length = len(text) if length is None else length
+    if len(text) <= limit and length <= _SCRUB_MAX:
+        return text
+    return f"{text[:limit]}... ({length} characters)"
+
+
+def _cost(entry: dict) -> int:
+    return ENTRY_OVERHEAD + sum(len(v) for v in entry.values() if isinstance(v, str))
+
+
 def _public(entry: dict) -> dict:
     return {k: v for k, v in entry.items() if not k.startswith("_")}
 
 
 class RequestJournal:
-    def __init__(self, clock, size: int = 10000, scrub=None):
+    """The last ``size`` requests, and at most ``max_bytes`` of them (``--limit
+    journal_bytes``): the oldest entries go first."""
+
+    def __init__(self, clock, size: int = 10000, scrub=None, max_bytes: int = 32 * 1024 * 1024):
         self.clock = clock
         self.size = size
+        self.max_bytes = max_bytes
+        self._bytes = 0
         #: applied to the path, operation and fault of failed requests (``SecretScrubber``)
         self.scrub = scrub
         self._entries: deque[dict] = deque(maxlen=size)
@@ -190,15 +217,28 @@ class RequestJournal:
                     "injected_fault", "dropped"):
             if meta.get(key):
                 entry[key] = meta[key]
-        if self.scrub is not None and (status is None or status >= 400 or "fault" in entry):
-            for key in ("path", "operation", "fault", "fault_detail"):
-                if entry.get(key):
-                    entry[key] = self.scrub(entry[key])
+        scrub = self.scrub is not None and (status is None or status >= 400 or "fault" in entry)
+        for key, limit in (("path", PATH_MAX), ("operation", TEXT_MAX), ("fault", TEXT_MAX),
+                           ("fault_detail", TEXT_MAX)):
+            text = entry.get(key)
+            if not text or not isinstance(text, str):
+                continue
+            if scrub:  # scrubbed, then cut: a secret is never kept half
+                text = self.scrub(text[:_SCRUB_MAX])
+            entry[key] = shorten(text, limit, len(entry[key]))
         if self.scrub is not None and "result_description" in entry:
-            entry["result_description"] = self.scrub(entry["result_description"])
+            entry["result_description"] = shorten(self.scrub(entry["result_description"][:_SCRUB_MAX]),
+                                                  TEXT_MAX, len(entry["result_description"]))
+        cost = entry["_cost"] = _cost(entry)
         with self._lock:
             entry["id"] = next(self._ids)
-            self._entries.append(entry)
+            entries = self._entries
+            if len(entries) == self.size:
+                self._bytes -= entries[0]["_cost"]
+            entries.append(entry)
+            self._bytes += cost
+            while self._bytes > self.max_bytes and len(entries) > 1:
+                self._bytes -= entries.popleft()["_cost"]
         return entry
 
     def _snapshot(self) -> list[dict]:
@@ -274,10 +314,12 @@ class RequestJournal:
             if not criteria:
                 n = len(self._entries)
                 self._entries.clear()
+                self._bytes = 0
                 return n
             keep = [e for e in self._entries if not match(e, criteria)[0]]
             n = len(self._entries) - len(keep)
             self._entries = deque(keep, maxlen=self.size)
+            self._bytes = sum(e["_cost"] for e in keep)
             return n
 
 

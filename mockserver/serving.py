@@ -36,6 +36,7 @@ from collections import deque
 from waitress import trigger as _trigger
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import create_server as _waitress_server
 from waitress.task import ThreadedTaskDispatcher, WSGITask
 
@@ -112,7 +113,21 @@ class _RefusalTask(_CaseKeepingTask):
         super().execute()
 
 
+class _StrictParser(HTTPRequestParser):
+    """Waitress's parser, refusing a request that has both Content-Length and Transfer-Encoding
+    (RFC 9112 6.1: a server may reject it, and must close after it). Waitress would take the
+    chunked body and read the bytes Content-Length counted as a second request: smuggling
+    through any proxy in front that trusts Content-Length."""
+
+    def parse_header(self, header_plus):
+        super().parse_header(header_plus)
+        headers = self.headers
+        if "CONTENT_LENGTH" in headers and (self.chunked or "TRANSFER_ENCODING" in headers):
+            raise ParsingError(errors.CONTENT_LENGTH_WITH_TRANSFER_ENCODING)
+
+
 class _Channel(HTTPChannel):
+    parser_class = _StrictParser
     task_class = _CaseKeepingTask
     error_task_class = _RefusalTask
     #: when the first byte of the request being read arrived (``time.monotonic()``); None

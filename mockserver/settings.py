@@ -14,10 +14,12 @@ from dataclasses import dataclass, fields, replace
 from urllib.parse import urlsplit
 
 from .ledger.interpretations import TRANSACTION_NO_ZERO_MODES
+from .limits import Limits
 
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 _HOSTNAME = re.compile(r"(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
+
 
 
 class SettingsError(ValueError):
@@ -91,6 +93,9 @@ class Settings:
     burst_limit: int = 0
     #: A scenario name or path loaded for the demo client at start-up.
     scenario: str = ""
+    #: More folders of scenario files (``os.pathsep``-separated): the control API loads
+    #: scenarios by name from the shipped folder and these, never by path.
+    scenario_dirs: str = ""
     threads: int = 8
     #: ``loop`` (requests run in the server's event loop; worker threads only for requests that
     #: may wait) or ``threads`` (waitress's hand-off of every request to a worker thread).
@@ -110,6 +115,14 @@ class Settings:
     #: S11: what SaveBundleList does with TransactionNo 0: "as-sent", "next-free" or "refuse"
     #: (``ledger/interpretations.py``).
     transaction_no_zero: str = "as-sent"
+    #: Capacity limits (``limits.py``): ``--limit NAME=N``, ``TFSO_MOCK_LIMIT_<NAME>``.
+    limits: Limits = Limits()
+
+    @property
+    def scenario_folders(self) -> list:
+        from pathlib import Path
+
+        return [Path(p).expanduser() for p in self.scenario_dirs.split(os.pathsep) if p.strip()]
 
     @property
     def is_loopback(self) -> bool:
@@ -144,6 +157,9 @@ class Settings:
         environ = os.environ if environ is None else environ
         values = {}
         for f in fields(cls):
+            if f.name == "limits":
+                values["limits"] = Limits.parse((), environ)
+                continue
             raw = environ.get("TFSO_MOCK_" + f.name.upper())
             if raw is None:
                 continue

@@ -17,8 +17,9 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from .. import __version__
-from ..codec_utils import iso_utc
+from ..codec_utils import bearer_token, iso_utc
 from ..control import faults as fault_specs
+from ..errors import LimitReached
 from ..journal import CriteriaError
 from ..ledger import scenario as scenarios
 from . import clients, clock, faults, limits, requests, ui
@@ -30,6 +31,10 @@ BLUEPRINTS = (clients.bp, limits.bp, clock.bp, faults.bp, requests.bp)
 
 def create_admin(server) -> Flask:
     app = Flask("mockserver.admin")
+    # never a redirect: werkzeug answers "//" in a path, or a missing trailing slash, with a 308
+    # whose Location is built from the Host header (an open redirect); a 404 in our shape instead
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
     app.json.sort_keys = False  # type: ignore[attr-defined]  # the default provider has it
     app.extensions["tfso_server"] = server
     ledger = server.ledger
@@ -38,8 +43,8 @@ def create_admin(server) -> Flask:
     def _guard():
         token = server.settings.admin_token
         if token:
-            given = request.headers.get("Authorization", "")
-            if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()) \
+            given = bearer_token(request.headers.get("Authorization", "")) or ""
+            if not hmac.compare_digest(given.encode(), token.encode()) \
                     and not ui.lets_in(request, token):
                 if ui.is_page(request.path):
                     return ui.challenge()
@@ -49,6 +54,10 @@ def create_admin(server) -> Flask:
     @app.errorhandler(AdminError)
     def _admin_error(err: AdminError):
         return error_response(err.status, err.name, err.message)
+
+    @app.errorhandler(LimitReached)
+    def _limit_reached(err: LimitReached):
+        return error_response(err.http_status, err.name.removesuffix("Error"), err.text)
 
     @app.errorhandler(scenarios.ScenarioError)
     def _scenario_error(err: scenarios.ScenarioError):
@@ -75,6 +84,10 @@ def create_admin(server) -> Flask:
 
     @app.get("/__admin/health")
     def health():
+        problem = ledger.health()
+        if problem is not None:  # 503: the Docker HEALTHCHECK and orchestrators see it
+            return jsonify({"status": "unhealthy", "version": __version__,
+                            "store": server.settings.store, "reason": problem}), 503
         return jsonify({"status": "ok", "version": __version__, "clients": len(ledger.books),
                         "now": iso_utc(server.clock.now()),
                         "rate_limit": server.limiter.rate_limit,

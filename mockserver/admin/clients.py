@@ -35,8 +35,8 @@ def create_client():
     sc = None
     if body.get("scenario") is not None:
         raw = body["scenario"]
-        if isinstance(raw, str):
-            sc = scenarios.load(raw)
+        if isinstance(raw, str):  # by name only, from the scenario folders
+            sc, named = scenarios.load_named(raw, server.settings.scenario_folders)
         elif isinstance(raw, dict):
             sc = scenarios.from_data(raw, source="scenario")
         else:
@@ -47,7 +47,7 @@ def create_client():
         with ledger.transaction():
             info = ledger.create_client(opts)
             try:
-                source = raw if isinstance(raw, dict) else str(scenarios.resolve_path(raw))
+                source = raw if isinstance(raw, dict) else named
                 info = {**info, **ledger.populate(info["client_id"], sc, source)}
             except scenarios.ScenarioError:
                 ledger.forget_client(info)
@@ -79,7 +79,7 @@ def get_client(client_id: int):
 
 @bp.get("/__admin/scenarios")
 def list_scenarios():
-    return jsonify({"scenarios": scenarios.available()})
+    return jsonify({"scenarios": scenarios.available_in(current_server().settings.scenario_folders)})
 
 
 @bp.post("/__admin/clients/<int:client_id>/journal/approve")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
+from .. import errors
 from ..codec_utils import read_json
 from ..control.ratelimit import KEEP, client_key
 from ..errors import AdminError, MalformedJson  # noqa: F401 - AdminError: the control API's error
@@ -55,8 +56,7 @@ def json_body() -> dict:
     if not raw:
         return {}
     if not request.is_json:
-        raise AdminError(415, "Send the body as JSON (Content-Type: application/json)",
-                         "UnsupportedMediaType")
+        raise AdminError(415, errors.ControlMediaTypeRefused().text, "UnsupportedMediaType")
     try:
         body = read_json(raw)
     except MalformedJson as err:

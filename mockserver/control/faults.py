@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..codec_utils import iso_utc
+from ..errors import LimitReached
 
 ACTIONS = ("http_status", "soap_fault", "result", "drop_connection", "expire_session")
 MATCHERS = ("operation", "service", "path", "client_id", "method")
@@ -199,15 +200,22 @@ def _result(value, operation: str | None) -> dict:
 class FaultBook:
     """The injected faults, oldest first; the first match with uses left is used."""
 
-    def __init__(self):
+    def __init__(self, limit: int = 1_000):
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self._ids = itertools.count(1)
         #: faults with a delay were added (and not all cleared): requests may sleep
         self.delays_armed = False
+        self.limit = limit
 
     def add(self, fault: Fault) -> Fault:
+        """Keep ``fault``; at the limit used-up faults make room first (``LimitReached`` when
+        every held fault still has uses left: each request scans them)."""
         with self._lock:
+            if len(self._faults) >= self.limit:
+                self._faults = [f for f in self._faults if f.times is None or f.hits < f.times]
+            if len(self._faults) >= self.limit:
+                raise LimitReached("faults", self.limit)
             fault.id = next(self._ids)
             self._faults.append(fault)
             self.delays_armed = self.delays_armed or bool(fault.delay_ms)

@@ -59,6 +59,8 @@ class ClientBook:
     vat_base_rate: Decimal = Decimal(100)
     #: companies, persons, projects, products... (``masterdata.py``; companies are ``customers``)
     master: MasterData = field(default_factory=MasterData)
+    #: ledger lines a scenario generated into this book (the ``generated_lines_total`` limit)
+    generated_lines: int = 0
 
     lines: dict[UUID, Line] = field(default_factory=dict)
     vouchers: dict[VoucherKey, VoucherRecord] = field(default_factory=dict)

@@ -38,6 +38,8 @@ class ClientOptions:
     application_id: UUID | None = None
     identity_id: UUID | None = None
     client_id: int | None = None
+    #: ledger lines its scenario will generate (checked against the limits before anything)
+    generated_lines: int = 0
 
 
 def demo_options() -> ClientOptions:

@@ -25,6 +25,7 @@ from uuid import UUID
 
 from .. import errors
 from ..clock import Clock
+from ..limits import Limits
 from . import clients, fixtures, logcodec, posting
 from . import interpretations as rules
 from . import scenario as scenarios
@@ -57,10 +58,12 @@ class SaveResult:
 
 
 class Ledger(ControlOperations, MasterDataOps):
-    def __init__(self, clock: Clock | None = None, store=None):
+    def __init__(self, clock: Clock | None = None, store=None, limits: Limits | None = None):
         """``store``: None (memory), or a ``store.SqliteStore`` whose log is replayed now; a new
-        (empty) store gets no demo client here: see ``is_empty`` and ``reset``."""
+        (empty) store gets no demo client here: see ``is_empty`` and ``reset``. ``limits``:
+        the capacity limits (``mockserver/limits.py``)."""
         self.clock = clock or Clock()
+        self.limits = limits or Limits()
         self.lock = threading.RLock()
         #: S11: what TransactionNo 0 means (``interpretations.TRANSACTION_NO_ZERO_MODES``)
         self.transaction_no_zero = rules.TRANSACTION_NO_ZERO
@@ -78,6 +81,7 @@ class Ledger(ControlOperations, MasterDataOps):
         self.scenario_info: dict[int, dict] = {}
         self._first_client: int | None = None
         self._clear()
+        store.check_integrity()
         import gc
 
         was_enabled = gc.isenabled()
@@ -153,8 +157,19 @@ class Ledger(ControlOperations, MasterDataOps):
         apply = self._apply
         loads = json.loads
         for row_id, kind, body in store.rows_after(self._last_id):
-            apply(kind, loads(body))
+            try:
+                apply(kind, loads(body))
+            except (ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
+                reason = errors.log_row_reason(kind, err, isinstance(err, _UnknownKind))
+                raise errors.LogRowUnreadable(store.path, row_id, kind, reason) from None
             self._last_id = row_id
+
+    def health(self) -> str | None:
+        """None when the ledger can take changes, else why not (``/__admin/health``)."""
+        if self.store is None:
+            return None
+        with self.lock:
+            return self.store.check_writable()
 
     def _rebuild(self) -> None:
         self._clear()
@@ -171,11 +186,17 @@ class Ledger(ControlOperations, MasterDataOps):
         return {**self.credentials[cid], **self.scenario_info.get(cid, {})}
 
     def _apply(self, kind: str, b: dict) -> None:
-        getattr(self, "_ev_" + kind)(b)
+        handler = getattr(self, "_ev_" + kind, None)
+        if handler is None:
+            raise _UnknownKind(kind)
+        if not isinstance(b, dict):
+            raise TypeError("the body is not a JSON object")
+        handler(b)
 
     def _clear(self) -> None:
-        self.directory = Directory()
-        self.tokens = TokenStore()  # REST OAuth2 applications and tokens (A5)
+        self.directory = Directory(self.limits.sessions, self.clock.now_for)
+        # REST OAuth2 applications and tokens (A5)
+        self.tokens = TokenStore(self.limits.tokens, self.clock.now_for)
         self.books = {}
         self.credentials = {}
         if self.store is not None:  # every process numbers clients alike after a reset
@@ -228,11 +249,28 @@ class Ledger(ControlOperations, MasterDataOps):
     def create_client(self, opts: ClientOptions) -> dict:
         """An isolated client (its own user, identities and books); returns its credentials."""
         with self._write():
+            self._check_capacity(opts)
             spec = clients.client_spec(opts, self.clock.now().year,
                                        lambda: next(self._client_ids))
             info = self._apply_client(spec)
             self._log("client", spec)
             return info
+
+    def _check_capacity(self, opts: ClientOptions) -> None:
+        """The limits a new client must fit in (``limits.py``), checked before any change."""
+        limits = self.limits
+        if len(self.books) + 1 + len(opts.extra_identities) > limits.clients:
+            raise errors.LimitReached("clients", limits.clients)
+        wanted = opts.generated_lines
+        if wanted > limits.generated_lines:
+            raise errors.GenerateTooLarge(wanted, limits.generated_lines)
+        if wanted and self.generated_total + wanted > limits.generated_lines_total:
+            raise errors.LimitReached("generated_lines_total", limits.generated_lines_total)
+
+    @property
+    def generated_total(self) -> int:
+        """Generated ledger lines held by every client (the ``generated_lines_total`` limit)."""
+        return sum(book.generated_lines for book in self.books.values())
 
     def _ev_client(self, spec: dict) -> None:
         self._apply_client(spec)
@@ -317,7 +355,13 @@ class Ledger(ControlOperations, MasterDataOps):
               identity_id: UUID) -> Session | None:
         with self._write():
             now = self.clock.now()
-            session = self.directory.login(application_id, username, password, identity_id, now)
+            directory = self.directory
+            directory.swept = []
+            session = directory.login(application_id, username, password, identity_id, now)
+            if directory.swept and self.store is not None:  # idle sessions swept: their rows go
+                self.store.forget_sessions(directory.swept)
+                for sid in directory.swept:
+                    self._touched.pop(sid, None)
             if session is not None and self.store is not None:
                 self._touched[session.session_id] = now
                 self._log("login", {"sid": session.session_id, "user": session.user.username,
@@ -410,7 +454,7 @@ class Ledger(ControlOperations, MasterDataOps):
 
     def _token_issued(self, token: AccessToken) -> None:
         with self._write():
-            self.tokens.tokens[token.token] = token
+            self.tokens.add(token)
             self._log("token", {"token": token.token, "app": token.application,
                                 "c": token.client_id, "org": token.organization,
                                 "scopes": sorted(token.scopes),
@@ -421,7 +465,7 @@ class Ledger(ControlOperations, MasterDataOps):
         token = AccessToken(b["token"], b["app"], b["c"], b["org"], frozenset(b["scopes"]),
                             datetime.fromisoformat(b["issued"]),
                             datetime.fromisoformat(b["expires"]))
-        self.tokens.tokens[token.token] = token
+        self.tokens.add(token)
 
     def session_client(self, session_ids: list[str]) -> int | None:
         """The client a session cookie names, without touching the session (front door)."""
@@ -578,5 +622,8 @@ class Ledger(ControlOperations, MasterDataOps):
         self._apply_due(self.book(b["c"]), [(UUID(x), logcodec.day(d)) for x, d in b["items"]],
                         datetime.fromisoformat(b["now"]))
 
+
+class _UnknownKind(ValueError):
+    pass
 
 

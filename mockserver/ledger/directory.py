@@ -72,12 +72,26 @@ class Session:
     application_id: UUID
 
 
-class Directory:
-    """All users and sessions. Callers hold the ledger lock."""
+#: a full sweep of idle sessions runs at least once per this many logins (amortised O(1))
+SWEEP_EVERY = 1000
 
-    def __init__(self):
+
+class Directory:
+    """All users and sessions. Callers hold the ledger lock.
+
+    Idle sessions end when next used (A4) and are swept: every ``SWEEP_EVERY`` logins, and
+    before a login would pass ``session_limit`` live ones (then refused: ``LimitReached``).
+    ``now_for(client_id)`` is that client's time (clients' clocks can be moved apart).
+    """
+
+    def __init__(self, session_limit: int = 20_000, now_for=None):
         self.users: dict[str, User] = {}
         self.sessions: dict[str, Session] = {}
+        self.session_limit = session_limit
+        self.now_for = now_for
+        self._logins = 0
+        #: the session ids the last sweep ended (the shared store forgets their log rows)
+        self.swept: list[str] = []
 
     def add_user(self, user: User) -> None:
         self.users[user.username.lower()] = user
@@ -103,9 +117,33 @@ class Directory:
             return None
         if identity.blocked:
             raise errors.IdentityBlocked()
+        self._logins += 1
+        if self._logins >= SWEEP_EVERY or len(self.sessions) >= self.session_limit:
+            self._logins = 0
+            self.sweep(now)
+        if len(self.sessions) >= self.session_limit:
+            raise errors.LimitReached("sessions", self.session_limit)
         session = Session(new_session_id(), user, identity, now, application_id)
         self.sessions[session.session_id] = session
         return session
+
+    def sweep(self, now: datetime) -> list[str]:
+        """End every idle session, each by its client's clock (``now`` without ``now_for``);
+        returns their ids."""
+        idle = timedelta(seconds=rules.SESSION_IDLE_SECONDS)
+        nows: dict[int, datetime] = {}
+        gone = []
+        for sid, session in self.sessions.items():
+            cid = session.identity.client_id
+            when = nows.get(cid)
+            if when is None:
+                when = nows[cid] = self.now_for(cid) if self.now_for is not None else now
+            if when - session.last_seen > idle:
+                gone.append(sid)
+        for sid in gone:
+            del self.sessions[sid]
+        self.swept = gone
+        return gone
 
     def session(self, session_ids: list[str], now: datetime) -> Session | None:
         """The live session among the cookie values (clients may send the cookie twice)."""

@@ -21,6 +21,9 @@ VAT_TOLERANCE = Decimal("0.01")
 #: Sessions end after this much idle time (ASP.NET's default session timeout).
 SESSION_IDLE_SECONDS = 20 * 60
 
+# The emulator's own capacity limits (live sessions, tokens, clients, generated lines; README
+# fidelity table, "door") are settings, not vendor rules: ``mockserver/limits.py``.
+
 
 #: S12: how an amount with more than two decimals is rounded to øre. The vendor's back end is
 #: .NET, where ``decimal.Round(x, 2)`` and ``Math.Round(x, 2)`` round half to even

@@ -27,7 +27,11 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from ..errors import StoreDamaged
+
 FORMAT = "tfso-mock-log/1"
+#: how long the health check waits for SQLite's write lock before calling the store unwritable
+HEALTH_WAIT_MS = 2000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS log (
@@ -61,6 +65,15 @@ class SqliteStore:
 
     def __init__(self, path: str, timeout: float = 60.0):
         self.path = path
+        self.timeout = timeout
+        try:
+            self._open(path, timeout)
+        except sqlite3.DatabaseError as err:  # damaged, not a database, read-only, locked
+            raise StoreDamaged(path, str(err)) from None
+        self._version: int | None = None
+        self.in_transaction = False
+
+    def _open(self, path: str, timeout: float) -> None:
         self.conn = sqlite3.connect(path, timeout=timeout, isolation_level=None,
                                     check_same_thread=False)
         self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
@@ -80,11 +93,10 @@ class SqliteStore:
                 raise StoreError(f"{path}: written as {row[0]}, this emulator reads {FORMAT}")
             self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             self.conn.close()
             raise
-        self._version: int | None = None
-        self.in_transaction = False
 
     # --- transactions ---------------------------------------------------------------------
 
@@ -124,6 +136,49 @@ class SqliteStore:
         text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
         return self.conn.execute("INSERT INTO log (kind, body) VALUES (?, ?)",
                                  (kind, text)).lastrowid
+
+    def check_writable(self) -> str | None:
+        """None when a row can be written now (a write taken and rolled back), else why not:
+        a read-only file, a full disk, a lock held too long, a damaged page."""
+        if self.in_transaction:
+            return None  # a write is under way in this process: it will tell
+        try:
+            self.conn.execute(f"PRAGMA busy_timeout = {HEALTH_WAIT_MS}")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES "
+                                  "('health', 'probe')")
+                self.conn.execute("SELECT count(*) FROM log WHERE id > "
+                                  "(SELECT coalesce(max(id), 0) - 1 FROM log)").fetchone()
+            finally:
+                self.conn.execute("ROLLBACK")
+        except sqlite3.Error as err:
+            return f"{self.path}: {err}"
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+        return None
+
+    def check_integrity(self) -> None:
+        """StoreError when SQLite finds the file damaged (``PRAGMA quick_check``, at start-up)."""
+        try:
+            rows = self.conn.execute("PRAGMA quick_check(3)").fetchall()
+        except sqlite3.DatabaseError as err:
+            raise StoreDamaged(self.path, str(err)) from None
+        problems = [r[0] for r in rows if r[0] != "ok"]
+        if problems:
+            raise StoreDamaged(self.path, "; ".join(problems))
+
+    def forget_sessions(self, session_ids: list[str]) -> int:
+        """Delete the rows of sessions that ended (their login, uses, identity changes, end),
+        inside the open transaction: a start-up does not replay every Login ever made."""
+        gone = 0
+        for i in range(0, len(session_ids), 500):
+            chunk = session_ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            gone += self.conn.execute(
+                "DELETE FROM log WHERE kind IN ('login', 'touch', 'identity', 'session_end') "
+                f"AND json_extract(body, '$.sid') IN ({marks})", chunk).rowcount
+        return gone
 
     def forget_before(self, row_id: int) -> None:
         """Delete every row before ``row_id`` (a reset: nothing before it matters any more)."""

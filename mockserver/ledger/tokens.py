@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import hmac
 import json
 import secrets
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -61,13 +63,26 @@ def _b64(data: bytes) -> str:
 
 
 class TokenStore:
-    """Applications and the tokens issued to them. Has its own lock."""
+    """Applications and the tokens issued to them. Has its own lock.
 
-    def __init__(self):
+    Expired tokens are swept as time passes: per client, a heap ordered by expiry gives the
+    next one to go in O(log n), so issuing stays cheap with any number of live tokens
+    (rebuilding the map at each issue made it quadratic). Each client is swept by its own
+    clock (``now_for``: clients' clocks can be moved apart). ``limit`` bounds the live ones
+    (``--limit tokens``).
+    """
+
+    def __init__(self, limit: int = 10_000, now_for=None):
         self._lock = threading.Lock()
         self._key = secrets.token_bytes(32)
+        self.limit = limit
+        self.now_for = now_for  # client_id -> that client's now; None: only the caller's now
         self.applications: dict[str, Application] = {}
         self.tokens: dict[str, AccessToken] = {}
+        #: per client, a heap of (expires_at, token)
+        self._expiry: dict[int, list[tuple[datetime, str]]] = {}
+        #: the last ``limit`` tokens swept, to answer "has expired" rather than "is invalid"
+        self._expired: OrderedDict[str, None] = OrderedDict()
         #: a shared store's hook: called with each token issued, to keep it (``Ledger``)
         self.on_issue = None
 
@@ -115,12 +130,39 @@ class TokenStore:
         token = AccessToken(text, app.client_id, app.ledger_client_id, app.organization,
                             granted, now, expires)
         with self._lock:
-            if len(self.tokens) > 10000:
-                self.tokens = {k: t for k, t in self.tokens.items() if t.expires_at > now}
-            self.tokens[text] = token
+            self.sweep(app.ledger_client_id, now)
+            if len(self.tokens) >= self.limit and self.now_for is not None:
+                for cid in list(self._expiry):
+                    self.sweep(cid, self.now_for(cid))
+            if len(self.tokens) >= self.limit:
+                raise errors.LimitReached("tokens", self.limit)
+            self.add(token)
         if self.on_issue is not None:
             self.on_issue(token)
         return token
+
+    def add(self, token: AccessToken) -> None:
+        """Hold one token (issued here, or replayed from the shared log); caller holds the lock
+        or owns the store alone."""
+        if token.token not in self.tokens:
+            heap = self._expiry.setdefault(token.client_id, [])
+            heapq.heappush(heap, (token.expires_at, token.token))
+        self.tokens[token.token] = token
+
+    def sweep(self, client_id: int, now: datetime) -> int:
+        """Forget one client's tokens expired at ``now``; returns how many (caller holds the
+        lock)."""
+        heap, tokens, gone = self._expiry.get(client_id), self.tokens, 0
+        while heap and heap[0][0] <= now:
+            _, text = heapq.heappop(heap)
+            found = tokens.get(text)
+            if found is not None and found.expires_at <= now:
+                del tokens[text]
+                self._expired[text] = None
+                if len(self._expired) > self.limit:
+                    self._expired.popitem(last=False)
+                gone += 1
+        return gone
 
     def _jwt(self, app: Application, audience: str, scopes, now: datetime,
              expires: datetime) -> str:
@@ -145,7 +187,14 @@ class TokenStore:
     def validate(self, token: str, now: datetime) -> tuple[AccessToken | None,
                                                            errors.InvalidToken | None]:
         """``(token, None)`` for a live token, else ``(None, why)``: the catalogue's error."""
-        found = self.lookup(token)
+        with self._lock:
+            found = self.tokens.get(token)
+            if found is not None:
+                self.sweep(found.client_id, now)
+                found = self.tokens.get(token)
+            swept = found is None and token in self._expired
+        if swept:
+            return None, errors.ExpiredToken()
         if found is None:
             return None, errors.InvalidToken()
         if now >= found.expires_at:
@@ -158,4 +207,9 @@ class TokenStore:
             gone = [k for k, t in self.tokens.items() if client_id is None or t.client_id == client_id]
             for k in gone:
                 del self.tokens[k]
+            if client_id is None:
+                self._expiry = {}
+                self._expired.clear()
+            else:
+                self._expiry.pop(client_id, None)
             return len(gone)

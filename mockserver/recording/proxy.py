@@ -13,9 +13,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import yaml
+
 from .compare import COMPARED_HEADERS
-from .pair import dump_pair, pretty_body
-from .scrub import guess_volatile, scrub_request_body, scrub_response_body, scrub_set_cookie
+from .pair import _Dumper, pretty_body
+from .scrub import (
+    ScrubError,
+    guess_volatile,
+    scrub_query,
+    scrub_request_body,
+    scrub_response_body,
+    scrub_set_cookie,
+)
 
 _HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
         "transfer-encoding", "upgrade", "content-length", "content-encoding", "host"}
@@ -56,6 +65,21 @@ def _operation(headers: dict, body: str, path: str, method: str) -> str:
     return f"{method}-" + re.sub(r"[^A-Za-z0-9]+", "-", path.strip("/")).strip("-")
 
 
+#: the longest operation name put into a pair's file name (a 5,000-character SOAPAction is cut)
+NAME_MAX = 60
+
+
+def _file_name_part(operation: str) -> str:
+    """An operation as the safe tail of a pair's file name: letters, digits, ``-`` and ``_``."""
+    part = re.sub(r"[^A-Za-z0-9_-]+", "-", operation).strip("-")[:NAME_MAX].strip("-")
+    return part or "exchange"
+
+
+def _numbers(folder: Path) -> list[int]:
+    return [int(m.group(1)) for p in folder.glob("*.yaml")
+            if (m := re.match(r"(\d+)-", p.name))]
+
+
 class Recorder:
     """A WSGI proxy: forwards each request upstream unchanged, answers with the upstream's
     response unchanged, and writes the exchange as a pair file with secrets scrubbed."""
@@ -68,9 +92,11 @@ class Recorder:
         self.source = source
         self.setup_client = setup_client
         self._lock = threading.Lock()
-        self._n = len(list(self.out.glob("*.yaml")))
+        self._n = max(_numbers(self.out), default=0)
         self._sessions: dict[str, list[str]] = {}  # scrubbed history per session: pair names
         self.recorded: list[Path] = []
+        #: exchanges not written, each with why: ``(what, reason)`` (also logged as warnings)
+        self.failed: list[tuple[str, str]] = []
 
     def __call__(self, environ, start_response):
         import requests
@@ -105,12 +131,35 @@ class Recorder:
         out_headers.append(("Content-Length", str(len(served))))
         try:
             self._store(method, path, query, headers, body, resp, content)
-        except Exception:  # recording must never break the proxied call
-            import logging
-
-            logging.getLogger("mockserver.record").exception("could not store an exchange")
+        except Exception as exc:  # recording must never break the proxied call: say what was lost
+            self._report(f"{method} {path[:200]}", f"{type(exc).__name__}: {exc}")
         start_response(f"{resp.status_code} {resp.reason}", out_headers)
         return [served]
+
+    def _report(self, what: str, reason: str) -> None:
+        import logging
+
+        with self._lock:
+            self.failed.append((what, reason))
+        logging.getLogger("mockserver.record").warning("exchange not recorded: %s: %s", what,
+                                                       reason)
+
+    def _write(self, stem: str, pair: dict) -> Path:
+        """The pair under the next free number; an existing file is never overwritten (a
+        number taken meanwhile, or by hand, moves on to the next). Under ``_lock``."""
+        for _ in range(1000):
+            self._n += 1
+            name = f"{self._n:03d}-{stem}"
+            pair["name"] = name
+            target = self.out / f"{name}.yaml"
+            text = yaml.dump(pair, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+            try:
+                with open(target, "x", encoding="utf-8") as f:
+                    f.write(text)
+            except FileExistsError:
+                continue
+            return target
+        raise OSError(f"no free pair number in {self.out}")
 
     def _store(self, method, path, query, headers, body: bytes, resp, content: bytes) -> None:
         if method == "GET" and query.lower().startswith(("wsdl", "singlewsdl")):
@@ -123,6 +172,13 @@ class Recorder:
         sid = next((m.group(1) for m in re.finditer(r"ASP\.NET_SessionId=([^;\s]+)", cookie)), None)
         auth = headers.get("Authorization", "")
         operation = _operation(headers, req_text, path, method)
+        try:
+            scrubbed_body = scrub_request_body(req_text, req_ct)
+        except ScrubError as err:
+            self._report(f"{method} {path[:200]} ({operation[:NAME_MAX]})",
+                         f"{err}; not written, so no credential in it can be kept")
+            return
+        shown_path = path + ("?" + scrub_query(query) if query else "")
         req_headers = {}
         for name in ("Content-Type", "SOAPAction", "Accept"):
             if name in headers:
@@ -137,13 +193,11 @@ class Recorder:
                 resp_headers[name] = scrub_set_cookie(value) if name == "Set-Cookie" else value
         raw_resp_body = scrub_response_body(resp_text, resp_ct)
         with self._lock:
-            self._n += 1
-            name = f"{self._n:03d}-{operation}"
             history = list(self._sessions.get(sid, [])) if sid else []
             pair: dict[str, Any] = {
-                "name": name,
+                "name": "",
                 "spec": [],
-                "title": f"{method} {path} ({operation}), recorded",
+                "title": f"{method} {path[:200]} ({operation[:NAME_MAX]}), recorded",
                 "source": {"request": f"{self.source} (credentials scrubbed)",
                            "response": f"{self.source} from {urlsplit(self.upstream).netloc}"},
                 "recorded_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -154,23 +208,23 @@ class Recorder:
                     "token": bool(auth),
                     "steps": [{"pair": p} for p in history],
                 },
-                "request": {"method": method, "path": path + ("?" + query if query else ""),
+                "request": {"method": method, "path": shown_path,
                             "headers": req_headers,
-                            "body": pretty_body(scrub_request_body(req_text, req_ct), req_ct)},
+                            "body": pretty_body(scrubbed_body, req_ct)},
                 "response": {"status": resp.status_code, "headers": resp_headers,
                              "body": pretty_body(raw_resp_body, resp_ct)},
                 "volatile": guess_volatile(req_text, resp_text, resp_ct, resp.headers),
             }
             if not pair["request"]["body"]:
                 del pair["request"]["body"]
+            target = self._write(_file_name_part(operation), pair)
+            name = pair["name"]
             if sid and operation != "Login":
                 self._sessions.setdefault(sid, []).append(name)
             if operation == "Login":
                 new = re.search(r"<(?:\w+:)?LoginResult>([a-z0-5]{24})<", resp_text)
                 if new:
                     self._sessions.setdefault(new.group(1), [])
-            target = self.out / f"{name}.yaml"
-            dump_pair(pair, target)
             self.recorded.append(target)
 
 

@@ -21,39 +21,102 @@ from .pair import (
     parse_xml,
 )
 
-_SECRET_ELEMENTS = {"Password": "password", "Username": "username",
-                    "ApplicationId": "application_id", "IdentityId": "identity_id"}
-_SECRET_FIELDS = {"client_secret": "oauth_client_secret", "client_id": "oauth_client_id",
-                  "password": "password", "username": "username",
-                  "login_organization": "organization"}
+#: Credentials the replay fills in again: name (lower case, ``_`` and ``-`` left out) -> variable
+_PLACEHOLDERS = {"password": "password", "username": "username",
+                 "applicationid": "application_id", "identityid": "identity_id",
+                 "clientsecret": "oauth_client_secret", "clientid": "oauth_client_id",
+                 "loginorganization": "organization"}
+#: What any other credential-named value becomes (no replay variable: the value is gone)
+SCRUBBED = "scrubbed"
+_CREDENTIAL_PARTS = ("password", "passwd", "secret", "token", "apikey", "credential",
+                     "sessionid", "authorization")
+
+
+def _key(name: str) -> str:
+    return name.rpartition("}")[2].rpartition(":")[2].replace("_", "").replace("-", "").lower()
+
+
+def credential_named(name: str) -> bool:
+    """Whether an element, attribute, JSON key or query field (any prefix, any case) names a
+    credential: a login's fields and anything called like a password, secret, token or key.
+    A ``credential`` element holding fields is not itself replaced (its fields are)."""
+    key = _key(name)
+    return key in _PLACEHOLDERS or (key != "credential" and any(p in key for p in _CREDENTIAL_PARTS))
+
+
+def placeholder(name: str) -> str:
+    var = _PLACEHOLDERS.get(_key(name))
+    return f"{{{{{var}}}}}" if var else SCRUBBED
+
+
+class ScrubError(ValueError):
+    """A body the recorder cannot read well enough to scrub: it is not written."""
+
+
+#: a parser that keeps comments and CDATA as text (a secret split by a comment is joined) and
+#: resolves nothing
+_SCRUB_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                                remove_pis=True, strip_cdata=True, huge_tree=False)
+
+
+def scrub_xml(body: str) -> str:
+    """Every credential-named element (any prefix) loses its whole content (text, CDATA,
+    comments, children) to its placeholder; every credential-named attribute its value.
+    Parsed, never matched by pattern: ``ScrubError`` when the body is not well-formed XML."""
+    try:
+        root = etree.fromstring(body.strip().encode("utf-8"), _SCRUB_PARSER)
+    except (etree.XMLSyntaxError, ValueError) as err:
+        raise ScrubError(f"the XML body cannot be read ({err})") from None
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        for attr in list(el.attrib):
+            if credential_named(attr):
+                el.attrib[attr] = placeholder(attr)
+        if credential_named(el.tag):  # text, CDATA, comments and children: nothing is kept
+            for child in list(el):
+                el.remove(child)
+            el.text = placeholder(el.tag)
+    return etree.tostring(root, encoding="unicode")
+
+
+def _scrub_json(value):
+    if isinstance(value, dict):
+        return {k: (placeholder(k) if credential_named(k) and not isinstance(v, (dict, list))
+                    else SCRUBBED if credential_named(k) else _scrub_json(v))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub_json(v) for v in value]
+    return value
+
+
+def scrub_query(query: str) -> str:
+    """A query string (or form body) with every credential-named field's value replaced."""
+    from urllib.parse import parse_qsl, quote
+
+    fields = parse_qsl(query, keep_blank_values=True)
+    return "&".join(f"{quote(k, safe='')}={placeholder(k)}" if credential_named(k)
+                    else f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in fields)
 
 
 def scrub_request_body(body: str, content_type: str) -> str:
-    """Credentials become ``{{placeholders}}`` the replay fills in again."""
+    """Credentials become ``{{placeholders}}`` the replay fills in again; ``ScrubError`` for a
+    body that cannot be read well enough to be sure none is left."""
     kind = body_kind(content_type, body)
-    if kind == "xml":
-        for element, var in _SECRET_ELEMENTS.items():
-            body = re.sub(rf"(<(?:\w+:)?{element}(?:\s[^>]*)?>)([^<]*)(</(?:\w+:)?{element}>)",
-                          rf"\g<1>{{{{{var}}}}}\g<3>", body)
+    if not body.strip():
         return body
+    if kind == "xml":
+        return scrub_xml(body)
     if kind == "json":
         try:
             value = json_loads(body)
         except ValueError:
-            return body
-        if isinstance(value, dict):
-            for key, var in _SECRET_FIELDS.items():
-                if key in value:
-                    value[key] = f"{{{{{var}}}}}"
-            return json_dumps(value, indent=2)
-        return body
+            raise ScrubError("the JSON body cannot be read") from None
+        return json_dumps(_scrub_json(value), indent=2)
     if "x-www-form-urlencoded" in (content_type or "").lower():
-        from urllib.parse import parse_qsl
-
-        fields = parse_qsl(body, keep_blank_values=True)
-        return "&".join(
-            f"{k}={{{{{_SECRET_FIELDS[k]}}}}}" if k in _SECRET_FIELDS else f"{k}={v}"
-            for k, v in fields)
+        return scrub_query(body)
+    if any(p in body.lower() for p in (*_CREDENTIAL_PARTS, "username")):
+        raise ScrubError(f"a {content_type or 'untyped'} body that names a credential")
     return body
 
 

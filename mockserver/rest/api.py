@@ -211,6 +211,9 @@ def render_line(book, line, dimensions: bool) -> str:
 
 def create_rest(server) -> Flask:
     app = Flask("mockserver.rest")
+    # never a redirect: werkzeug answers "//" in a path with a 308 whose Location is built from
+    # the Host header (an open redirect); a 404 in the vendor's shape instead
+    app.url_map.merge_slashes = False  # no REST rule ends with "/": one more slash is a 404
     ledger = server.ledger
     clock = server.clock
     rendered = RenderedLines(render_line)
@@ -233,8 +236,9 @@ def create_rest(server) -> Flask:
         if scheme.lower() != "bearer" or not value.strip():
             raise errors.NotBearer()
         found = ledger.tokens.lookup(value.strip())
-        if found is None:
-            raise errors.InvalidToken()
+        if found is None:  # never issued, or expired and swept
+            _, why = ledger.tokens.validate(value.strip(), clock.now())
+            raise why or errors.InvalidToken()
         with clock_scope(found.client_id):
             token, why = ledger.tokens.validate(found.token, clock.now())
         if token is None or token.client_id not in ledger.books:
@@ -318,11 +322,14 @@ def create_rest(server) -> Flask:
         application = ledger.tokens.applications.get(f.get("client_id") or "")
         with clock_scope(application.ledger_client_id if application else None):
             now = clock.now()
-        token = ledger.tokens.issue(
-            grant_type=f.get("grant_type"), client_id=f.get("client_id"),
-            client_secret=f.get("client_secret"), audience=f.get("audience"),
-            organization=f.get("login_organization"), scope=f.get("scope"), now=now,
-        )
+        try:
+            token = ledger.tokens.issue(
+                grant_type=f.get("grant_type"), client_id=f.get("client_id"),
+                client_secret=f.get("client_secret"), audience=f.get("audience"),
+                organization=f.get("login_organization"), scope=f.get("scope"), now=now,
+            )
+        except errors.LimitReached as err:  # OAuth's temporarily_unavailable, 503
+            raise errors.OAuthError(err.http_status, err.oauth_error, err.text) from None
         meta(client_id=token.client_id)
         body = {"access_token": token.token, "expires_in": token.expires_in,
                 "token_type": "Bearer", "scope": token.scope}

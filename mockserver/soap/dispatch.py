@@ -76,6 +76,7 @@ class SoapAnswer:
 class SoapHandler:
     def __init__(self, ledger, public_url: str | None = None):
         self.ledger = ledger
+        self.limits = getattr(ledger, "limits", None)
         self.public_url = public_url.rstrip("/") if public_url else None
         self._wsdl_cache: dict[tuple[str, str], bytes] = {}
         self._lock = threading.Lock()
@@ -101,13 +102,28 @@ class SoapHandler:
         err = errors.SoapByPost(service=sdef.name)
         return self._fault(envelope.SOAP11, err)
 
-    def post(self, sdef: wsdl.ServiceDef, body: bytes, content_type: str,
-             cookie_header: str) -> SoapAnswer:
-        version = envelope.version_for_content_type(content_type) or envelope.SOAP11
+    def read(self, body: bytes, content_type: str) -> envelope.SoapRequest | errors.VendorError:
+        """The parsed envelope, or why it cannot be read (the front door reads the caller and
+        the operation from it, then hands it to ``post``: one parse per request)."""
         try:
-            req = envelope.parse(body, content_type)
-        except errors.VendorError as refused:
-            return self._fault(getattr(refused, "version", version), refused)
+            return envelope.parse(body, content_type, self.limits)
+        except errors.VendorError as err:
+            return err
+
+    @staticmethod
+    def takes_credential(sdef: wsdl.ServiceDef, req: envelope.SoapRequest) -> bool:
+        """Whether the call is an operation of ``sdef`` whose message has a ``credential``."""
+        desc = sdef.service.public_methods.get(req.operation)
+        return (desc is not None and req.op_ns == sdef.ns
+                and any(f.name == "credential" for f in spec_of(desc.in_message).fields))
+
+    def post(self, sdef: wsdl.ServiceDef, body: bytes, content_type: str,
+             cookie_header: str, parsed=None) -> SoapAnswer:
+        """``parsed``: what ``read`` returned for this body, if the caller has it."""
+        version = envelope.version_for_content_type(content_type) or envelope.SOAP11
+        req = parsed if parsed is not None else self.read(body, content_type)
+        if isinstance(req, errors.VendorError):
+            return self._fault(getattr(req, "version", version), req)
         version = req.version
         desc = sdef.service.public_methods.get(req.operation)
         if desc is None or req.op_ns != sdef.ns or req.operation not in sdef.docs:

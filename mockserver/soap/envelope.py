@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from .. import errors
-from ..errors import UnsupportedMediaType, VendorError
+from ..errors import TooManyXmlAttributes, UnsupportedMediaType, VendorError
+from ..limits import Limits
 
 SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
@@ -26,6 +27,9 @@ _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
     huge_tree=False, remove_comments=True, remove_pis=True, collect_ids=False,
 )
+
+
+_DEFAULT_LIMITS = Limits()
 
 
 @dataclass
@@ -77,6 +81,43 @@ def dtd_in_prolog(body: bytes) -> bool:
     return body.startswith(b"<!", end) and not body.startswith(b"<!--", end)
 
 
+_START_TAG = re.compile(rb"<[A-Za-z_][^>]*+>")
+_ATTRIBUTE = re.compile(rb"""=[ \t\r\n]*+["']""")
+_NS_DECLARATION = re.compile(rb"[ \t\r\n]xmlns(?::[^ \t\r\n=]*+)?[ \t\r\n]*+=")
+
+
+def check_attributes(body: bytes, limits: Limits) -> None:
+    """TooManyXmlAttributes when an element, or the whole envelope, has more attributes or
+    namespace declarations than the limits allow: lxml has no such bound, and 150,000
+    attributes cost it ~100 ms and memory it keeps. A body with few ``=`` (every real call)
+    costs one count; only the others are scanned, tag by tag, before any parser sees them."""
+    per_element = min(limits.xml_attributes, limits.xml_namespaces)
+    if body.count(b"=") <= per_element:
+        return
+    body = _narrow(body)
+    attributes = namespaces = 0
+    for m in _START_TAG.finditer(body):
+        tag = m.group()
+        n = len(_ATTRIBUTE.findall(tag))
+        if n <= 0:
+            continue
+        ns = len(_NS_DECLARATION.findall(tag)) if b"xmlns" in tag else 0
+        attributes += n - ns
+        namespaces += ns
+        if n - ns > limits.xml_attributes:
+            raise TooManyXmlAttributes("attributes", "an element", limits.xml_attributes,
+                                       "xml_attributes")
+        if ns > limits.xml_namespaces:
+            raise TooManyXmlAttributes("namespace declarations", "an element",
+                                       limits.xml_namespaces, "xml_namespaces")
+        if attributes > limits.xml_attributes_total:
+            raise TooManyXmlAttributes("attributes", "the message",
+                                       limits.xml_attributes_total, "xml_attributes_total")
+        if namespaces > limits.xml_namespaces_total:
+            raise TooManyXmlAttributes("namespace declarations", "the message",
+                                       limits.xml_namespaces_total, "xml_namespaces_total")
+
+
 def check_content_type(content_type: str) -> None:
     """SOAP 1.1's ``text/xml`` or SOAP 1.2's ``application/soap+xml``; none at all is let
     through (the envelope's namespace says which), anything else is UnsupportedMediaType."""
@@ -85,13 +126,14 @@ def check_content_type(content_type: str) -> None:
         raise UnsupportedMediaType(content_type.strip())
 
 
-def parse(body: bytes, content_type: str) -> SoapRequest:
+def parse(body: bytes, content_type: str, limits: Limits | None = None) -> SoapRequest:
     """The envelope's operation element; RequestError for anything that is not a SOAP call."""
     check_content_type(content_type)
     if not body.strip():
         raise errors.EmptyRequest()
     if dtd_in_prolog(body):
         raise errors.DtdNotAllowed()
+    check_attributes(body, limits or _DEFAULT_LIMITS)
     try:
         root = etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -121,6 +163,23 @@ def parse(body: bytes, content_type: str) -> SoapRequest:
         raise errors.EmptySoapBody()
     op_ns, _, op_name = op.tag[1:].partition("}") if op.tag.startswith("{") else ("", "", op.tag)
     return SoapRequest(ns, op_name, op_ns, op, body)
+
+
+def credential_username(req: SoapRequest) -> str | None:
+    """The ``credential/Username`` of a parsed call, in the operation's namespace (the caller
+    checks the operation takes a credential: Login and the credential look-ups), or None: whose
+    quota the call counts against when it carries no session. Read from the parsed
+    operation element only, so text elsewhere in the body (a Header, a comment, another
+    element's value) can neither charge nor shield another caller."""
+    ns = req.op_ns
+    wanted = (f"{{{ns}}}credential", "credential") if ns else ("credential",)
+    for child in req.element:
+        if child.tag in wanted:
+            for item in child:
+                if item.tag in (f"{{{ns}}}Username", "Username"):
+                    text = (item.text or "").strip()
+                    return text[:256] or None
+    return None
 
 
 def _envelope(version: str, body: str) -> bytes:

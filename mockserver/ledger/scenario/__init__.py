@@ -26,7 +26,17 @@ from .apply import apply_reference_data, client_options, populate
 from .bulk import load_vouchers
 from .generate import bank_account, bulk_generate, generate_vouchers, kid
 from .marks import ScenarioError
-from .reader import available, from_data, load, parse_text, resolve_path, scenario_dir
+from .reader import (
+    available,
+    available_in,
+    from_data,
+    load,
+    load_named,
+    parse_text,
+    resolve_named,
+    resolve_path,
+    scenario_dir,
+)
 from .spec import (
     EntrySpec,
     GenerateSpec,
@@ -39,7 +49,8 @@ from .spec import (
 
 __all__ = [
     "EntrySpec", "GenerateSpec", "RelativeDay", "Scenario", "ScenarioError", "VoucherSpec",
-    "apply_reference_data", "available", "bank_account", "bulk_generate", "client_options",
-    "from_data", "generate_vouchers", "kid", "load", "load_vouchers", "parse_text", "populate",
-    "resolve_days", "resolve_path", "resolve_year", "scenario_dir",
+    "apply_reference_data", "available", "available_in", "bank_account", "bulk_generate",
+    "client_options", "from_data", "generate_vouchers", "kid", "load", "load_named",
+    "load_vouchers", "parse_text", "populate", "resolve_days", "resolve_named", "resolve_path",
+    "resolve_year", "scenario_dir",
 ]

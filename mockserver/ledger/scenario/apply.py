@@ -32,6 +32,8 @@ def client_options(sc: Scenario, current_year: int, base=None, credentials: bool
     opts = replace(opts, **{k: v for k, v in values.items() if v is not None})
     if sc.blocked:
         opts = replace(opts, blocked=True)
+    if sc.generate is not None:
+        opts = replace(opts, generated_lines=sc.generate.lines)
     if sc.identities:
         extra = []
         for spec in sc.identities:
@@ -58,8 +60,10 @@ def populate(ledger, client_id: int, sc: Scenario, id_seed=None, now=None) -> di
         lines = load_vouchers(book, vouchers, now, id_seed=seed) if vouchers else 0
         if sc.generate is not None and sc.generate.lines:
             vouchers = generate_vouchers(book, sc.generate, now.date(), where=sc.source)
-            lines += load_vouchers(book, vouchers, now, check=False, fingerprints=False,
-                                   id_seed=(sc.generate.seed, client_id))
+            generated = load_vouchers(book, vouchers, now, check=False, fingerprints=False,
+                                      id_seed=(sc.generate.seed, client_id))
+            book.generated_lines += generated
+            lines += generated
         return {"scenario": sc.name or sc.source, "lines": lines}
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from ... import errors
 from .. import interpretations as rules
 from ..fixtures import fixtures_dir
 from ..model import Account, Customer, EntrySeries, TaxCode, TransactionType
@@ -56,8 +57,47 @@ def resolve_path(name_or_path: str) -> Path:
         return named
     names = available()
     hint = difflib.get_close_matches(text, names, n=1)
-    extra = f"; did you mean {hint[0]}?" if hint else ""
-    raise ScenarioError(f"No scenario named {text!r} (available: {', '.join(names) or 'none'}){extra}")
+    raise ScenarioError(errors.scenario_unknown(text, names, hint[0] if hint else None))
+
+
+#: a scenario name: what the control API accepts (never a path: ``{"scenario": "/etc/shadow"}``
+#: must not read, or say anything about, a file outside the scenario folders)
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def available_in(folders: Iterable[Path]) -> list[str]:
+    """Scenario names in the shipped folder and ``folders`` (the first folder with a name wins)."""
+    names: set[str] = set()
+    for folder in [scenario_dir(), *folders]:
+        if folder.is_dir():
+            names.update(p.stem for p in folder.iterdir()
+                         if p.suffix in (".yaml", ".yml", ".json") and _NAME.fullmatch(p.stem))
+    return sorted(names)
+
+
+def resolve_named(name, folders: Iterable[Path] = ()) -> Path:
+    """The file of scenario ``name`` in the shipped folder or one of ``folders``; a path, a
+    name that is too long or has other characters, or an unknown name: ``ScenarioError``
+    (its text shows at most 64 characters of what was asked, and no file's contents)."""
+    folders = list(folders)
+    text = str(name).strip()
+    if not _NAME.fullmatch(text) or ".." in text:
+        shown = text if len(text) <= 64 else text[:64] + "..."
+        raise ScenarioError(errors.scenario_name_invalid(shown))
+    for folder in [scenario_dir(), *folders]:
+        for suffix in (".yaml", ".yml", ".json"):
+            candidate = folder / f"{text}{suffix}"
+            if candidate.is_file():
+                return candidate
+    names = available_in(folders)
+    hint = difflib.get_close_matches(text, names, n=1)
+    raise ScenarioError(errors.scenario_unknown(text, names, hint[0] if hint else None))
+
+
+def load_named(name, folders: Iterable[Path] = ()) -> tuple[Scenario, str]:
+    """A scenario by name only (the control API): the scenario and the name to log."""
+    path = resolve_named(name, folders)
+    return parse_text(path.read_text(encoding="utf-8"), source=path.name), str(path)
 
 
 def load(name_or_path: str) -> Scenario:
