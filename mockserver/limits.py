@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields, replace
 @dataclass(frozen=True)
 class Limits:
     #: clients (``POST /__admin/clients``), the demo client and extra identities' books included
-    clients: int = 1_000
+    clients: int = 10_000
     #: ledger lines one scenario may generate (``generate.lines``); they are loaded under the
     #: ledger's lock, so other callers wait meanwhile (about 1 s per 10,000 lines on a busy
     #: 2-core machine)
