@@ -27,9 +27,9 @@ class Limits:
     #: generated ledger lines held by all clients together
     generated_lines_total: int = 1_000_000
     #: live SOAP sessions (idle ones past the 20-minute timeout are swept, then counted)
-    sessions: int = 20_000
+    sessions: int = 50_000
     #: live REST access tokens (expired ones are swept, then counted)
-    tokens: int = 10_000
+    tokens: int = 50_000
     #: injected faults waiting to fire (``POST /__admin/faults``)
     faults: int = 1_000
     #: bytes the request journal holds (oldest entries go first); a path is kept to 512 chars

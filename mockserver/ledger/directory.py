@@ -84,7 +84,7 @@ class Directory:
     ``now_for(client_id)`` is that client's time (clients' clocks can be moved apart).
     """
 
-    def __init__(self, session_limit: int = 20_000, now_for=None):
+    def __init__(self, session_limit: int = 50_000, now_for=None):
         self.users: dict[str, User] = {}
         self.sessions: dict[str, Session] = {}
         self.session_limit = session_limit

@@ -72,7 +72,7 @@ class TokenStore:
     (``--limit tokens``).
     """
 
-    def __init__(self, limit: int = 10_000, now_for=None):
+    def __init__(self, limit: int = 50_000, now_for=None):
         self._lock = threading.Lock()
         self._key = secrets.token_bytes(32)
         self.limit = limit
