@@ -76,8 +76,8 @@ def test_store_a_log_row_that_cannot_be_replayed_stops_start_up_with_its_row(tmp
     conn.close()
     done = start(path)
     assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
-    assert done.stderr == (f"tfso-mock: cannot open the store: {path}: log row {row} ({kind}): "
-                           f"{reason}\n")
+    assert done.stderr == (f"tfso-mock: cannot open the store sqlite:{path}: {path}: log row {row} "
+                           f"({kind}): {reason}\n")
 
 
 def test_store_a_damaged_file_stops_start_up(tmp_path):
@@ -95,7 +95,8 @@ def test_store_a_damaged_file_stops_start_up(tmp_path):
             f.write(b"\xa5" * page)
     done = start(path)
     assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
-    assert done.stderr.startswith(f"tfso-mock: cannot open the store: {path}: "), done.stderr
+    assert done.stderr.startswith(f"tfso-mock: cannot open the store sqlite:{path}: {path}: "), \
+        done.stderr
     assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1, done.stderr
 
 
