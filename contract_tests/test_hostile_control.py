@@ -63,8 +63,8 @@ def test_scenarios_an_unknown_name_lists_the_known_ones(emu):
     answer = emu.admin("POST", "/clients", {"scenario": "webshoop"})
     assert answer.status == 400
     assert answer.json()["error"]["message"] == (
-        "No scenario named 'webshoop' (available: blocked-identity, demo, webshop); did you "
-        "mean webshop?")
+        "No scenario named 'webshoop' (available: blocked-identity, demo, partial-deduction, "
+        "webshop); did you mean webshop?")
     made = emu.admin("POST", "/clients", {"scenario": "webshop"})
     assert made.status == 201 and made.json()["lines"] == 600
 
