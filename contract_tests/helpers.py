@@ -46,6 +46,17 @@ def sale(transaction_no: int, net: str = "100.00", vat: str = "25.00", day=dt.da
     ], transaction_no=transaction_no, sort=1)
 
 
+def save(client, blist: dict) -> tuple:
+    """SaveBundleList through the client's zeep service: (result Type, Description)."""
+    result = client.account.SaveBundleList(blist)
+    return result.Type, result.Description
+
+
+def amounts(lines: list[dict]) -> list[tuple]:
+    """(account number, amount) of each line of a control-API ledger or journal dump."""
+    return [(ln["account_no"], ln["amount"]) for ln in lines]
+
+
 def envelope(body: str, version: str = SOAP11) -> str:
     return (
         '<?xml version="1.0" encoding="utf-8"?>'

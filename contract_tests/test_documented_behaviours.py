@@ -14,7 +14,7 @@ import pytest
 from control_helpers import OwnEmulator
 from zeep.helpers import serialize_object
 
-from helpers import bundle, bundle_list, entry, voucher
+from helpers import amounts, bundle, bundle_list, entry, save, voucher
 
 GUIDE_ROUNDING = ("If you receive difference errors when trying to run SaveBundleList you can use "
                   "the rounding functionallity. This might happend due to different types of "
@@ -25,15 +25,6 @@ GUIDE_ROUNDING = ("If you receive difference errors when trying to run SaveBundl
 @pytest.fixture
 def client(tfso_new_client):
     return tfso_new_client(fiscal_years=[2024])
-
-
-def save(client, blist):
-    result = client.account.SaveBundleList(blist)
-    return result.Type, result.Description
-
-
-def amounts(lines):
-    return [(ln["account_no"], ln["amount"]) for ln in lines]
 
 
 def soap_amounts(client):

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from helpers import bundle, bundle_list, entry, sale, voucher
+from helpers import amounts, bundle, bundle_list, entry, sale, save, voucher
 
 VAT_TEXT = "Voucher has a vat code that does not have a corresponding vat amount"
 
@@ -14,15 +14,6 @@ VAT_TEXT = "Voucher has a vat code that does not have a corresponding vat amount
 @pytest.fixture
 def client(tfso_new_client):
     return tfso_new_client(fiscal_years=[2024])
-
-
-def save(client, blist):
-    result = client.account.SaveBundleList(blist)
-    return result.Type, result.Description
-
-
-def amounts(lines):
-    return [(ln["account_no"], ln["amount"]) for ln in lines]
 
 
 def test_S1_save_option_1_is_the_default_and_saves_a_journal_not_in_the_ledger(client):
