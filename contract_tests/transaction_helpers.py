@@ -12,8 +12,23 @@ from helpers import bundle, bundle_list, entry, voucher
 
 UTC = dt.UTC
 AUDIENCE = "https://api.24sevenoffice.com"
-ALL_SCOPES = ("api.accounting.account:read api.accounting.tax:read "
-              "api.accounting.transaction:read api.accounting.transactiontype:read")
+
+
+def _vendor_read_scopes() -> str:
+    """Every ``:read`` scope the vendor's OpenAPI 0.56.0 names, sorted and space-separated: what a
+    token asked for without ``scope`` carries (read here from the vendor file, not the code)."""
+    import pathlib
+
+    import yaml
+
+    path = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "vendor" / "rest-0.56.0.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    scopes = {s for item in doc["paths"].values() for op in item.values() if isinstance(op, dict)
+              for req in op.get("security") or () for s in req.get("tfso", ())}
+    return " ".join(sorted(s for s in scopes if s.endswith(":read")))
+
+
+ALL_SCOPES = _vendor_read_scopes()
 
 
 def rich_sale(transaction_no: int = 10000, day: dt.date = dt.date(2024, 1, 31)) -> dict:

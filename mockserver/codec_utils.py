@@ -25,18 +25,23 @@ def _no_constant(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
-def read_json(body: bytes | str):
+def read_json(body: bytes | str, decimals: bool = False):
     """A JSON request body (control API, OAuth token requests), or ``errors.MalformedJson``.
 
     Stricter than ``json.loads`` where hostile bodies would otherwise get through or crash:
     invalid UTF-8, ``NaN``/``Infinity`` (not JSON), integers too long to convert, and nesting
-    deep enough to exhaust the recursion limit are all one clean refusal.
+    deep enough to exhaust the recursion limit are all one clean refusal. ``decimals``: numbers
+    with a fraction or exponent are read as Decimal (money), never float.
     """
     import json
 
     from .errors import JsonTooDeep, MalformedJson
 
     try:
+        if decimals:
+            from decimal import Decimal
+
+            return json.loads(body, parse_constant=_no_constant, parse_float=Decimal)
         return json.loads(body, parse_constant=_no_constant)
     except RecursionError:
         raise JsonTooDeep() from None

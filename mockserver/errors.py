@@ -488,6 +488,48 @@ class LineNotFound(NoResource):
     template = "Transaction line {line_id} was not found"
 
 
+class RestRecordNotFound(NoResource):
+    """A record of a read endpoint (account, tax code, dimension, sales type ...) by its id."""
+
+    template = "{what} was not found"
+
+
+class InvalidPathParameter(InvalidQuery):
+    template = "{parameter} must be an integer"
+
+    def __init__(self, problems: list[tuple[str, str]], parameter: str):
+        VendorError.__init__(self, problems=problems, parameter=parameter)
+
+
+class InvalidBody(InvalidQuery):
+    """POST /v1/transactions: every (path, keyword) problem of the JSON body."""
+
+    template = "Invalid transaction: {shown}"
+
+
+class BodyNotJson(InvalidQuery):
+    template = "{detail}"
+
+    def __init__(self, detail: str):
+        VendorError.__init__(self, problems=[("", "type")], detail=detail)
+
+
+class BodyNotAnObject(InvalidQuery):
+    template = "The body must be a JSON object"
+
+
+class RestUnsupportedMediaType(RestError):
+    http_status, name = 415, "UnsupportedMediaTypeError"
+    template = "The body must be application/json"
+
+
+class NotServed(RestError):
+    """An operation of the vendor's 0.56.0 document the emulator does not serve (never a 404)."""
+
+    http_status, name = 501, "NotImplementedError"
+    template = "{method} /v1{path} is not served by tfso-mockserver"
+
+
 class RestMethodNotAllowed(RestError):
     http_status, name = 405, "MethodNotAllowedError"
     template = "{method} is not allowed on {path}"

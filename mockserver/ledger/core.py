@@ -18,7 +18,7 @@ import secrets
 import threading
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
@@ -42,7 +42,7 @@ from .clients import (  # noqa: F401 - the ledger's public names, as before
 from .control import ControlOperations, line_json  # noqa: F401 - line_json: as before
 from .directory import Directory, Identity, Session, User
 from .master import MasterDataOps
-from .model import BundleList, FiscalYear, Line
+from .model import Bundle, BundleList, Entry, FiscalYear, Line, Voucher
 from .tokens import AccessToken, TokenStore
 
 _NS_FY = clients.NS_FY
@@ -55,6 +55,8 @@ SESSION_TOUCH = timedelta(seconds=30)
 class SaveResult:
     type: str
     description: str
+    #: (series_id, year, TransactionNo) of each voucher booked, in order
+    vouchers: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 class Ledger(ControlOperations, MasterDataOps):
@@ -506,6 +508,7 @@ class Ledger(ControlOperations, MasterDataOps):
         with self.lock:
             now = self.clock.now()
             taken: dict = {}
+            booked: list[tuple[int, int, int]] = []
             for index, bundle in enumerate(blist.bundles, start=1):
                 try:
                     planned = posting.plan_bundle(book, blist, bundle, now, taken,
@@ -514,7 +517,8 @@ class Ledger(ControlOperations, MasterDataOps):
                     where = errors.locate(err, index, getattr(err, "voucher", None))
                     return SaveResult(err.result_type, where)
                 posting.commit_bundle(book, planned, now)
-            return SaveResult("Ok", "")
+                booked += [_key(pv) for pv in planned]
+            return SaveResult("Ok", "", booked)
 
     def _save_shared(self, book: ClientBook, blist: BundleList) -> SaveResult:
         """``save_bundle_list`` with a store: the bundles committed by this call are one log
@@ -535,9 +539,31 @@ class Ledger(ControlOperations, MasterDataOps):
                     break
                 done.append([logcodec.encode_voucher(pv) for pv in planned])
                 posting.commit_bundle(book, planned, now)
+                result.vouchers += [_key(pv) for pv in planned]
             if done:
                 self._log("bundles", {"c": book.client_id, "now": now.isoformat(), "bundles": done})
             return result
+
+    def save_voucher(self, book: ClientBook, type_no: int, entries: list[Entry]) -> SaveResult:
+        """R7 (REST ``POST /transactions``): one voucher straight to the ledger, through the same
+        rules as SaveBundleList with SaveOption 0, numbered in the type's series; its fiscal
+        year is the one holding its first entry's date. An entry with a VAT code and no VAT
+        amount is gross: its VAT is the code's share of it (the 0.56.0 TransactionTax: "if not
+        set, the amount will be inferred based on the tax type")."""
+        if not entries:
+            return SaveResult("Exception", errors.SaveRefused("The voucher has no entries").text)
+        for e in entries:
+            if not e.vat_amount:
+                try:
+                    e.vat_amount = posting.included_vat(book, e)
+                except errors.SaveRefused as err:
+                    return SaveResult(err.result_type, err.text)
+        fiscal = book.fiscal_year_for(entries[0].date)
+        year = fiscal.year if fiscal is not None else entries[0].date.year
+        blist = BundleList(bundles=[Bundle(year_id=year, sort=type_no,
+                                           vouchers=[Voucher(sort=type_no, entries=entries)])],
+                           save_option=0)
+        return self.save_bundle_list(book, blist)
 
     def _ev_bundles(self, b: dict) -> None:
         book = self.book(b["c"])
@@ -627,3 +653,7 @@ class _UnknownKind(ValueError):
     pass
 
 
+
+
+def _key(pv) -> tuple[int, int, int]:
+    return pv.record.series_id, pv.record.year, pv.record.transaction_no

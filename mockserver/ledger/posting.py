@@ -102,6 +102,14 @@ def _tax_code(book: ClientBook, tax_no: str) -> TaxCode | None:
     return code
 
 
+def included_vat(book: ClientBook, e: Entry) -> Decimal:
+    """The VAT inside a gross amount at the entry's tax code's rate (0 without a rated code)."""
+    code = _tax_code(book, e.tax_no)
+    if code is None or not code.rate or code.account_no is None:
+        return ZERO
+    return cents(div(mul(e.amount, code.rate), add(HUNDRED, code.rate)))
+
+
 class _Planner:
     """Plans one voucher: checks every rule, then builds its lines."""
 

@@ -47,6 +47,11 @@ def voucher_id(book: ClientBook, line: Line) -> UUID:
     return _voucher_guid(book.client_id, line.series_id, line.year, line.transaction_no)
 
 
+def voucher_guid(client_id: int, series_id: int, year: int, number: int) -> UUID:
+    """The voucher id of (client, entry series, year, TransactionNo)."""
+    return _voucher_guid(client_id, series_id, year, number)
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _voucher_guid(client_id: int, series_id: int, year: int, number: int) -> UUID:
     # uuid5 hashes with SHA-1 on every call; a page of lines names the same vouchers again
@@ -436,6 +441,9 @@ class LineFilter:
     account_no: int | None = None
     invoice_no: str | None = None
     currency: str | None = None
+    #: R5 (0.56.0): createdFrom/createdAfter, modifiedFrom/modifiedAfter, aware UTC instants
+    created_from: datetime | None = None
+    modified_from: datetime | None = None
 
 
 def _filter_tests(book: ClientBook, f: LineFilter) -> list[Callable[[Line], bool]] | None:
@@ -455,6 +463,10 @@ def _filter_tests(book: ClientBook, f: LineFilter) -> list[Callable[[Line], bool
     if f.currency is not None:
         code = f.currency.strip().upper()
         tests.append(lambda ln: currency_code(ln) == code)
+    if f.created_from is not None:
+        tests.append(lambda ln, v=f.created_from: rules.changed_since(ln.created_at, v))
+    if f.modified_from is not None:
+        tests.append(lambda ln, v=f.modified_from: rules.changed_since(ln.modified_at, v))
     return tests
 
 
@@ -502,7 +514,8 @@ def find_lines(book: ClientBook, f: LineFilter, limit: int, page: int) -> tuple[
             source = book.ledger_lines(f.date_from, f.date_to)
         else:
             _, lines, lo, hi = best
-            if len(tests) == 1 and f.currency is None:  # the index is the filter
+            if len(tests) == 1 and f.currency is None and f.created_from is None \
+                    and f.modified_from is None:  # the index is the filter
                 first = lo + skip
                 found = lines[first:min(hi, first + limit)]
                 return found, first + limit < hi

@@ -124,7 +124,7 @@ class TokenStore:
             if not granted:
                 raise errors.ScopeNotGranted(scope=scope.strip())
         else:
-            granted = frozenset(app.scopes)
+            granted = frozenset(app.scopes) & frozenset(rules.OAUTH_DEFAULT_SCOPES)
         expires = now + timedelta(seconds=rules.TOKEN_LIFETIME_SECONDS)
         text = self._jwt(app, audience or rules.OAUTH_AUDIENCE, granted, now, expires)
         token = AccessToken(text, app.client_id, app.ledger_client_id, app.organization,
