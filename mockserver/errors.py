@@ -749,6 +749,14 @@ class TransactionNoMissing(SaveRefused):
         super().__init__(transaction_no=transaction_no)
 
 
+class NoOpenPeriod(SaveRefused):
+    """REST POST /transactions dated where the client has no fiscal year (0.56.0: "there must
+    be a financial period open for this date"; the text is the emulator's)."""
+
+    def __init__(self, day):
+        super().__init__(f"There is no open financial period for {day.isoformat()}")
+
+
 class CommentTooLong(SaveRefused):
     """Comments are at most 75 characters in the ledger (REST spec maxLength)."""
 

@@ -57,6 +57,8 @@ class SaveResult:
     description: str
     #: (series_id, year, TransactionNo) of each voucher booked, in order
     vouchers: list[tuple[int, int, int]] = field(default_factory=list)
+    #: the refusal's own text, without SaveBundleList's "(Bundle n, Voucher m)"
+    reason: str = ""
 
 
 class Ledger(ControlOperations, MasterDataOps):
@@ -515,7 +517,7 @@ class Ledger(ControlOperations, MasterDataOps):
                                                    self.transaction_no_zero)
                 except errors.SaveRefused as err:
                     where = errors.locate(err, index, getattr(err, "voucher", None))
-                    return SaveResult(err.result_type, where)
+                    return SaveResult(err.result_type, where, reason=err.text)
                 posting.commit_bundle(book, planned, now)
                 booked += [_key(pv) for pv in planned]
             return SaveResult("Ok", "", booked)
@@ -535,7 +537,7 @@ class Ledger(ControlOperations, MasterDataOps):
                                                    self.transaction_no_zero)
                 except errors.SaveRefused as err:
                     where = errors.locate(err, index, getattr(err, "voucher", None))
-                    result = SaveResult(err.result_type, where)
+                    result = SaveResult(err.result_type, where, reason=err.text)
                     break
                 done.append([logcodec.encode_voucher(pv) for pv in planned])
                 posting.commit_bundle(book, planned, now)
@@ -551,15 +553,19 @@ class Ledger(ControlOperations, MasterDataOps):
         amount is gross: its VAT is the code's share of it (the 0.56.0 TransactionTax: "if not
         set, the amount will be inferred based on the tax type")."""
         if not entries:
-            return SaveResult("Exception", errors.SaveRefused("The voucher has no entries").text)
+            text = errors.SaveRefused("The voucher has no entries").text
+            return SaveResult("Exception", text, reason=text)
         for e in entries:
             if not e.vat_amount:
                 try:
                     e.vat_amount = posting.included_vat(book, e)
                 except errors.SaveRefused as err:
-                    return SaveResult(err.result_type, err.text)
+                    return SaveResult(err.result_type, err.text, reason=err.text)
         fiscal = book.fiscal_year_for(entries[0].date)
-        year = fiscal.year if fiscal is not None else entries[0].date.year
+        if fiscal is None:
+            err = errors.NoOpenPeriod(entries[0].date)
+            return SaveResult(err.result_type, err.text, reason=err.text)
+        year = fiscal.year
         blist = BundleList(bundles=[Bundle(year_id=year, sort=type_no,
                                            vouchers=[Voucher(sort=type_no, entries=entries)])],
                            save_option=0)

@@ -144,24 +144,28 @@ class Query:
         return text
 
     def dates(self, name: str, pattern: str) -> list[Day] | None:
-        """A comma-separated list of dates (``periods``), each optionally with a ``Z``."""
+        """A comma-separated list of dates (``periods``), each optionally with a ``Z``; an item
+        the pattern lets through that is no calendar day (``2024-02-30``) is left out."""
         text = self.raw(name)
         if text is None:
             return None
-        try:
-            if not re.match(pattern, text):
-                raise ValueError
-            return [date.fromisoformat(p.rstrip("Z")) for p in text.split(",")]
-        except ValueError:
+        if not re.match(pattern, text):
             self.problems.append((name, "pattern"))
             return None
+        out = []
+        for part in text.split(","):
+            try:
+                out.append(date.fromisoformat(part.rstrip("Z")))
+            except ValueError:
+                continue
+        return out
 
     def check(self) -> None:
         if self.problems:
             raise errors.InvalidQuery(self.problems)
 
 
-def path_int(name: str, text: str, bounds: tuple[int, int] = INT64,
+def path_int(name: str, text: str, bounds: tuple[int, int] | None = None,
              minimum: int | None = None) -> int:
     """An integer path parameter, or a 400 ValidationError naming it."""
     q = Query({name: text})

@@ -130,7 +130,7 @@ def _operation(method: str, path: str, op: dict, path_params: bool) -> dict:
     if path_params:
         errors["404"] = _json(_ref("Error"), "Nothing with this id.")
     if "requestBody" in op:
-        errors["400"] = _json({"oneOf": [_ref("ValidationError"), _ref("Error")]},
+        errors["400"] = _json({"anyOf": [_ref("ValidationError"), _ref("Error")]},
                               "The body is malformed, or the ledger refused it (nothing booked).")
         errors["415"] = _json(_ref("Error"), "The body is not application/json.")
     for status, answer in errors.items():

@@ -61,9 +61,6 @@ class _Reader:
             if "maximum" in bounds and value > bounds["maximum"]:
                 self._bad(full, "maximum")
                 return None
-            if not INT32[0] <= value <= INT32[1]:
-                self._bad(full, "format")
-                return None
             return value
         if kind == "number":
             if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
@@ -219,7 +216,7 @@ def register(app, ctx) -> None:
         with ctx.clock_scope(token.client_id):
             result = ledger.save_voucher(book, type_no, entries)
         if result.type != "Ok":
-            raise errors.RestError(result.description)
+            raise errors.RestError(result.reason or result.description)
         series_id, year, number = result.vouchers[0]
         voucher = ledger.query(
             lambda: queries.voucher_guid(book.client_id, series_id, year, number))
