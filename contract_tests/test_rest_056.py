@@ -575,3 +575,12 @@ def test_R5_R6_R7_A5_schemathesis_over_every_served_operation(tfso_mock, client)
     assert 400 in statuses["POST /transactions"]
     assert {400, 401} <= statuses["POST /oauth/token"]
     assert all(s < 500 for found in statuses.values() for s in found)
+
+
+def test_A5_the_emulators_scope_list_is_the_vendors():
+    from mockserver.ledger import interpretations as rules
+
+    read = set(ALL_SCOPES.split())
+    assert set(rules.OAUTH_DEFAULT_SCOPES) == read
+    assert WRITE in rules.OAUTH_SCOPES and WRITE not in read
+    assert len(rules.OAUTH_SCOPES) == len(set(rules.OAUTH_SCOPES)) == 40
