@@ -270,6 +270,14 @@ def test_R6_account_balances_from_the_ledger(client, call):
         {"date": "2024-01-01", "opening": 0, "closing": Decimal("100.00"), "change": Decimal("100.00")},
         {"date": "2024-03-01", "opening": Decimal("100.00"), "closing": Decimal("150.00"),
          "change": Decimal("50.00")}]}]
+    # cut to the client's fiscal years (2024 only): twelve months, however wide the range
+    wide = exact(call("GET", "/accountbalances/11920", params={"dateFrom": "0080-05-09",
+                                                              "dateTo": "3671-11-28"}))
+    assert [(b["date"], b["closing"]) for b in wide[0]["balances"]][::11] == [
+        ("2024-01-01", Decimal("100.00")), ("2024-12-01", Decimal("150.00"))]
+    assert len(wide[0]["balances"]) == 12
+    assert exact(call("GET", "/accountbalances", params={"dateFrom": "2030-01-01",
+                                                         "dateTo": "2031-01-01"})) == []
     bad = call("GET", "/accountbalances", params={"dateFrom": "x", "type": "Week",
                                                   "periods": "2024-1-1"})
     assert exact(bad)["error"]["payload"]["validationErrors"] == [

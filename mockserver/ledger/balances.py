@@ -44,10 +44,18 @@ def account_balances(book: ClientBook, first: date, last: date, breaks: list[dat
                      by_period_date: bool, keep_incoming: bool,
                      account_nos: list[int] | None = None) -> list[AccountBalances]:
     """Per account with posted lines up to ``last`` (or those asked for), the balance of each
-    period of [first, last]. A line counts by its date, or by its PeriodDate with
+    period of [first, last], cut to the client's fiscal years (no accounting period, no
+    balance: interpretations.balance_carried_from). A line counts by its date, or by its PeriodDate with
     ``by_period_date``. The first opening is what was booked before ``first`` since the start of
     its fiscal year, or since the beginning with ``keep_incoming``
     (interpretations.balance_carried_from)."""
+    years = book.fiscal_years.values()
+    if not years:
+        return []
+    first = max(first, min(f.start for f in years))
+    last = min(last, max(f.end for f in years))
+    if first > last:
+        return []
     starts = period_starts(first, last, breaks)
     carried_from = rules.balance_carried_from(book.fiscal_year_for(first), keep_incoming)
     wanted = set(account_nos) if account_nos is not None else None

@@ -147,7 +147,10 @@ def balance_carried_from(fiscal_year, keep_incoming: bool):
     since the start of dateFrom's fiscal year; with ``keepIncoming=true`` also what earlier years
     brought in (the incoming balance). Returns the first day counted, or None for all. A period
     is a calendar month (or runs to the next of the ``periods`` dates); ``dateTo`` is inclusive
-    (py24so and the vendor's "until" read so); ``type=Period`` places a line by its PeriodDate."""
+    (py24so and the vendor's "until" read so); ``type=Period`` places a line by its PeriodDate.
+    The range is cut to the client's fiscal years (from the first one's start to the last one's
+    end): outside them there is no accounting period, so no balance row (and a range of
+    centuries does not become thousands of empty months)."""
     if keep_incoming or fiscal_year is None:
         return None
     return fiscal_year.start
