@@ -592,3 +592,33 @@ def test_A5_the_emulators_scope_list_is_the_vendors():
     assert set(rules.OAUTH_DEFAULT_SCOPES) == read
     assert WRITE in rules.OAUTH_SCOPES and WRITE not in read
     assert len(rules.OAUTH_SCOPES) == len(set(rules.OAUTH_SCOPES)) == 40
+
+
+def test_R6_R7_the_plugins_mock_client_reaches_every_endpoint(client):
+    """MockClient.rest_get works for every served GET path; MockClient.rest posts with a write
+    scope it asks for."""
+    save(client, [rich_sale(10000)])
+    line = client.ledger()[0]["line_id"]
+    paths = {
+        "/v1/transactionlines": {"dateFrom": "2024-01-01", "dateTo": "2025-01-01"},
+        f"/v1/transactionlines/{line}": {}, "/v1/accounts": {}, "/v1/accounts/11500": {},
+        "/v1/accountbalances": {"dateFrom": "2024-01-01", "dateTo": "2024-12-31"},
+        "/v1/accountbalances/11500": {"dateFrom": "2024-01-01", "dateTo": "2024-12-31"},
+        "/v1/taxes": {}, "/v1/taxes/2003": {}, "/v1/fiscalperiods": {"type": "All"},
+        "/v1/transactiontypes": {}, "/v1/currencies": {}, "/v1/dimensions": {},
+        "/v1/dimensions/1": {}, "/v1/dimensions/1/elements": {},
+        "/v1/dimensions/1/elements/13": {}, "/v1/paymentmethods": {}, "/v1/salestypes": {},
+        "/v1/salestypes/1": {}, "/v1/productunits": {}, "/v1/organization/information": {},
+        "/v1/me": {}, "/v1/openapi.json": {},
+    }
+    token = client.oauth_token()
+    assert {p: client.rest_get(p, token=token, **q).status_code for p, q in paths.items()} == {
+        p: 200 for p in paths}
+    body = {"transactionTypeNumber": 10, "date": "2024-03-01", "lines": [
+        {"accountNumber": 1920, "amount": "1.00", "tax": {"number": 0}},
+        {"accountNumber": 3900, "amount": -1, "tax": {"number": 0}}]}
+    assert client.rest("POST", "/v1/transactions", json=body).status_code == 403
+    body["lines"][0]["amount"] = 1
+    resp = client.rest("POST", "/v1/transactions", json=body, scope=f"{READ} {WRITE}")
+    assert resp.status_code == 201, resp.text
+    assert len(client.ledger()) == 5

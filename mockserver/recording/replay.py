@@ -190,16 +190,21 @@ def login(target: Target, variables: dict) -> str:
     return session
 
 
-def get_token(target: Target, variables: dict) -> str:
+def get_token(target: Target, variables: dict, scope: str | None = None) -> str:
+    """A bearer token; ``scope`` (a pair's ``setup.token`` given as a string) asks for those
+    scopes, e.g. a write scope."""
     import requests
 
     url = getattr(target, "token_url", None) or target.base_url + target.token_path
-    resp = requests.post(url, data={
+    form = {
         "grant_type": "client_credentials", "client_id": variables["oauth_client_id"],
         "client_secret": variables["oauth_client_secret"],
         "login_organization": variables.get("organization", ""),
         "audience": "https://api.24sevenoffice.com",
-    }, timeout=30)
+    }
+    if scope:
+        form["scope"] = scope
+    resp = requests.post(url, data=form, timeout=30)
     if resp.status_code != 200:
         raise PairError(f"token request failed: {resp.status_code} {resp.text[:500]}")
     return resp.json()["access_token"]
@@ -212,7 +217,8 @@ def replay(pair: Pair, target: Target, pairs_by_name: dict[str, Pair] | None = N
     if setup.get("login", True):
         variables["session_id"] = login(target, variables)
     if setup.get("token"):
-        variables["access_token"] = get_token(target, variables)
+        scope = setup["token"] if isinstance(setup["token"], str) else None
+        variables["access_token"] = get_token(target, variables, scope)
     for i, step in enumerate(setup.get("steps") or [], start=1):
         if "pair" in step:  # an earlier recorded exchange, replayed as it was
             earlier = (pairs_by_name or {}).get(step["pair"])

@@ -269,10 +269,19 @@ class MockClient:
         return resp.json()["access_token"]
 
     def rest_get(self, path: str, token: str | None = None, **params) -> requests.Response:
-        """GET a REST path (``/v1/transactionlines``) with a bearer token (fetched if not given)."""
-        token = token or self.oauth_token()
-        return self.http.get(f"{self.base_url}{path}", params=params, timeout=30,
-                             headers={"Authorization": f"Bearer {token}"})
+        """GET any REST path (``/v1/transactionlines``, ``/v1/accounts/11920``, ...) with a
+        bearer token (fetched if not given: it carries every read scope)."""
+        return self.rest("GET", path, token=token, params=params)
+
+    def rest(self, method: str, path: str, token: str | None = None, *, json=None,
+             params: dict | None = None, scope: str | None = None) -> requests.Response:
+        """Any REST call, e.g. ``rest("POST", "/v1/transactions", json=..., scope="...:write")``:
+        without ``token`` one is fetched, with ``scope`` when given (a write scope must be
+        asked for)."""
+        if token is None:
+            token = self.oauth_token(scope=scope) if scope else self.oauth_token()
+        return self.http.request(method, f"{self.base_url}{path}", params=params, json=json,
+                                 timeout=30, headers={"Authorization": f"Bearer {token}"})
 
     def cleanup(self) -> None:
         """What the fixtures do after a test: this client's faults and clock go back to normal."""
