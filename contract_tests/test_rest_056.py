@@ -314,6 +314,10 @@ def test_A5_R6_default_token_reads_everything_and_scopes_are_per_endpoint(tfso_m
         "grant_type": "client_credentials", "client_id": client.info["oauth"]["client_id"],
         "client_secret": client.info["oauth"]["client_secret"]}))
     assert default["scope"] == ALL_SCOPES and WRITE not in default["scope"]
+    asked = requests.post(f"{tfso_mock.url}/oauth/token", timeout=30, json={
+        "grant_type": "client_credentials", "client_id": client.info["oauth"]["client_id"],
+        "client_secret": client.info["oauth"]["client_secret"], "scope": f"{WRITE} {READ}"})
+    assert exact(asked)["scope"] == f"{READ} {WRITE}"
     only_tax = bearer(tfso_mock.url, client, scope="api.accounting.tax:read")
     assert call("GET", "/taxes", headers=only_tax).status_code == 200
     denied = call("GET", "/accounts", headers=only_tax)

@@ -15,14 +15,10 @@ from ..codec_utils import iso_utc
 from ..ledger import interpretations as rules
 from ..ledger import queries
 from . import jsonout, openapi
-from .http import Query, json_response, link_header
+from .http import Query, drop_none, json_response, link_header
 from .linecache import RenderedLines
 
 _GUID_RE = re.compile(openapi.GUID_PATTERN)
-
-
-def _drop_none(d: dict) -> dict:
-    return {k: v for k, v in d.items() if v is not None}
 
 
 def transaction_line(r: queries.TransactionRow, dimensions: bool) -> dict:
@@ -30,7 +26,7 @@ def transaction_line(r: queries.TransactionRow, dimensions: bool) -> dict:
     item: dict = {
         "id": str(r.line_id),
         "transaction": {"id": str(r.voucher_id), "number": r.transaction_no},
-        "account": _drop_none({"id": r.account_id, "number": r.account_no, "name": r.account_name}),
+        "account": drop_none({"id": r.account_id, "number": r.account_no, "name": r.account_name}),
         "transactionType": {"id": r.type_id},
     }
     if r.tax_id is not None:
@@ -41,7 +37,7 @@ def transaction_line(r: queries.TransactionRow, dimensions: bool) -> dict:
     elif r.currency_rate > 0:
         item["currency"] = {"rate": r.currency_rate}
     item["date"] = r.date.isoformat()
-    invoice = _drop_none({
+    invoice = drop_none({
         "number": r.invoice_no or None,
         "dueDate": r.due_date.isoformat() if r.due_date else None,
         "remittanceReference": r.ocr or None,
