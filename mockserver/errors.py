@@ -515,7 +515,7 @@ class BodyNotJson(InvalidQuery):
 
 
 class BodyNotAnObject(InvalidQuery):
-    template = "The body must be a JSON object"
+    template = "The body is not a JSON object"
 
 
 class RestUnsupportedMediaType(RestError):
@@ -628,7 +628,7 @@ class BadTokenRequest(OAuthError):
 
 
 class NotAnObject(BadTokenRequest):
-    template = "The body is not a JSON object"
+    template = BodyNotAnObject.template
 
 
 class NotAString(BadTokenRequest):

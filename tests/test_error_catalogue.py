@@ -19,7 +19,7 @@ CATALOGUE = PACKAGE / "errors.py"
 #: A fragment shorter than this, or of fewer words, is too common to be a text of its own.
 MIN_CHARS, MIN_WORDS = 14, 3
 #: Phrases the catalogue's texts share with other messages, not texts of their own.
-PHRASES = {"must be a string", "does not exist", "is outside fiscal year",
+PHRASES = {"must be a string", "must be an integer", "does not exist", "is outside fiscal year",
            "Too Many Requests"}  # the last: HTTP's reason phrase (door.REASONS), L4's body
 
 

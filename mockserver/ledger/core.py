@@ -553,7 +553,7 @@ class Ledger(ControlOperations, MasterDataOps):
         amount is gross: its VAT is the code's share of it (the 0.56.0 TransactionTax: "if not
         set, the amount will be inferred based on the tax type")."""
         if not entries:
-            text = errors.SaveRefused("The voucher has no entries").text
+            text = errors.NoEntries().text
             return SaveResult("Exception", text, reason=text)
         for e in entries:
             if not e.vat_amount:
