@@ -500,13 +500,16 @@ class Ledger(ControlOperations, MasterDataOps):
         with self.lock:
             return posting.next_entry_no(book, day, series_id)
 
-    def save_bundle_list(self, book: ClientBook, blist: BundleList) -> SaveResult:
-        """S: bundles in order, each all-or-nothing; stop at the first refused bundle."""
+    def save_bundle_list(self, book: ClientBook, blist: BundleList,
+                         zero_mode: str | None = None) -> SaveResult:
+        """S: bundles in order, each all-or-nothing; stop at the first refused bundle.
+        ``zero_mode`` is what TransactionNo 0 means (S11; the server's setting unless given)."""
         if not blist.bundles:
             err = errors.NothingToSave()
             return SaveResult(err.result_type, err.text)
+        zero_mode = zero_mode or self.transaction_no_zero
         if self.store is not None:
-            return self._save_shared(book, blist)
+            return self._save_shared(book, blist, zero_mode)
         with self.lock:
             now = self.clock.now()
             taken: dict = {}
@@ -514,7 +517,7 @@ class Ledger(ControlOperations, MasterDataOps):
             for index, bundle in enumerate(blist.bundles, start=1):
                 try:
                     planned = posting.plan_bundle(book, blist, bundle, now, taken,
-                                                   self.transaction_no_zero)
+                                                   zero_mode)
                 except errors.SaveRefused as err:
                     where = errors.locate(err, index, getattr(err, "voucher", None))
                     return SaveResult(err.result_type, where, reason=err.text)
@@ -522,7 +525,7 @@ class Ledger(ControlOperations, MasterDataOps):
                 booked += [_key(pv) for pv in planned]
             return SaveResult("Ok", "", booked)
 
-    def _save_shared(self, book: ClientBook, blist: BundleList) -> SaveResult:
+    def _save_shared(self, book: ClientBook, blist: BundleList, zero_mode: str) -> SaveResult:
         """``save_bundle_list`` with a store: the bundles committed by this call are one log
         row, committed before the answer (a refused bundle after them does not undo them)."""
         with self._write():
@@ -534,7 +537,7 @@ class Ledger(ControlOperations, MasterDataOps):
             for index, bundle in enumerate(blist.bundles, start=1):
                 try:
                     planned = posting.plan_bundle(book, blist, bundle, now, taken,
-                                                   self.transaction_no_zero)
+                                                   zero_mode)
                 except errors.SaveRefused as err:
                     where = errors.locate(err, index, getattr(err, "voucher", None))
                     result = SaveResult(err.result_type, where, reason=err.text)
@@ -548,7 +551,9 @@ class Ledger(ControlOperations, MasterDataOps):
 
     def save_voucher(self, book: ClientBook, type_no: int, entries: list[Entry]) -> SaveResult:
         """R7 (REST ``POST /transactions``): one voucher straight to the ledger, through the same
-        rules as SaveBundleList with SaveOption 0, numbered in the type's series; its fiscal
+        rules as SaveBundleList with SaveOption 0, numbered in the type's series (the 0.56.0
+        TransactionInput has no number: "TransactionType controls which number-series is used",
+        so the series' next free number whatever ``--transaction-no-zero`` says); its fiscal
         year is the one holding its first entry's date. An entry with a VAT code and no VAT
         amount is gross: its VAT is the code's share of it (the 0.56.0 TransactionTax: "if not
         set, the amount will be inferred based on the tax type")."""
@@ -569,7 +574,7 @@ class Ledger(ControlOperations, MasterDataOps):
         blist = BundleList(bundles=[Bundle(year_id=year, sort=type_no,
                                            vouchers=[Voucher(sort=type_no, entries=entries)])],
                            save_option=0)
-        return self.save_bundle_list(book, blist)
+        return self.save_bundle_list(book, blist, zero_mode="next-free")
 
     def _ev_bundles(self, b: dict) -> None:
         book = self.book(b["c"])

@@ -66,6 +66,8 @@ def is_input_vat(code) -> bool:
 #:               missing call);
 #:   "refuse"    an Exception result asking for GetEntryId.
 #: Switched with ``tfso-mock serve --transaction-no-zero`` / TFSO_MOCK_TRANSACTION_NO_ZERO.
+#: SOAP only: REST ``POST /v1/transactions`` (R7) sends no number ("TransactionType controls
+#: which number-series is used"), so its voucher always gets the series' next free number.
 TRANSACTION_NO_ZERO_MODES = ("as-sent", "next-free", "refuse")
 TRANSACTION_NO_ZERO = "as-sent"
 
