@@ -81,8 +81,8 @@ def test_every_block_is_run_or_listed_with_a_reason():
     run, skipped = plan(text)
     firsts = {b["code"].splitlines()[0] for b in skipped if b["lang"] in ("sh", "python")}
     assert firsts == set(NOT_RUN), "NOT_RUN lists a block the README no longer has"
-    assert [b["kind"] for b in run] == ["python", "sh", "python", "python", "pytest", "sh",
-                                        "pytest", "pytest"]
+    assert [b["kind"] for b in run] == ["python", "sh", "python", "python", "python", "pytest",
+                                        "sh", "pytest", "pytest"]
     for b in skipped:
         if b["lang"] == "yaml":
             assert isinstance(yaml.safe_load(b["code"]), dict), b["line"]
@@ -129,8 +129,14 @@ def report(tmp_path_factory):
     return _run_readme(tmp_path_factory.mktemp("readme"))
 
 
-def _block(report: dict, n: int) -> dict:
-    b = report["blocks"][n]
+def _block(report: dict, marker: str) -> dict:
+    """The result of the one block whose code contains ``marker`` (found in the README's plan,
+    not by position: a block added above another must not make its test read the wrong one)."""
+    run, _ = plan(ROOT_README.read_text(encoding="utf-8"))
+    found = [n for n, b in enumerate(run) if marker in b["code"]]
+    assert len(found) == 1, f"{marker!r} is in {len(found)} README blocks, not exactly one"
+    b = report["blocks"][found[0]]
+    assert b["line"] == run[found[0]]["line"], "the report is of another README"
     assert b["returncode"] == 0, f"README.md:{b['line']} ({b['kind']}) exited {b['returncode']}\n" \
                                  f"stdout:\n{b['stdout']}\nstderr:\n{b['stderr']}"
     assert "Traceback" not in b["stderr"], b["stderr"]
@@ -146,12 +152,12 @@ def test_the_emulator_starts_as_the_readme_says_and_stops_cleanly(report):
 
 
 def test_first_steps_with_zeep_posts_an_invoice_and_reads_the_next_number(report):
-    out = _block(report, 0)["stdout"].splitlines()
+    out = _block(report, "Accountservice.asmx?WSDL")["stdout"].splitlines()
     assert out == ["10000 Ok None", "10001"]
 
 
 def test_rest_with_curl_gets_a_token_and_the_demo_clients_lines(report):
-    out = _block(report, 1)["stdout"]
+    out = _block(report, "URL=http://127.0.0.1:8080")["stdout"]
     assert out.startswith("HTTP/1.1 200 OK\n")  # (CRLF read as text)
     head, _, body = out.partition("\n\n")
     assert "Content-Type: application/json" in head
@@ -161,7 +167,7 @@ def test_rest_with_curl_gets_a_token_and_the_demo_clients_lines(report):
 
 
 def test_rest_with_python_pages_through_the_demo_clients_lines(report):
-    out = _block(report, 2)["stdout"].splitlines()
+    out = _block(report, "follow the RFC 8288 link header")["stdout"].splitlines()
     assert len(out) >= 6  # more than one page of 5
     for line in out:
         line_id, day, account, amount = line.split()
@@ -169,8 +175,19 @@ def test_rest_with_python_pages_through_the_demo_clients_lines(report):
         Decimal(amount)
 
 
+def test_py24so_syncs_the_demo_clients_lines_modified_since(report):
+    out = _block(report, "from py24so import Client24SO")["stdout"].splitlines()
+    listed, summary = out[:-1], out[-1]
+    assert listed  # the demo client's lines were all booked after 1 January
+    for line in listed:
+        _guid, period, account, amount = line.split()
+        assert period.startswith(str(TODAY.year)) and period.endswith("-01") and account.isdigit()
+        Decimal(amount)
+    assert summary == f"{len(listed)} lines modified since {TODAY.year}-01-01T00:00:00+00:00"
+
+
 def test_transaction_service_lists_the_lines_and_what_changed(report):
-    out = _block(report, 3)["stdout"].splitlines()
+    out = _block(report, "TransactionService.asmx?WSDL")["stdout"].splitlines()
     listed, summary = out[:-1], out[-1]
     assert listed
     for line in listed:
@@ -182,23 +199,23 @@ def test_transaction_service_lists_the_lines_and_what_changed(report):
 
 
 def test_the_master_data_example_passes_in_a_project_of_its_own(report):
-    b = _block(report, 4)
+    b = _block(report, "def test_a_company_saved_over_soap_is_found_by_name")
     assert "1 passed" in b["stdout"], b["stdout"]
 
 
 def test_the_control_api_examples_all_succeed(report):
-    out = _block(report, 5)["stdout"]
+    out = _block(report, "B=http://127.0.0.1:8080")["stdout"]
     assert '"status":"ok"' in out.replace(" ", "")
     assert '"matched":false' in out.replace(" ", "")
 
 
 def test_the_plugin_examples_pass_in_a_project_of_their_own(report):
-    b = _block(report, 6)
+    b = _block(report, "def invoice(number: int)")
     assert "2 passed" in b["stdout"], b["stdout"]
 
 
 def test_the_property_example_passes_in_a_project_of_their_own(report):
-    b = _block(report, 7)
+    b = _block(report, "def test_exporter_roundtrip")
     assert "1 passed" in b["stdout"], b["stdout"]
 
 
