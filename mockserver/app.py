@@ -19,16 +19,20 @@ Whatever goes wrong, the answer is a SOAP fault on SOAP paths and JSON elsewhere
 
 from __future__ import annotations
 
+import hmac
+import json
 import logging
 import re
 import sys
+import threading
 import time
 from html import unescape
+from http import HTTPStatus
 
-from . import door, errors
-from .admin.common import error_json
+from . import __version__, door, errors
+from .admin.shape import error_json
 from .clock import Clock
-from .codec_utils import basic_credentials, bearer_token
+from .codec_utils import basic_credentials, bearer_token, iso_utc
 from .control import crosssite
 from .control.faults import Call, Fault, FaultBook
 from .control.ratelimit import Decision, RateLimiter, address_key, client_key
@@ -36,9 +40,8 @@ from .journal import RequestJournal, SecretScrubber
 from .ledger import scenario as scenarios
 from .ledger.core import Ledger
 from .settings import Settings
-from .soap import envelope
+from .soap import catalogue, envelope
 from .soap.context import session_ids
-from .soap.dispatch import SERVICES, SoapAnswer, SoapHandler, write_result
 
 try:  # waitress closes the socket without an answer when the app raises this
     from waitress.channel import ClientDisconnected as DropConnection
@@ -73,18 +76,10 @@ class MockServer:
         #: the scenario of the demo client (``--scenario``, else ``demo``: a few posted vouchers
         #: in the current year), read once: a bad file stops start-up
         self.scenario = scenarios.load(self.settings.scenario or DEMO_SCENARIO)
-        self.soap = SoapHandler(self.ledger, self.settings.public_url or None)
-        self.rest = None
-        self.admin = None
-        from .admin.api import create_admin
-
-        self.admin = create_admin(self)
-        try:
-            from .rest.api import create_rest
-        except ImportError:  # pragma: no cover - the REST surface is optional at import time
-            create_rest = None
-        if create_rest is not None:
-            self.rest = create_rest(self)
+        # the surfaces load on first use (``soap``, ``rest``, ``admin``): start-up imports
+        # neither spyne nor Flask, and health is answered without them (``_health``)
+        self._surfaces: dict[str, object] = {}
+        self._surface_lock = threading.Lock()
         if self.ledger.store is None:
             self.startup_client = self.reset(clear_control=False)
         else:  # a shared store: the state it holds, or (a new file) the demo client
@@ -93,6 +88,75 @@ class MockServer:
                     self.startup_client = self.reset(clear_control=False)
                 else:
                     self.startup_client = self.ledger.startup_info()
+
+    # --- the surfaces, loaded on first use -------------------------------------------------
+
+    def _surface(self, name: str, make):
+        surface = self._surfaces.get(name)
+        if surface is None:
+            with self._surface_lock:
+                surface = self._surfaces.get(name)
+                if surface is None:
+                    surface = self._surfaces[name] = make()
+        return surface
+
+    @property
+    def soap(self):
+        """The SOAP handler (``soap/dispatch.py``); each service's module loads on the first
+        request to it (``soap/catalogue.py``)."""
+        def make():
+            from .soap.dispatch import SoapHandler
+
+            return SoapHandler(self.ledger, self.settings.public_url or None)
+        return self._surface("soap", make)
+
+    @property
+    def rest(self):
+        """The REST app (``rest/api.py``, Flask), on the first REST or OAuth request."""
+        def make():
+            from .rest.api import create_rest
+
+            return create_rest(self)
+        return self._surface("rest", make)
+
+    @property
+    def admin(self):
+        """The control API (``admin/api.py``, Flask), on its first request but health."""
+        def make():
+            from .admin.api import create_admin
+
+            return create_admin(self)
+        return self._surface("admin", make)
+
+    def health(self) -> tuple[int, dict]:
+        """``/__admin/health``: 200 and the state, or 503 and why the ledger takes no changes."""
+        problem = self.ledger.health()
+        if problem is not None:  # 503: the Docker HEALTHCHECK and orchestrators see it
+            return 503, {"status": "unhealthy", "version": __version__,
+                         "store": self.settings.store, "reason": problem}
+        return 200, {"status": "ok", "version": __version__, "clients": len(self.ledger.books),
+                     "now": iso_utc(self.clock.now()),
+                     "rate_limit": self.limiter.rate_limit,
+                     "burst_limit": self.limiter.burst_limit,
+                     "scenario": self.settings.scenario or None,
+                     "rest": True}
+
+    def _health(self, environ, start_response):
+        """Health without Flask (start-up is timed to its first 200), as the control API would
+        answer it: GET or HEAD, with the admin token when there is one; anything else (another
+        method, a missing or wrong token: the control API's 401 or login page) goes to Flask."""
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return None
+        token = self.settings.admin_token
+        if token:
+            given = bearer_token(environ.get("HTTP_AUTHORIZATION", "")) or ""
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                return None
+        status, payload = self.health()
+        body = (json.dumps(payload, separators=(",", ":")) + "\n").encode()
+        start_response(f"{status} {HTTPStatus(status).phrase.upper()}", [
+            ("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
     # --- state ----------------------------------------------------------------------------
 
@@ -117,7 +181,7 @@ class MockServer:
     @staticmethod
     def service_names() -> dict[str, str]:
         """The services a fault may name, lower-cased to as written (the SOAP ones and rest)."""
-        names = {s.name.lower(): s.name for s in SERVICES.values()}
+        names = catalogue.names()
         names["rest"] = "rest"
         return names
 
@@ -153,7 +217,7 @@ class MockServer:
             log.exception("unhandled error")
             path = (environ.get("PATH_INFO") or "").lower().rstrip("/")
             err = errors.UnableToProcess(detail=type(exc).__name__)
-            if path in SERVICES:
+            if path in catalogue.BY_PATH:
                 body = envelope.fault(envelope.SOAP11, err)
                 headers = [("Content-Type", envelope.CONTENT_TYPES[envelope.SOAP11])]
             else:
@@ -168,7 +232,7 @@ class MockServer:
             self.ledger.sync()  # what other worker processes committed
         path = environ.get("PATH_INFO") or "/"
         lower = path.lower().rstrip("/") or "/"
-        sdef = SERVICES.get(lower)
+        sdef = self.soap.services[lower] if lower in catalogue.BY_PATH else None
         refusal = door.check(environ, sdef is not None, self.settings.max_body)
         if sdef is not None or lower.startswith(door.REST_PREFIXES):
             req = self._identify(environ, sdef, lower, refusal)
@@ -183,8 +247,12 @@ class MockServer:
             elif (cross := crosssite.refusal(environ, self.settings.admin_token,
                                              self.settings.public_url)) is not None:
                 status, headers, body = door.render_refusal("admin", cross)
-            else:
-                return self.admin(environ, start_response)  # the control API is not journaled
+            else:  # the control API is not journaled
+                if lower == "/__admin/health":
+                    answer = self._health(environ, start_response)
+                    if answer is not None:
+                        return answer
+                return self.admin(environ, start_response)
         elif refusal is not None:
             status, headers, body = door.render_refusal("other", refusal)
             self.journal.record(environ, status, started, {"service": None, "fault": refusal.text})
@@ -298,11 +366,6 @@ class MockServer:
             meta.update({k: v for k, v in soap_meta.items() if v is not None})
             return self._answer(req, start_response, started, meta, status,
                                 headers + limit_headers, body)
-        if self.rest is None:
-            missing = errors.NoService(path=req.path)
-            status, headers, body = door.rest_json(missing.http_status, missing.name, missing.text)
-            return self._answer(req, start_response, started, meta, status,
-                                headers + limit_headers, body)
         return self._rest(req, start_response, started, meta, limit_headers)
 
     def _answer(self, req: door.Request, start_response, started, meta, status, headers, body):
@@ -358,6 +421,8 @@ class MockServer:
         desc = sdef.service.public_methods.get(req.operation)
         if desc is None:  # the operation does not exist: the SOAP handler answers as usual
             return None
+        from .soap.dispatch import write_result
+
         result = dict(fault.result)
         if req.operation == "SaveBundleList":
             meta["result_type"] = result.get("Type")
@@ -377,6 +442,8 @@ class MockServer:
             ans = self.soap.post(sdef, req.body, environ.get("CONTENT_TYPE", ""),
                                  environ.get("HTTP_COOKIE", ""), req.parsed)
         else:
+            from .soap.dispatch import SoapAnswer
+
             err = errors.MethodNotAllowed(method=method)
             ans = SoapAnswer(err.soap_status, envelope.fault(envelope.SOAP11, err),
                              envelope.CONTENT_TYPES[envelope.SOAP11], fault=err.text)

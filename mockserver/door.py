@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from . import errors
+from .admin.shape import error_json
 from .codec_utils import read_json
 from .rest import errors as rest_errors
-from .soap import envelope
-from .soap.dispatch import SERVICES
+from .soap import catalogue, envelope
 
 REASONS = {200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
             403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
@@ -70,7 +70,7 @@ def has_body(environ) -> bool:
 
 def surface_of(lower_path: str) -> str:
     """Which protocol answers a (lower-cased) path: soap, rest, oauth, admin or other."""
-    if lower_path in SERVICES:
+    if lower_path in catalogue.BY_PATH:
         return "soap"
     if lower_path.startswith("/oauth"):
         return "oauth"
@@ -93,8 +93,6 @@ def render_refusal(surface: str, err: errors.HttpRefusal,
                         ("Cache-Control", "no-store"), ("Pragma", "no-cache")], body
     if surface == "rest":
         return rest_json(status, err.name, err.text)
-    from .admin.api import error_json
-
     return json_body(status, error_json(err.name.removesuffix("Error"), err.text))
 
 

@@ -9,11 +9,7 @@ from .. import errors
 from ..codec_utils import read_json
 from ..control.ratelimit import KEEP, client_key
 from ..errors import AdminError, MalformedJson  # noqa: F401 - AdminError: the control API's error
-
-
-def error_json(name: str, message: str) -> dict:
-    """The control API's error shape (its one place; the front door uses it too)."""
-    return {"error": {"name": name, "message": message}}
+from .shape import error_json
 
 
 def error_response(status: int, name: str, message: str):

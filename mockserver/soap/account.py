@@ -9,8 +9,6 @@ from ..ledger import model as core
 from . import models as m
 from .types import MIN_DATETIME, NIL_GUID, Bool, Int, array, el
 
-PATH = "/economy/account/v004/accountservice.asmx"
-NAME = "AccountService"
 NS = m.ACCOUNT_NS
 DOCS = {
     "SaveBundleList": "Saves a list of Account bundles to 24SO system",

@@ -8,8 +8,6 @@ from .. import errors
 from . import models as m
 from .types import NIL_GUID, Bool, Guid, Int, String, array, el
 
-PATH = "/authenticate/v001/authenticate.asmx"
-NAME = "Authenticate"
 NS = m.AUTH_NS
 SERVICE_DOC = (
     "This webservice provides authentication of webservice users and community users of "

@@ -8,54 +8,85 @@ becomes a Server fault with a one-line text, never a traceback or an HTML page.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from .. import errors
-from . import account, authenticate, envelope, models, services, transaction, wsdl
+from . import catalogue, envelope, wsdl
 from .codec import read_arguments, spec_of, write_field
 from .context import OperationContext, session_ids
 
 log = logging.getLogger("mockserver.soap")
 
-ACCOUNT = wsdl.ServiceDef(
-    name=account.NAME, ns=account.NS, path=account.PATH,
-    public_path="/Economy/Account/V004/Accountservice.asmx",
-    service=account.AccountService, docs=account.DOCS,
-)
-AUTHENTICATE = wsdl.ServiceDef(
-    name=authenticate.NAME, ns=authenticate.NS, path=authenticate.PATH,
-    public_path="/authenticate/v001/authenticate.asmx",
-    service=authenticate.Authenticate, docs=authenticate.DOCS,
-    service_doc=authenticate.SERVICE_DOC,
-)
-TRANSACTION = wsdl.ServiceDef(
-    name=transaction.NAME, ns=transaction.NS, path=transaction.PATH,
-    public_path=transaction.PUBLIC_PATH, service=transaction.TransactionService,
-    docs=transaction.DOCS,
-)
-SERVICES: dict[str, wsdl.ServiceDef] = {s.path: s for s in (ACCOUNT, AUTHENTICATE, TRANSACTION)}
 
-
-def schema_service(service) -> wsdl.ServiceDef:
+def schema_service(service, entry: catalogue.Entry | None = None) -> wsdl.ServiceDef:
     """The ServiceDef of a service described by its vendor WSDL (``schema.WsdlService``),
-    served at the path of the WSDL's soap:address (W10)."""
+    served at the path of the WSDL's soap:address (W10); with ``entry``, that path must be the
+    catalogue's."""
     from .schema import LazyDocs, public_path
 
     path = public_path(service.document)
+    if entry is not None and path != entry.public_path:
+        raise LookupError(f"{entry.name}: the catalogue serves it at {entry.public_path}, its "
+                          f"vendor WSDL's soap:address says {path}")
     ns = service.document.split(b'targetNamespace="', 1)[1].split(b'"', 1)[0].decode()
-    return wsdl.ServiceDef(name=service.name, ns=ns, path=path.lower(), public_path=path,
-                           service=service, docs=LazyDocs(service))
+    return wsdl.ServiceDef(name=entry.name if entry else service.name, ns=ns, path=path.lower(),
+                           public_path=path, service=service, docs=LazyDocs(service))
 
 
-for _svc in services.ALL:
-    _sdef = schema_service(_svc)
-    SERVICES[_sdef.path] = _sdef
+def load(entry: catalogue.Entry) -> wsdl.ServiceDef:
+    """Import the module implementing ``entry`` and describe the service for the dispatcher."""
+    from .schema import WsdlService
+
+    impl = entry.implementation_object()
+    if isinstance(impl, WsdlService):
+        return schema_service(impl, entry)
+    module = sys.modules[impl.__module__]
+    return wsdl.ServiceDef(name=entry.name, ns=module.NS, path=entry.path,
+                           public_path=entry.public_path, service=impl, docs=module.DOCS,
+                           service_doc=getattr(module, "SERVICE_DOC", None))
+
+
+class ServiceMap(Mapping):
+    """Lower-case path -> ``ServiceDef`` of every service in the catalogue; a service's module is
+    imported on the first look-up of its path (start-up imports none of them)."""
+
+    def __init__(self):
+        self._loaded: dict[str, wsdl.ServiceDef] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, path: str) -> wsdl.ServiceDef:
+        sdef = self._loaded.get(path)
+        if sdef is None:
+            entry = catalogue.BY_PATH[path]  # KeyError: not a SOAP path
+            with self._lock:
+                sdef = self._loaded.get(path)
+                if sdef is None:
+                    sdef = self._loaded[path] = load(entry)
+        return sdef
+
+    def __contains__(self, path) -> bool:
+        return path in catalogue.BY_PATH or path in self._loaded
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**dict.fromkeys(catalogue.BY_PATH), **dict.fromkeys(self._loaded)})
+
+    def __len__(self) -> int:
+        return len(set(catalogue.BY_PATH) | set(self._loaded))
+
+    def add(self, sdef: wsdl.ServiceDef) -> None:
+        with self._lock:
+            self._loaded[sdef.path] = sdef
+
+
+SERVICES = ServiceMap()
 
 
 def register(sdef: wsdl.ServiceDef) -> None:
-    """Add a service (TransactionService lives in its own module)."""
-    SERVICES[sdef.path] = sdef
+    """Serve a service that is not in the catalogue (a test's own)."""
+    SERVICES.add(sdef)
 
 
 @dataclass
@@ -76,13 +107,12 @@ class SoapAnswer:
 class SoapHandler:
     def __init__(self, ledger, public_url: str | None = None):
         self.ledger = ledger
+        #: lower-case path -> ServiceDef, each loaded on its first request
+        self.services = SERVICES
         self.limits = getattr(ledger, "limits", None)
         self.public_url = public_url.rstrip("/") if public_url else None
         self._wsdl_cache: dict[tuple[str, str], bytes] = {}
         self._lock = threading.Lock()
-        if self.public_url:  # build at start-up: the address never depends on a request
-            for sdef in SERVICES.values():
-                self.wsdl(sdef, self.public_url)
 
     def wsdl(self, sdef: wsdl.ServiceDef, base_url: str) -> bytes:
         key = (sdef.path, base_url)
@@ -187,4 +217,4 @@ def write_result(desc, result) -> str:
     return "".join(out)
 
 
-__all__ = ["SoapHandler", "SERVICES", "register", "models"]
+__all__ = ["SoapHandler", "SERVICES", "register", "load", "schema_service"]

@@ -1,8 +1,10 @@
-"""The services whose schema is their vendor WSDL (``schema.py``), in the README's order."""
+"""The services whose schema is their vendor WSDL (``schema.py``), in the catalogue's order: what
+tests and tools iterate over (the server loads each service on its first request)."""
 
 from __future__ import annotations
 
-from . import account_v002, client_service, company, person, product, project
+from . import catalogue
+from .schema import WsdlService
 
-ALL = [client_service.SERVICE, company.SERVICE, person.SERVICE, project.SERVICE,
-       product.SERVICE, account_v002.SERVICE]
+ALL = [impl for impl in (e.implementation_object() for e in catalogue.ENTRIES)
+       if isinstance(impl, WsdlService)]

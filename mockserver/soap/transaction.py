@@ -34,9 +34,6 @@ from .types import (
     enum,
 )
 
-PATH = "/economy/accounting/v001/transactionservice.asmx"
-PUBLIC_PATH = "/Economy/Accounting/V001/TransactionService.asmx"
-NAME = "TransactionService"
 NS = "http://24sevenoffice.com/webservices/economy/accounting/"
 DOCS = {  # vendor order; only GetFiscalYears is documented in the vendor WSDL
     "GetTransactionTypes": None,
