@@ -518,6 +518,24 @@ class BodyNotAnObject(InvalidQuery):
     template = "The body is not a JSON object"
 
 
+class InvalidCustomer(InvalidQuery):
+    """POST/PATCH /v1/customers: every (path, keyword) problem of the JSON body."""
+
+    template = "Invalid customer: {shown}"
+
+
+class InvalidProduct(InvalidQuery):
+    """POST/PATCH /v1/products: every (path, keyword) problem of the JSON body."""
+
+    template = "Invalid product: {shown}"
+
+
+class CustomerExists(RestError):
+    """POST /v1/customers with the ``id`` of a customer the client has."""
+
+    template = "Customer {customer_id} already exists"
+
+
 class RestUnsupportedMediaType(RestError):
     http_status, name = 415, "UnsupportedMediaTypeError"
     template = "The body must be application/json"

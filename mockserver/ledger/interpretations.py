@@ -417,6 +417,52 @@ PROFILE_LOCALE = {"timeZone": "Europe/Oslo", "countryCode": "NO", "language": "n
                   "culture": "nb-NO"}
 
 
+#: REST ``/customers`` (0.56.0) over CompanyService's companies. A company is a person
+#: (``isCompany`` false, ``person`` from FirstName and Name) when it is Private or of Type
+#: Consumer, a supplier (``isSupplier``) when of Type Supplier; a REST write sets Type Business,
+#: Consumer or Supplier and Private. Lists: ``limit`` 25 by default (at most 100), the next page
+#: by an opaque ``continuationToken`` in the ``link`` header; sorted by id unless ``sortBy``.
+CUSTOMER_PAGE_SIZE = 25
+
+
+def customer_is_company(d: dict) -> bool:
+    return not (d.get("Private") is True or d.get("Type") == "Consumer")
+
+
+def customer_is_supplier(d: dict) -> bool:
+    return d.get("Type") == "Supplier"
+
+
+def customer_type(is_company: bool, supplier: bool) -> str:
+    return "Supplier" if supplier else ("Business" if is_company else "Consumer")
+
+
+#: REST ``/products`` (0.56.0) over ProductService's products: number = No, costPrice = InPrice,
+#: salesPrice = Price, indirectCost = Cost, webshopEnabled = Web, stock = StockControlled, Stock
+#: and StockLocation, ean = EAN1, supplierProduct itemCode/name = SupplierProductCode/Name,
+#: category = CategoryId, supplier = SupplierId (an id the client lacks is kept, its name null,
+#: as REFUSE_UNKNOWN_REFERENCES reads references). What ProductService has no member for (type,
+#: status, eanAlternative, the unit, the supplier product's number and price) is kept with the
+#: product under this key, which SOAP never shows. Lists: ``page`` 1 and ``limit`` 25 by
+#: default, ``link`` header; ``productSearch`` ignores case.
+PRODUCT_REST_ONLY = "Rest"
+PRODUCT_PAGE_SIZE = 25
+
+
+def product_search_matches(pattern: str, values) -> bool:
+    """0.56.0 ``productSearch``: a ``%`` at the end is "starts with", at the start "ends
+    with", at both "contains", none "equals" (case-insensitive), over the values given."""
+    p = pattern.casefold()
+    texts = [str(v).casefold() for v in values if v]
+    if len(p) >= 2 and p.startswith("%") and p.endswith("%"):
+        return any(p[1:-1] in t for t in texts)
+    if p.startswith("%"):
+        return any(t.endswith(p[1:]) for t in texts)
+    if p.endswith("%"):
+        return any(t.startswith(p[:-1]) for t in texts)
+    return any(t == p for t in texts)
+
+
 # --- readings outside the ledger (kept with the code they shape) --------------------------------
 # W9: what .NET reports for a value it cannot convert (the node after the element: see
 # soap/codec.py ``dotnet_position``), and that a missing argument fails in the vendor's code as a

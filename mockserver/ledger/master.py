@@ -30,7 +30,7 @@ from datetime import datetime
 
 from .. import errors
 from . import interpretations as rules
-from .masterdata import COMPANY, MasterData, Record, decode, encode, merge
+from .masterdata import COMPANY, PRODUCT, MasterData, Record, decode, encode, merge
 from .model import Customer
 
 
@@ -210,6 +210,21 @@ class MasterDataOps:
                           else dict(fields))
             out.append(saved)
         return out
+
+    def save_products(self, book, items: list[dict]) -> list[Saved]:
+        """SaveProducts (and REST POST/PATCH /products): Id absent creates, Id given updates;
+        a product number (``No``) is unique among the client's products (interpretation)."""
+
+        def unique_no(book, rid, data):
+            no = str(data.get("No") or "").strip()
+            if not no:
+                return
+            for r in book.master.records.get(PRODUCT, {}).values():
+                if r.id != rid and str(r.data.get("No") or "").strip() == no:
+                    raise errors.RecordExists("Product", "No", no)
+
+        return self.save_items(book, PRODUCT, items, what="Product",
+                               transient=rules.PRODUCT_TRANSIENT_FIELDS, check=unique_no)
 
     def delete_companies(self, book, ids: list[int]) -> list[errors.ItemRefused | None]:
         def in_use(book, cid):

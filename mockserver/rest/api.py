@@ -19,11 +19,13 @@ from werkzeug.exceptions import HTTPException
 from .. import errors
 from . import (
     accounting,
+    customers,
     dimensions,
     jsonout,
     oauth,
     openapi,
     organization,
+    products,
     sales,
     transactionlines,
     transactions,
@@ -38,7 +40,7 @@ log = logging.getLogger("mockserver.rest")
 
 #: the resource modules, each registering its routes; ``unserved`` last (it fills the gaps)
 RESOURCES = (oauth, transactionlines, transactions, accounting, dimensions, sales, organization,
-             openapi, unserved)
+             customers, products, openapi, unserved)
 
 
 def create_rest(server) -> Flask:

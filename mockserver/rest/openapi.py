@@ -33,9 +33,31 @@ DEVIATIONS = (
     "/accountbalances is not served)",
     "the vendor's empty examples ({}) of createdFrom/createdAfter/modifiedFrom/modifiedAfter are "
     "left out (they are not date-times)",
+    "createdFrom and modifiedFrom of /customers are an ISO 8601 date or date-time, as the vendor "
+    "describes them (its schema says only string; another value is a 400)",
+    "limit of /customers is an integer from 1 to 100 (the vendor: a number with maxLength 100); "
+    "limit and page of /products at least 1; categoryIds and supplierIds of /products are "
+    "comma-separated integers, as the vendor describes them",
+    "CustomerPostRequest has no discriminator (its mapping names the strings 'true' and 'false' "
+    "for the boolean isCompany; the oneOf says the same)",
     "POST /oauth/token (the vendor serves it at https://login.24sevenoffice.com/oauth/token)",
     "operations the emulator does not serve are left out (they answer 501)",
 )
+
+_ISO_DAY_OR_TIME = {"anyOf": [{"type": "string", "format": "date"},
+                              {"type": "string", "format": "date-time"}]}
+_IDS = {"type": "string", "pattern": r"^\s*\d+\s*(,\s*\d+\s*)*$"}
+#: (path, parameter) -> the schema served instead of the vendor's (DEVIATIONS says why)
+PARAMETER_SCHEMAS = {
+    ("/customers", "createdFrom"): _ISO_DAY_OR_TIME,
+    ("/customers", "modifiedFrom"): _ISO_DAY_OR_TIME,
+    ("/customers", "limit"): {"type": "integer", "format": "int32", "default": 25, "minimum": 1,
+                              "maximum": 100},
+    ("/products", "limit"): {"type": "integer", "format": "int32", "default": 25, "minimum": 1},
+    ("/products", "page"): {"type": "integer", "format": "int32", "default": 1, "minimum": 1},
+    ("/products", "categoryIds"): _IDS,
+    ("/products", "supplierIds"): _IDS,
+}
 
 GUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
@@ -111,6 +133,8 @@ def _operation(method: str, path: str, op: dict, path_params: bool) -> dict:
             del p["example"]
         if path == "/transactionlines" and p["name"] in ("limit", "page"):
             p["schema"]["minimum"] = rules.REST_MIN_LIMIT
+        if (path, p.get("name")) in PARAMETER_SCHEMAS:
+            p["schema"] = copy.deepcopy(PARAMETER_SCHEMAS[(path, p["name"])])
     if params:
         op["parameters"] = params
     else:
@@ -162,6 +186,7 @@ def build(served: set[tuple[str, str]]) -> dict:
     paths["/oauth/token"] = copy.deepcopy(_TOKEN_PATH)
     schemas = doc["components"]["schemas"]
     del schemas["Transactions"]["minItems"]
+    schemas["CustomerPostRequest"].pop("discriminator", None)
     schemas.update({"OAuthError": OAUTH_ERROR, "TokenRequest": TOKEN_REQUEST,
                     "TokenResponse": TOKEN_RESPONSE})
     return {

@@ -17,84 +17,16 @@ from ..codec_utils import read_json
 from ..ledger import interpretations as rules
 from ..ledger import queries
 from ..ledger.model import Dimension, Entry
-from ..ledger.money import DECIMAL_MAX
 from . import jsonout
+from .body import Reader
 from .http import INT32, json_response
 
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z", re.ASCII)
 _CODE_RE = re.compile(r"^[A-Z]{3}\Z")
 MAX_LINES = 1000
 MAX_DIMENSIONS = 10
 
 
-class _Reader:
-    """Typed reads of a JSON object, collecting (path, keyword) problems."""
-
-    def __init__(self):
-        self.problems: list[tuple[str, str]] = []
-
-    def _bad(self, path: str, keyword: str) -> None:
-        self.problems.append((path, keyword))
-
-    def obj(self, value, path: str) -> dict | None:
-        if not isinstance(value, dict):
-            self._bad(path, "type")
-            return None
-        return value
-
-    def get(self, d: dict, name: str, path: str, kind: str, required: bool = False, **bounds):
-        full = f"{path}.{name}" if path else name
-        if name not in d or d[name] is None:
-            if required:
-                self._bad(full, "required")
-            return None
-        value = d[name]
-        if kind == "integer":
-            if isinstance(value, bool) or not isinstance(value, (int, Decimal)) \
-                    or value != int(value):
-                self._bad(full, "type")
-                return None
-            value = int(value)
-            if "minimum" in bounds and value < bounds["minimum"]:
-                self._bad(full, "minimum")
-                return None
-            if "maximum" in bounds and value > bounds["maximum"]:
-                self._bad(full, "maximum")
-                return None
-            return value
-        if kind == "number":
-            if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
-                self._bad(full, "type")
-                return None
-            value = Decimal(value)
-            if value.copy_abs() > DECIMAL_MAX:
-                self._bad(full, "maximum")
-                return None
-            if "minimum" in bounds and value < bounds["minimum"]:
-                self._bad(full, "minimum")
-                return None
-            return value
-        if not isinstance(value, str):
-            self._bad(full, "type")
-            return None
-        if kind == "date":
-            try:
-                if not _DATE_RE.match(value):
-                    raise ValueError
-                return date.fromisoformat(value)
-            except ValueError:
-                self._bad(full, "format")
-                return None
-        if "maxLength" in bounds and len(value) > bounds["maxLength"]:
-            self._bad(full, "maxLength")
-            return None
-        if "pattern" in bounds and not bounds["pattern"].match(value):
-            self._bad(full, "pattern")
-            return None
-        return value
-
-
-def _line(r: _Reader, raw, path: str, head: dict) -> Entry | None:
+def _line(r: Reader, raw, path: str, head: dict) -> Entry | None:
     d = r.obj(raw, path)
     if d is None:
         return None
@@ -105,7 +37,7 @@ def _line(r: _Reader, raw, path: str, head: dict) -> Entry | None:
     period = r.get(d, "periodDate", path, "date")
     entry = Entry(date=day or head["date"] or date.min)
     if "tax" not in d or d["tax"] is None:
-        r._bad(f"{path}.tax", "required")
+        r.bad(f"{path}.tax", "required")
     else:
         tax = r.obj(d["tax"], f"{path}.tax")
         if tax is not None:
@@ -125,9 +57,9 @@ def _line(r: _Reader, raw, path: str, head: dict) -> Entry | None:
     if d.get("dimensions") is not None:
         dims = d["dimensions"]
         if not isinstance(dims, list):
-            r._bad(f"{path}.dimensions", "type")
+            r.bad(f"{path}.dimensions", "type")
         elif len(dims) > MAX_DIMENSIONS:
-            r._bad(f"{path}.dimensions", "maxItems")
+            r.bad(f"{path}.dimensions", "maxItems")
         else:
             for j, raw_dim in enumerate(dims):
                 where = f"{path}.dimensions.{j}"
@@ -155,12 +87,12 @@ def _line(r: _Reader, raw, path: str, head: dict) -> Entry | None:
     return entry
 
 
-def _dimension(r: _Reader, entry: Entry, kind: int, value: str, where: str) -> None:
+def _dimension(r: Reader, entry: Entry, kind: int, value: str, where: str) -> None:
     """dimensionType 1 is the project, 2 the department (integer ids), above 100 a
     user-defined dimension; the other system types cannot be booked on a line."""
     if kind in (1, 2):
         if not value.isascii() or not value.isdigit() or int(value) > INT32[1]:
-            r._bad(f"{where}.value", "format")
+            r.bad(f"{where}.value", "format")
         elif kind == 1:
             entry.project_id = int(value)
         else:
@@ -168,7 +100,7 @@ def _dimension(r: _Reader, entry: Entry, kind: int, value: str, where: str) -> N
     elif kind > 100:
         entry.dimensions.append(Dimension(kind, value))
     else:
-        r._bad(f"{where}.dimensionType", "enum")
+        r.bad(f"{where}.dimensionType", "enum")
 
 
 def read_input(raw: bytes) -> tuple[int, list[Entry]]:
@@ -176,7 +108,7 @@ def read_input(raw: bytes) -> tuple[int, list[Entry]]:
         body = read_json(raw, decimals=True)
     except errors.MalformedJson as err:
         raise errors.BodyNotJson(err.text) from None
-    r = _Reader()
+    r = Reader()
     d = r.obj(body, "")
     if d is None:
         raise errors.BodyNotAnObject(r.problems)
@@ -187,11 +119,11 @@ def read_input(raw: bytes) -> tuple[int, list[Entry]]:
     entries: list[Entry] = []
     lines = d.get("lines")
     if lines is None:
-        r._bad("lines", "required")
+        r.bad("lines", "required")
     elif not isinstance(lines, list):
-        r._bad("lines", "type")
+        r.bad("lines", "type")
     elif len(lines) > MAX_LINES:
-        r._bad("lines", "maxItems")
+        r.bad("lines", "maxItems")
     else:
         for i, raw_line in enumerate(lines):
             entry = _line(r, raw_line, f"lines.{i}", head)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .. import errors
 from ..ledger import interpretations as rules
 from ..ledger.fixtures import fixtures_dir
 from ..ledger.masterdata import PRODUCT
@@ -30,27 +29,11 @@ def _answer(saved, model_name: str) -> dict:
     return _out(saved.data, model_name)
 
 
-def _unique_no(ctx):
-    """A product number (``No``) is unique among the client's products (interpretation)."""
-
-    def check(book, rid, data):
-        no = str(data.get("No") or "").strip()
-        if not no:
-            return
-        for r in ctx.ledger.find_records(book, PRODUCT, match=lambda d: str(
-                d.get("No") or "").strip() == no):
-            if r.id != rid:
-                raise errors.RecordExists("Product", "No", no)
-
-    return check
-
-
 def SaveProducts(ctx, products):
     book = ctx.book()
     model = _model("Product")
     items = [records.given(p, model) for p in products or () if p is not None]
-    saved = ctx.ledger.save_items(book, PRODUCT, items, what="Product",
-                                  transient=rules.PRODUCT_TRANSIENT_FIELDS, check=_unique_no(ctx))
+    saved = ctx.ledger.save_products(book, items)
     return [_answer(s, "Product") for s in saved]
 
 

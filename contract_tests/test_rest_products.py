@@ -1,0 +1,216 @@
+"""R6 products (the vendor's OpenAPI v0.56.0 ``/products``): ProductService's products over
+REST, one state: a product saved over SOAP is the product of the same id, and one created or
+changed over REST is what SOAP GetProducts answers. Over a real socket with requests and with
+py24so (configured only with base_url and token_url)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+import requests
+from transaction_helpers import bearer
+
+UTC = dt.UTC
+WRITE = "api.product.product:read api.product.product:write"
+T0 = dt.datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def client(tfso_new_client):
+    c = tfso_new_client(fiscal_years=[2024])
+    c.set_time(T0)
+    yield c
+    c.reset_clock()
+
+
+@pytest.fixture
+def call(tfso_mock, client):
+    headers = bearer(tfso_mock.url, client)
+
+    def go(method: str, path: str, headers=headers, **kw) -> requests.Response:
+        return requests.request(method, f"{tfso_mock.url}/v1{path}", headers=headers, timeout=30,
+                                **kw)
+
+    return go
+
+
+@pytest.fixture
+def writer(tfso_mock, client):
+    return bearer(tfso_mock.url, client, scope=WRITE)
+
+
+def exact(resp: requests.Response):
+    data = json.loads(resp.text, parse_float=Decimal)
+    if isinstance(data, dict) and "trackingId" in data:
+        assert len(data.pop("trackingId")) == 12
+    return data
+
+
+def test_R6_a_product_saved_over_soap_is_the_product_of_the_same_id(client, call):
+    cat, = client.products.SaveCategories({"Category": [{"Name": "Sko"}]})
+    supplier, = client.companies.SaveCompanies({"Company": [{"Name": "Lisser AS",
+                                                             "Type": "Supplier"}]})
+    made, = client.products.SaveProducts({"Product": [{
+        "Name": "Skolisser hvite", "No": "SH-1", "Price": Decimal("49.90"),
+        "InPrice": Decimal("12.50"), "Cost": Decimal("1.25"), "Description": "1 m",
+        "EAN1": "7012345678901", "Stock": Decimal("146"), "StockControlled": True,
+        "StockLocation": "A-313", "Web": True, "CategoryId": cat.Id, "SupplierId": supplier.Id,
+        "SupplierProductCode": "T1234", "SupplierProductName": "Laces 1m"}]})
+    assert made.APIException is None
+    resp = call("GET", f"/products/{made.Id}")
+    assert resp.status_code == 200, resp.text
+    assert exact(resp) == {
+        "id": made.Id, "name": "Skolisser hvite", "number": "SH-1", "type": "default",
+        "status": "active", "description": "1 m", "costPrice": Decimal("12.50"),
+        "salesPrice": Decimal("49.90"), "indirectCost": Decimal("1.25"), "webshopEnabled": True,
+        "stock": {"isManaged": True, "quantity": 146, "location": "A-313"},
+        "ean": "7012345678901", "eanAlternative": None,
+        "supplierProduct": {"itemCode": "T1234", "number": None, "name": "Laces 1m",
+                            "price": None},
+        "category": {"id": cat.Id, "name": "Sko"},
+        "supplier": {"id": supplier.Id, "name": "Lisser AS"},
+        "createdAt": "2024-03-01T08:00:00Z", "modifiedAt": "2024-03-01T08:00:00Z"}
+    bare, = client.products.SaveProducts({"Product": [{"Name": "Bare navn"}]})
+    assert exact(call("GET", f"/products/{bare.Id}")) == {
+        "id": bare.Id, "name": "Bare navn", "number": None, "type": "default",
+        "status": "active", "description": None, "costPrice": 0, "salesPrice": 0,
+        "indirectCost": 0, "webshopEnabled": False,
+        "stock": {"isManaged": False, "quantity": 0, "location": None}, "ean": None,
+        "eanAlternative": None,
+        "supplierProduct": {"itemCode": None, "number": None, "name": None, "price": None},
+        "createdAt": "2024-03-01T08:00:00Z", "modifiedAt": "2024-03-01T08:00:00Z"}
+
+
+def test_R6_products_created_and_changed_over_rest_are_products_over_soap(client, call, writer):
+    resp = call("POST", "/products", headers=writer, json={
+        "name": "Kaffe", "number": "K-1", "salesPrice": 49.00, "costPrice": 20,
+        "status": "active", "eanAlternative": "0123456789012345678901234",
+        "stock": {"isManaged": True, "quantity": 10}, "units": {"id": 1},
+        "category": {"id": 12}, "supplierProduct": {"number": "SUP-9", "price": 18.5}})
+    assert resp.status_code == 201, resp.text
+    made = exact(resp)
+    assert made == {
+        "id": made["id"], "name": "Kaffe", "number": "K-1", "type": "default",
+        "status": "active", "description": None, "costPrice": 20, "salesPrice": Decimal("49.00"),
+        "indirectCost": 0, "webshopEnabled": False,
+        "stock": {"isManaged": True, "quantity": 10, "location": None}, "ean": None,
+        "eanAlternative": "0123456789012345678901234",
+        "supplierProduct": {"itemCode": None, "number": "SUP-9", "name": None,
+                            "price": Decimal("18.5")},
+        "units": {"id": 1, "name": "Stykk", "symbol": "stk"},
+        "category": {"id": 12},  # no such category: no name
+        "createdAt": "2024-03-01T08:00:00Z", "modifiedAt": "2024-03-01T08:00:00Z"}
+    found, = client.products.GetProducts({"Id": made["id"]}, [])
+    assert (found.Name, found.No, found.Price, found.InPrice, found.Stock, found.CategoryId) == (
+        "Kaffe", "K-1", Decimal("49.00"), Decimal("20"), Decimal("10"), 12)
+
+    client.set_time(T0 + dt.timedelta(minutes=10))
+    resp = call("PATCH", f"/products/{made['id']}", headers=writer, json={
+        "salesPrice": 55, "status": "inactive", "stock": {"location": "B-2"}})
+    assert resp.status_code == 200, resp.text
+    changed = exact(resp)
+    assert changed == {**made, "salesPrice": 55, "status": "inactive",
+                       "stock": {"isManaged": True, "quantity": 10, "location": "B-2"},
+                       "modifiedAt": "2024-03-01T08:10:00Z"}
+    assert exact(call("GET", f"/products/{made['id']}")) == changed
+    found, = client.products.GetProducts({"Id": made["id"]}, [])
+    assert (found.Price, found.StockLocation) == (Decimal("55"), "B-2")
+    # a SOAP change is seen over REST
+    client.products.SetStockQuantity(made["id"], Decimal("7"))
+    assert exact(call("GET", f"/products/{made['id']}"))["stock"]["quantity"] == 7
+
+    dup = call("POST", "/products", headers=writer, json={"name": "Te", "number": "K-1",
+                                                           "category": {"id": 12}})
+    assert (dup.status_code, exact(dup)) == (400, {"error": {
+        "name": "BadRequestError", "message": "A Product with No K-1 already exists."}})
+    gone = call("DELETE", f"/products/{made['id']}", headers=writer)
+    assert (gone.status_code, gone.text) == (204, "")
+    assert call("GET", f"/products/{made['id']}").status_code == 404
+    assert client.products.GetProducts({"Id": made["id"]}, []) is None  # zeep: an empty array
+
+
+def test_R6_products_list_searches_filters_and_pages(client, call, writer):
+    for body in ({"name": "White shoe laces", "number": "SH-1", "category": {"id": 1}},
+                 {"name": "Black shoe laces", "number": "SH-2", "category": {"id": 1},
+                  "supplier": {"id": 123}},
+                 {"name": "Shoe polish", "number": "P-1", "category": {"id": 2},
+                  "supplierProduct": {"name": "Polish"}}):
+        assert call("POST", "/products", headers=writer, json=body).status_code == 201
+
+    def names(**params):
+        resp = call("GET", "/products", params=params)
+        assert resp.status_code == 200, resp.text
+        return [p["name"] for p in exact(resp)]
+
+    assert names() == ["White shoe laces", "Black shoe laces", "Shoe polish"]
+    assert names(productSearch="%shoe%") == ["White shoe laces", "Black shoe laces",
+                                             "Shoe polish"]
+    assert names(productSearch="shoe%") == ["Shoe polish"]
+    assert names(productSearch="%LACES") == ["White shoe laces", "Black shoe laces"]
+    assert names(productSearch="polish") == ["Shoe polish"]  # the supplier product's name
+    assert names(productSearch="SH-2") == ["Black shoe laces"]
+    assert names(productNumber="P-1") == ["Shoe polish"]
+    assert names(categoryIds="1") == ["White shoe laces", "Black shoe laces"]
+    assert names(categoryIds="2, 1") == ["White shoe laces", "Black shoe laces", "Shoe polish"]
+    assert names(supplierIds="123") == ["Black shoe laces"]
+    first = call("GET", "/products", params={"limit": 2})
+    assert [p["name"] for p in exact(first)] == ["White shoe laces", "Black shoe laces"]
+    second = call("GET", first.links["next"]["url"].split("/v1", 1)[1])
+    assert [p["name"] for p in exact(second)] == ["Shoe polish"]
+    assert "next" not in second.links
+    bad = call("GET", "/products", params={"page": 0, "limit": "x", "categoryIds": "1;2"})
+    assert (bad.status_code, exact(bad)["error"]["payload"]["validationErrors"]) == (400, [
+        {"path": "page", "keyword": "minimum"}, {"path": "limit", "keyword": "type"},
+        {"path": "categoryIds", "keyword": "pattern"}])
+
+
+def test_R6_product_writes_are_checked_and_scoped(client, call, writer):
+    resp = call("POST", "/products", json={"name": "X", "category": {"id": 1}})
+    assert (resp.status_code, exact(resp)) == (403, {"error": {
+        "name": "ForbiddenError",
+        "message": "The access token lacks the scope api.product.product:write"}})
+    resp = call("POST", "/products", headers=writer, json={
+        "name": "x" * 151, "type": "bundle", "salesPrice": "12", "units": {"id": 99},
+        "stock": {"quantity": True}})
+    assert resp.status_code == 400
+    assert exact(resp) == {"error": {
+        "name": "ValidationError",
+        "message": "Invalid product: name (maxLength), type (enum), salesPrice (type), "
+                   "stock.quantity (type), category (required), units.id (enum)",
+        "payload": {"validationErrors": [
+            {"path": "name", "keyword": "maxLength"}, {"path": "type", "keyword": "enum"},
+            {"path": "salesPrice", "keyword": "type"},
+            {"path": "stock.quantity", "keyword": "type"},
+            {"path": "category", "keyword": "required"}, {"path": "units.id", "keyword": "enum"}]}}}
+    resp = call("POST", "/products", headers=writer, json={"category": {"id": 1}})
+    assert exact(resp)["error"]["payload"]["validationErrors"] == [
+        {"path": "name", "keyword": "required"}]
+    assert call("POST", "/products", headers=writer, data="name=x").status_code == 415
+    assert exact(call("GET", "/products")) == []
+    missing = call("GET", "/products/424242")
+    assert (missing.status_code, exact(missing)) == (404, {"error": {
+        "name": "NotFoundError", "message": "Product 424242 was not found"}})
+    assert call("GET", "/products/0").status_code == 400
+    assert call("PATCH", "/products/424242", headers=writer, json={}).status_code == 404
+    assert call("DELETE", "/products/424242", headers=writer).status_code == 404
+
+
+def test_R6_py24so_products(tfso_mock, client):
+    from py24so import Client24SO, ClientOptions, PermissionDeniedError
+
+    oauth = client.info["oauth"]
+    options = ClientOptions(base_url=f"{tfso_mock.url}/v1", token_url=f"{tfso_mock.url}/oauth/token")
+    saved = client.products.SaveProducts({"Product": [
+        {"Name": f"Vare {n}", "No": f"V-{n}", "Price": Decimal(n)} for n in range(1, 31)]})
+    with Client24SO(oauth["client_id"], oauth["client_secret"], oauth["organization"],
+                    options=options) as api:
+        listed = list(api.products.list())  # two pages of 25
+        assert [p.id for p in listed] == [p.Id for p in saved]
+        assert [p.name for p in api.products.list(search="vare 3%")] == ["Vare 3", "Vare 30"]
+        one = api.products.get(saved[4].Id)
+        assert (one.number, one.sales_price, one.status) == ("V-5", 5, "active")
+        with pytest.raises(PermissionDeniedError):
+            api.products.create({"name": "Nei", "category": {"id": 1}})
