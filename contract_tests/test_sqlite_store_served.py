@@ -312,3 +312,63 @@ def test_master_data_survives_a_restart(path, servers):
         f'<SaveCompanies xmlns="{NS}"><companies><Company><Name>Neste AS</Name></Company>'
         "</companies></SaveCompanies>"), session)
     assert re.findall(r"<Id>(\d+)</Id>", text) == ["10004"]
+
+
+SCENARIO = """\
+name: Lager AS
+accounts:
+  - {no: 1920, name: Bank}
+  - {no: 3000, name: Salg}
+types:
+  - {type_no: 41, id: 141, title: Salg, series: 1}
+vouchers:
+  - type_no: 41
+    date: current-03-01
+    lines:
+      - {account: 1920, amount: "125.00"}
+      - {account: 3000, amount: "-125.00"}
+"""
+
+
+def test_scenario_data_is_in_the_log_not_reread_from_its_file(path, servers, tmp_path):
+    """A scenario's books come from the log on a restart: the scenario file (the demo client's
+    --scenario, and one a client of the control API was made from) edited, then deleted,
+    changes nothing that was already made from it."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    demo_file, other_file = folder / "demo-lager.yaml", folder / "lager.yaml"
+    demo_file.write_text(SCENARIO, encoding="utf-8")
+    other_file.write_text(SCENARIO, encoding="utf-8")
+    first = servers(path, "--scenario", str(demo_file), "--scenario-dir", str(folder))
+    made = first.http.post(first.url + "/__admin/clients", json={"scenario": "lager"},
+                           timeout=60).json()
+    cid = made["client_id"]
+
+    def books(server) -> list:
+        out = []
+        for client in (1000, cid):
+            lines = server.http.get(f"{server.url}/__admin/clients/{client}/ledger",
+                                    timeout=60).json()["lines"]
+            out.append(sorted((ln["line_id"], ln["account_no"], ln["amount"], ln["date"])
+                              for ln in lines))
+        return out
+
+    before = books(first)
+    assert [[(acc, amount) for _, acc, amount, _ in b] for b in before] == [
+        [(1920, "125.00"), (3000, "-125.00")]] * 2
+    first.stop()
+
+    edited = SCENARIO.replace('"125.00"', '"999.00"').replace('"-125.00"', '"-999.00"')
+    demo_file.write_text(edited, encoding="utf-8")
+    other_file.write_text(edited.replace("accounts:", "accounts:\n  - {no: 1500, name: X}"),
+                          encoding="utf-8")
+    again = servers(path, "--scenario", str(demo_file), "--scenario-dir", str(folder))
+    assert books(again) == before
+    again.stop()
+
+    other_file.unlink()
+    demo_file.unlink()
+    third = servers(path)
+    assert books(third) == before
+    assert third.http.get(f"{third.url}/__admin/clients/{cid}", timeout=60).json()["name"] == (
+        "Lager AS")

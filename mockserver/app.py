@@ -172,8 +172,7 @@ class MockServer:
         with self.ledger.transaction():
             opts = scenarios.client_options(sc, self.clock.now().year, base=Ledger.demo_options())
             info = self.ledger.reset(opts)
-            source = str(scenarios.resolve_path(self.settings.scenario or DEMO_SCENARIO))
-            info = {**info, **self.ledger.populate(info["client_id"], sc, source)}
+            info = {**info, **self.ledger.populate(info["client_id"], sc)}
         self.apply_client_limits(info["client_id"], sc.rate_limit, sc.burst_limit,
                                  extra=[i["client_id"] for i in info.get("identities", ())])
         return info

@@ -228,7 +228,7 @@ def test_C_scenario_dates_relative_to_the_clock_year():
     sc = scenario.parse_text(text, source="s.yaml")
     ledger = Ledger(pinned())  # the clock says 2024: a leap year
     info = ledger.create_client(scenario.client_options(sc, 2024))
-    ledger.populate(info["client_id"], sc, "s.yaml")
+    ledger.populate(info["client_id"], sc)
     lines = sorted(ledger.book(info["client_id"]).lines.values(), key=lambda ln: ln.amount)
     assert [(ln.date, ln.due_date, str(ln.amount)) for ln in lines] == [
         (dt.date(2024, 2, 29), None, "-10.00"), (dt.date(2023, 12, 31), None, "-5.00"),

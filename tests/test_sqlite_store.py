@@ -264,3 +264,25 @@ def test_master_data_is_logged_and_replayed(path):
     assert list(b.deleted_records(bbook, "company")) == [10003]
     # numbering goes on after the replayed ids, in either process
     assert [s.id for s in b.save_companies(bbook, [{"Name": "Neste AS"}])] == [10004]
+
+
+def test_a_scenario_row_keeps_the_scenario_and_an_older_row_still_reads_its_file(path, tmp_path):
+    """The scenario row holds the file's text (a replay reads no file); a row written before
+    that (``source``: the file's path) is replayed from the file as it was then."""
+    from mockserver.ledger import scenario
+
+    text = ("vouchers:\n  - type_no: 1\n    date: 2024-01-31\n    lines:\n"
+            "      - {account: 1920, amount: '40.00'}\n      - {account: 3000, amount: '-40.00'}\n")
+    a = open_ledger(path)
+    a.populate(1000, scenario.parse_text(text, source="s.yaml"))
+    conn = sqlite3.connect(path)
+    body = json.loads(conn.execute("SELECT body FROM log WHERE kind = 'scenario'").fetchone()[0])
+    assert body["name"] == "s.yaml" and body["scenario"] == {"text": text}
+    old_file = tmp_path / "old.yaml"
+    old_file.write_text(text.replace("40.00", "7.00"), encoding="utf-8")
+    with conn:
+        conn.execute("INSERT INTO log (kind, body) VALUES ('scenario', ?)", (json.dumps(
+            {"c": 1000, "source": str(old_file), "seed": 1, "now": "2024-02-01T00:00:00+00:00"}),))
+    conn.close()
+    b = open_ledger(path)
+    assert sorted(ln["amount"] for ln in lines_of(b, 1000)) == ["-40.00", "-7.00", "40.00", "7.00"]

@@ -36,7 +36,7 @@ def create_client():
     if body.get("scenario") is not None:
         raw = body["scenario"]
         if isinstance(raw, str):  # by name only, from the scenario folders
-            sc, named = scenarios.load_named(raw, server.settings.scenario_folders)
+            sc = scenarios.load_named(raw, server.settings.scenario_folders)
         elif isinstance(raw, dict):
             sc = scenarios.from_data(raw, source="scenario")
         else:
@@ -47,8 +47,7 @@ def create_client():
         with ledger.transaction():
             info = ledger.create_client(opts)
             try:
-                source = raw if isinstance(raw, dict) else named
-                info = {**info, **ledger.populate(info["client_id"], sc, source)}
+                info = {**info, **ledger.populate(info["client_id"], sc)}
             except scenarios.ScenarioError:
                 ledger.forget_client(info)
                 raise

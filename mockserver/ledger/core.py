@@ -325,10 +325,10 @@ class Ledger(ControlOperations, MasterDataOps):
                 self._first_client = client_id
         return info
 
-    def populate(self, client_id: int, sc, source) -> dict:
-        """A scenario's reference data and vouchers into a client just created for it.
-        ``source``: the scenario as given (a name or path, or the inline object), what a
-        replay reads it from again."""
+    def populate(self, client_id: int, sc) -> dict:
+        """A scenario's reference data and vouchers into a client just created for it. The log
+        keeps the scenario itself (``Scenario.origin``: the file's text or the inline object),
+        its seed and time: a replay never reads the file again."""
         with self._write():
             if self.store is None:
                 return scenarios.populate(self, client_id, sc)
@@ -336,13 +336,16 @@ class Ledger(ControlOperations, MasterDataOps):
             now = self.clock.now()
             result = scenarios.populate(self, client_id, sc, id_seed=seed, now=now)
             self.scenario_info[client_id] = dict(result)
-            self._log("scenario", {"c": client_id, "source": source, "seed": seed,
-                                   "now": now.isoformat()})
+            self._log("scenario", {"c": client_id, "name": sc.source, "scenario": sc.origin,
+                                   "seed": seed, "now": now.isoformat()})
             return result
 
     def _ev_scenario(self, b: dict) -> None:
-        source = b["source"]
-        sc = scenarios.load(source) if isinstance(source, str) else scenarios.from_data(source)
+        if "scenario" in b:
+            sc = scenarios.from_origin(b["scenario"], b["name"])
+        else:  # a row written before the log kept the scenario: its file, read as then
+            source = b["source"]
+            sc = scenarios.load(source) if isinstance(source, str) else scenarios.from_data(source)
         result = scenarios.populate(self, b["c"], sc, id_seed=b["seed"],
                                     now=datetime.fromisoformat(b["now"]))
         self.scenario_info[b["c"]] = dict(result)

@@ -30,6 +30,7 @@ from .reader import (
     available,
     available_in,
     from_data,
+    from_origin,
     load,
     load_named,
     parse_text,
@@ -50,7 +51,7 @@ from .spec import (
 __all__ = [
     "EntrySpec", "GenerateSpec", "RelativeDay", "Scenario", "ScenarioError", "VoucherSpec",
     "apply_reference_data", "available", "available_in", "bank_account", "bulk_generate",
-    "client_options", "from_data", "generate_vouchers", "kid", "load", "load_named",
+    "client_options", "from_data", "from_origin", "generate_vouchers", "kid", "load", "load_named",
     "load_vouchers", "parse_text", "populate", "resolve_days", "resolve_named", "resolve_path",
     "resolve_year", "scenario_dir",
 ]

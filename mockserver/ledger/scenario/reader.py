@@ -94,10 +94,10 @@ def resolve_named(name, folders: Iterable[Path] = ()) -> Path:
     raise ScenarioError(errors.scenario_unknown(text, names, hint[0] if hint else None))
 
 
-def load_named(name, folders: Iterable[Path] = ()) -> tuple[Scenario, str]:
-    """A scenario by name only (the control API): the scenario and the name to log."""
+def load_named(name, folders: Iterable[Path] = ()) -> Scenario:
+    """A scenario by name only (the control API)."""
     path = resolve_named(name, folders)
-    return parse_text(path.read_text(encoding="utf-8"), source=path.name), str(path)
+    return parse_text(path.read_text(encoding="utf-8"), source=path.name)
 
 
 def load(name_or_path: str) -> Scenario:
@@ -119,12 +119,23 @@ def parse_text(text: str, source: str = "scenario") -> Scenario:
     if data is None:
         data = _MarkedDict()
         data.line, data.lines = 1, {}
-    return from_data(data, source)
+    sc = _Reader(source).scenario(data)
+    sc.origin = {"text": text}
+    return sc
 
 
 def from_data(data, source: str = "scenario") -> Scenario:
-    """A scenario from parsed YAML, or from a JSON object (no line numbers then)."""
-    return _Reader(source).scenario(data)
+    """A scenario from a JSON object (no line numbers then)."""
+    sc = _Reader(source).scenario(data)
+    sc.origin = {"data": data}
+    return sc
+
+
+def from_origin(origin: dict, source: str) -> Scenario:
+    """The scenario a log row keeps (``Scenario.origin``), read again with the same checks."""
+    if "text" in origin:
+        return parse_text(origin["text"], source)
+    return from_data(origin["data"], source)
 
 
 _TOP = ("name", "description", "username", "password", "application_id", "identity_id",

@@ -115,6 +115,10 @@ class Scenario:
     master: dict[str, dict[int, dict]] = field(default_factory=dict)
     vouchers: list[VoucherSpec] = field(default_factory=list)
     generate: GenerateSpec | None = None
+    #: what the scenario was read from, as data the log keeps (``{"text": the file's text}`` or
+    #: ``{"data": the inline JSON object}``): a replay rebuilds the scenario from it, never
+    #: from the file, so editing or deleting the file later changes no books
+    origin: dict | None = None
 
     def years(self, current_year: int) -> list[int] | None:
         if self.fiscal_years is None:
