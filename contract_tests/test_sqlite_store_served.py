@@ -349,12 +349,12 @@ def test_scenario_data_is_in_the_log_not_reread_from_its_file(path, servers, tmp
         for client in (1000, cid):
             lines = server.http.get(f"{server.url}/__admin/clients/{client}/ledger",
                                     timeout=60).json()["lines"]
-            out.append(sorted((ln["line_id"], ln["account_no"], ln["amount"], ln["date"])
+            out.append(sorted((ln["account_no"], ln["amount"], ln["date"], ln["line_id"])
                               for ln in lines))
         return out
 
     before = books(first)
-    assert [[(acc, amount) for _, acc, amount, _ in b] for b in before] == [
+    assert [[(acc, amount) for acc, amount, _, _ in b] for b in before] == [
         [(1920, "125.00"), (3000, "-125.00")]] * 2
     first.stop()
 
