@@ -80,14 +80,11 @@ class MockServer:
         # neither spyne nor Flask, and health is answered without them (``_health``)
         self._surfaces: dict[str, object] = {}
         self._surface_lock = threading.Lock()
-        if self.ledger.store is None:
-            self.startup_client = self.reset(clear_control=False)
-        else:  # a shared store: the state it holds, or (a new file) the demo client
-            with self.ledger.transaction():
-                if self.ledger.is_empty():
-                    self.startup_client = self.reset(clear_control=False)
-                else:
-                    self.startup_client = self.ledger.startup_info()
+        with self.ledger.transaction():  # the state the store holds, or (a new one) the demo
+            if self.ledger.is_empty():
+                self.startup_client = self.reset(clear_control=False)
+            else:
+                self.startup_client = self.ledger.startup_info()
 
     # --- the surfaces, loaded on first use -------------------------------------------------
 
@@ -227,8 +224,7 @@ class MockServer:
 
     def _dispatch(self, environ, start_response):
         started = time.perf_counter()
-        if self.ledger.store is not None:
-            self.ledger.sync()  # what other worker processes committed
+        self.ledger.sync()  # what other worker processes committed
         path = environ.get("PATH_INFO") or "/"
         lower = path.lower().rstrip("/") or "/"
         sdef = self.soap.services[lower] if lower in catalogue.BY_PATH else None
@@ -481,11 +477,11 @@ def _limit_headers(decision: Decision) -> list[tuple[str, str]]:
 
 
 def _open_store(spec: str):
-    """None for the memory store; a ``SqliteStore`` for ``sqlite:PATH``."""
-    from .ledger.store import SqliteStore, parse_store
+    """A ``MemoryLog`` for the memory store; a ``SqliteStore`` for ``sqlite:PATH``."""
+    from .ledger.store import MemoryLog, SqliteStore, parse_store
 
     path = parse_store(spec)
-    return None if path is None else SqliteStore(path)
+    return MemoryLog() if path is None else SqliteStore(path)
 
 
 def create_app(settings: Settings | None = None) -> MockServer:

@@ -158,8 +158,7 @@ class ControlOperations:
         for cid in b["ids"]:
             self.books.pop(cid, None)
             self.credentials.pop(cid, None)
-            if self.store is not None:
-                self.scenario_info.pop(cid, None)
+            self.scenario_info.pop(cid, None)
         self.directory.users.pop(b["username"].lower(), None)
         if b.get("oauth"):
             self.tokens.unregister(b["oauth"])

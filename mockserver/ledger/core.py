@@ -3,11 +3,13 @@
 One lock guards all state; every operation is short and in memory, so requests from many threads
 serialise cheaply and a bundle is never seen half-written.
 
-With a SQLite store (``store.py``) every change is also one row of a shared, durable log: writes
-run in ``_write()`` (the lock, SQLite's write lock, catching up on other processes' rows, the
-change, its row, the commit) and ``sync()`` applies rows other processes wrote. A change is made
-once, by ``_apply_*``, both when it is decided and when its row is replayed, so every process
-holds the same books. The memory store (``store is None``) never touches any of it.
+Every change is also one row of a log (``store.py``): writes run in ``_write()`` (the lock, the
+store's transaction, catching up on rows other processes wrote, the change, its row, the commit)
+and ``sync()`` applies rows other processes wrote. Each operation has one code path for every
+store and one replay handler (``_ev_<kind>``) kept right below it: a change is made once, by the
+code both share, when it is decided and when its row is replayed, so every process holds the
+same books. With ``--store memory`` the log is a ``MemoryLog``, which keeps no rows and never
+builds a body: a body that is costly to build (booked lines) is passed as a function.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from .control import ControlOperations, line_json  # noqa: F401 - line_json: as 
 from .directory import Directory, Identity, Session, User
 from .master import MasterDataOps
 from .model import Bundle, BundleList, Entry, FiscalYear, Line, Voucher
+from .store import MemoryLog
 from .tokens import AccessToken, TokenStore
 
 _NS_FY = clients.NS_FY
@@ -63,27 +66,21 @@ class SaveResult:
 
 class Ledger(ControlOperations, MasterDataOps):
     def __init__(self, clock: Clock | None = None, store=None, limits: Limits | None = None):
-        """``store``: None (memory), or a ``store.SqliteStore`` whose log is replayed now; a new
-        (empty) store gets no demo client here: see ``is_empty`` and ``reset``. ``limits``:
-        the capacity limits (``mockserver/limits.py``)."""
+        """``store``: a ``store.SqliteStore`` whose log is replayed now, or a ``MemoryLog``; a
+        new (empty) store gets no demo client here: see ``is_empty`` and ``reset``. None: a
+        ``MemoryLog`` with the demo client made. ``limits``: the capacity limits
+        (``mockserver/limits.py``)."""
         self.clock = clock or Clock()
         self.limits = limits or Limits()
         self.lock = threading.RLock()
         #: S11: what TransactionNo 0 means (``interpretations.TRANSACTION_NO_ZERO_MODES``)
         self.transaction_no_zero = rules.TRANSACTION_NO_ZERO
-        self.store = store
-        self._client_ids = itertools.count(DEMO_CLIENT_ID + 1)
-        self.directory = Directory()
-        self.books: dict[int, ClientBook] = {}
-        self.credentials: dict[int, dict] = {}
-        if store is None:
-            self.reset()
-            return
+        made_here = store is None
+        self.store = store = MemoryLog() if store is None else store
         self._last_id = 0  # the last log row applied here
-        self._depth = 0  # nesting of _write() with a store
-        self._touched: dict[str, datetime] = {}  # session id -> last use written to the log
-        self.scenario_info: dict[int, dict] = {}
-        self._first_client: int | None = None
+        self._depth = 0  # nesting of _write()
+        self._pending = 0  # the last row appended by the open transaction
+        self._client_ids = itertools.count(DEMO_CLIENT_ID + 1)
         self._clear()
         store.check_integrity()
         import gc
@@ -96,12 +93,10 @@ class Ledger(ControlOperations, MasterDataOps):
         finally:
             if was_enabled:
                 gc.enable()
+        if made_here:
+            self.reset()
 
-    # --- the shared store -------------------------------------------------------------------
-
-    def _write(self):
-        """The context a change runs in: the lock; with a store also one SQLite transaction."""
-        return self.lock if self.store is None else self._transaction()
+    # --- the log ----------------------------------------------------------------------------
 
     @contextmanager
     def transaction(self):
@@ -110,7 +105,8 @@ class Ledger(ControlOperations, MasterDataOps):
             yield
 
     @contextmanager
-    def _transaction(self):
+    def _write(self):
+        """The context a change runs in: the lock and one transaction of the store."""
         with self.lock:
             if self._depth:
                 self._depth += 1
@@ -128,8 +124,7 @@ class Ledger(ControlOperations, MasterDataOps):
                 yield
                 store.commit()
             except BaseException:
-                store.rollback()
-                if self._pending:  # memory changed with the log: rebuild from the log
+                if store.rollback() and self._pending:  # memory changed with the log: rebuild
                     self._rebuild()
                 raise
             finally:
@@ -137,10 +132,9 @@ class Ledger(ControlOperations, MasterDataOps):
             if self._pending:
                 self._last_id = self._pending
 
-    def _log(self, kind: str, body: dict) -> None:
-        """Append one change (inside ``_write()``); a no-op for the memory store."""
-        if self.store is None:
-            return
+    def _log(self, kind: str, body) -> None:
+        """Append one change (inside ``_write()``); ``body``: a dict, or a function making it
+        (what a request makes: a ``MemoryLog`` never calls it)."""
         row = self.store.append(kind, body)
         self._pending = row
         if kind == "reset":
@@ -148,8 +142,6 @@ class Ledger(ControlOperations, MasterDataOps):
 
     def sync(self) -> None:
         """Apply what other processes committed (the front door calls this per request)."""
-        if self.store is None:
-            return
         with self.lock:
             if not self._depth:
                 self._catch_up()
@@ -170,8 +162,6 @@ class Ledger(ControlOperations, MasterDataOps):
 
     def health(self) -> str | None:
         """None when the ledger can take changes, else why not (``/__admin/health``)."""
-        if self.store is None:
-            return None
         with self.lock:
             return self.store.check_writable()
 
@@ -181,8 +171,9 @@ class Ledger(ControlOperations, MasterDataOps):
         self._catch_up(always=True)
 
     def is_empty(self) -> bool:
-        """Nothing in the store yet (a new file): the caller resets to make the demo client."""
-        return self.store is not None and self._last_id == 0
+        """Nothing in the store yet (a new file or log): the caller resets to make the demo
+        client."""
+        return self._last_id == 0
 
     def startup_info(self) -> dict:
         """The first client after the last reset (the demo client), as ``reset`` returned it."""
@@ -201,14 +192,12 @@ class Ledger(ControlOperations, MasterDataOps):
         self.directory = Directory(self.limits.sessions, self.clock.now_for)
         # REST OAuth2 applications and tokens (A5)
         self.tokens = TokenStore(self.limits.tokens, self.clock.now_for)
-        self.books = {}
-        self.credentials = {}
-        if self.store is not None:  # every process numbers clients alike after a reset
-            self.tokens.on_issue = self._token_issued
-            self._touched = {}
-            self.scenario_info = {}
-            self._first_client = None
-            self._client_ids = itertools.count(DEMO_CLIENT_ID + 1)
+        self.tokens.on_issue = self._token_issued
+        self.books: dict[int, ClientBook] = {}
+        self.credentials: dict[int, dict] = {}
+        self._touched: dict[str, datetime] = {}  # session id -> last use written to the log
+        self.scenario_info: dict[int, dict] = {}
+        self._first_client: int | None = None
 
     def _current(self, book: ClientBook) -> ClientBook:
         """The book of ``book``'s client as it is now (a reset in another process replaces it)."""
@@ -222,12 +211,15 @@ class Ledger(ControlOperations, MasterDataOps):
     def reset(self, demo: ClientOptions | None = None) -> dict:
         """Back to the startup state: only the demo client (``demo``: its options), no sessions."""
         with self._write():
-            self._clear()
-            self._log("reset", {})
+            # client ids are never taken twice, across resets too (every process alike)
+            body = {"next": next(self._client_ids)}
+            self._ev_reset(body)
+            self._log("reset", body)
             return self.create_client(demo or self.demo_options())
 
     def _ev_reset(self, b: dict) -> None:
         self._clear()
+        self._client_ids = itertools.count(b.get("next", DEMO_CLIENT_ID + 1))
 
     demo_options = staticmethod(demo_options)
 
@@ -317,12 +309,11 @@ class Ledger(ControlOperations, MasterDataOps):
         for ident in extra:
             self.credentials[ident.client_id] = {**info, "client_id": ident.client_id,
                                                  "identity_id": str(ident.identity_id)}
-        if self.store is not None:
-            highest = max([client_id, *(x["client_id"] for x in spec["extra"])])
-            if highest > DEMO_CLIENT_ID:  # ids are never taken twice, in any process
-                self._client_ids = itertools.count(max(highest + 1, DEMO_CLIENT_ID + 1))
-            if self._first_client is None:
-                self._first_client = client_id
+        highest = max([client_id, *(x["client_id"] for x in spec["extra"])])
+        if highest > DEMO_CLIENT_ID:  # ids are never taken twice, in any process
+            self._client_ids = itertools.count(max(highest + 1, DEMO_CLIENT_ID + 1))
+        if self._first_client is None:
+            self._first_client = client_id
         return info
 
     def populate(self, client_id: int, sc) -> dict:
@@ -330,8 +321,6 @@ class Ledger(ControlOperations, MasterDataOps):
         keeps the scenario itself (``Scenario.origin``: the file's text or the inline object),
         its seed and time: a replay never reads the file again."""
         with self._write():
-            if self.store is None:
-                return scenarios.populate(self, client_id, sc)
             seed = secrets.randbits(64)  # line ids drawn from a seed the log keeps
             now = self.clock.now()
             result = scenarios.populate(self, client_id, sc, id_seed=seed, now=now)
@@ -365,15 +354,16 @@ class Ledger(ControlOperations, MasterDataOps):
             directory = self.directory
             directory.swept = []
             session = directory.login(application_id, username, password, identity_id, now)
-            if directory.swept and self.store is not None:  # idle sessions swept: their rows go
+            if directory.swept:  # idle sessions swept: their rows go
                 self.store.forget_sessions(directory.swept)
                 for sid in directory.swept:
                     self._touched.pop(sid, None)
-            if session is not None and self.store is not None:
+            if session is not None:
                 self._touched[session.session_id] = now
-                self._log("login", {"sid": session.session_id, "user": session.user.username,
-                                    "identity": str(session.identity.identity_id),
-                                    "app": str(application_id), "now": now.isoformat()})
+                self._log("login", lambda: {
+                    "sid": session.session_id, "user": session.user.username,
+                    "identity": str(session.identity.identity_id), "app": str(application_id),
+                    "now": now.isoformat()})
             return session
 
     def _ev_login(self, b: dict) -> None:
@@ -387,15 +377,14 @@ class Ledger(ControlOperations, MasterDataOps):
         if not session_ids:
             return None
         with self.lock:
-            if self.store is None:
-                return self.directory.session(session_ids, self.clock.now())
             self.sync()
-            return self._shared_session(session_ids, self.clock.now())
+            return self._live_session(session_ids, self.clock.now())
 
-    def _shared_session(self, session_ids: list[str], now: datetime) -> Session | None:
-        """``Directory.session`` over the shared log: an idle session ends for every process
-        (decided under the write lock, after catching up on other processes' uses of it); a
-        use is written to the log when the last written one is ``SESSION_TOUCH`` old."""
+    def _live_session(self, session_ids: list[str], now: datetime) -> Session | None:
+        """The live session among the cookie values (clients may send the cookie twice). An
+        idle session ends (A4) for every process (decided in ``_write()``, after catching up
+        on other processes' uses of it); a use is written to the log when the last written
+        one is ``SESSION_TOUCH`` old."""
         idle = timedelta(seconds=rules.SESSION_IDLE_SECONDS)
         sessions = self.directory.sessions
         for sid in session_ids:
@@ -418,7 +407,7 @@ class Ledger(ControlOperations, MasterDataOps):
                 with self._write():
                     if sessions.get(sid) is session:
                         self._touched[sid] = now
-                        self._log("touch", {"sid": sid, "now": now.isoformat()})
+                        self._log("touch", lambda sid=sid: {"sid": sid, "now": now.isoformat()})
             return session
         return None
 
@@ -438,9 +427,9 @@ class Ledger(ControlOperations, MasterDataOps):
         """SetIdentity: the session works on another identity of its login from now on."""
         with self._write():
             session.identity = identity
-            if self.store is not None and self.directory.sessions.get(session.session_id) is session:
-                self._log("identity", {"sid": session.session_id,
-                                       "identity": str(identity.identity_id)})
+            if self.directory.sessions.get(session.session_id) is session:
+                self._log("identity", lambda: {"sid": session.session_id,
+                                               "identity": str(identity.identity_id)})
 
     def _ev_identity(self, b: dict) -> None:
         session = self.directory.sessions.get(b["sid"])
@@ -462,11 +451,11 @@ class Ledger(ControlOperations, MasterDataOps):
     def _token_issued(self, token: AccessToken) -> None:
         with self._write():
             self.tokens.add(token)
-            self._log("token", {"token": token.token, "app": token.application,
-                                "c": token.client_id, "org": token.organization,
-                                "scopes": sorted(token.scopes),
-                                "issued": token.issued_at.isoformat(),
-                                "expires": token.expires_at.isoformat()})
+            self._log("token", lambda: {"token": token.token, "app": token.application,
+                                        "c": token.client_id, "org": token.organization,
+                                        "scopes": sorted(token.scopes),
+                                        "issued": token.issued_at.isoformat(),
+                                        "expires": token.expires_at.isoformat()})
 
     def _ev_token(self, b: dict) -> None:
         token = AccessToken(b["token"], b["app"], b["c"], b["org"], frozenset(b["scopes"]),
@@ -506,31 +495,13 @@ class Ledger(ControlOperations, MasterDataOps):
     def save_bundle_list(self, book: ClientBook, blist: BundleList,
                          zero_mode: str | None = None) -> SaveResult:
         """S: bundles in order, each all-or-nothing; stop at the first refused bundle.
-        ``zero_mode`` is what TransactionNo 0 means (S11; the server's setting unless given)."""
+        ``zero_mode`` is what TransactionNo 0 means (S11; the server's setting unless given).
+        The bundles committed by this call are one log row, committed before the answer (a
+        refused bundle after them does not undo them)."""
         if not blist.bundles:
             err = errors.NothingToSave()
             return SaveResult(err.result_type, err.text)
         zero_mode = zero_mode or self.transaction_no_zero
-        if self.store is not None:
-            return self._save_shared(book, blist, zero_mode)
-        with self.lock:
-            now = self.clock.now()
-            taken: dict = {}
-            booked: list[tuple[int, int, int]] = []
-            for index, bundle in enumerate(blist.bundles, start=1):
-                try:
-                    planned = posting.plan_bundle(book, blist, bundle, now, taken,
-                                                   zero_mode)
-                except errors.SaveRefused as err:
-                    where = errors.locate(err, index, getattr(err, "voucher", None))
-                    return SaveResult(err.result_type, where, reason=err.text)
-                posting.commit_bundle(book, planned, now)
-                booked += [_key(pv) for pv in planned]
-            return SaveResult("Ok", "", booked)
-
-    def _save_shared(self, book: ClientBook, blist: BundleList, zero_mode: str) -> SaveResult:
-        """``save_bundle_list`` with a store: the bundles committed by this call are one log
-        row, committed before the answer (a refused bundle after them does not undo them)."""
         with self._write():
             book = self._current(book)
             now = self.clock.now()
@@ -545,11 +516,14 @@ class Ledger(ControlOperations, MasterDataOps):
                     where = errors.locate(err, index, getattr(err, "voucher", None))
                     result = SaveResult(err.result_type, where, reason=err.text)
                     break
-                done.append([logcodec.encode_voucher(pv) for pv in planned])
+                done.append(planned)
                 posting.commit_bundle(book, planned, now)
                 result.vouchers += [_key(pv) for pv in planned]
             if done:
-                self._log("bundles", {"c": book.client_id, "now": now.isoformat(), "bundles": done})
+                encode = logcodec.encode_voucher
+                self._log("bundles", lambda: {
+                    "c": book.client_id, "now": now.isoformat(),
+                    "bundles": [[encode(pv) for pv in planned] for planned in done]})
             return result
 
     def save_voucher(self, book: ClientBook, type_no: int, entries: list[Entry]) -> SaveResult:
@@ -595,8 +569,6 @@ class Ledger(ControlOperations, MasterDataOps):
 
     def create_link(self, book: ClientBook) -> int:
         with self._write():
-            if self.store is None:
-                return book.new_link()
             book = self._current(book)
             self._log("new_link", {"c": book.client_id})
             return book.new_link()
@@ -608,8 +580,7 @@ class Ledger(ControlOperations, MasterDataOps):
                      replace: bool) -> bool:
         """K1: Add- or ReplaceLinkEntries. Unknown lines or links fault; nothing changes then."""
         with self._write():
-            if self.store is not None:
-                book = self._current(book)
+            book = self._current(book)
             for lid in line_ids:
                 if lid not in book.lines:
                     raise errors.UnknownLine(lid)
@@ -617,9 +588,9 @@ class Ledger(ControlOperations, MasterDataOps):
                 raise errors.UnknownLink(link_id)
             now = self.clock.now()
             self._apply_link(book, line_ids, link_id, replace, now)
-            if self.store is not None:
-                self._log("link", {"c": book.client_id, "lines": [lid.hex for lid in line_ids],
-                                   "link": link_id, "replace": replace, "now": now.isoformat()})
+            self._log("link", lambda: {"c": book.client_id, "lines": [lid.hex for lid in line_ids],
+                                       "link": link_id, "replace": replace,
+                                       "now": now.isoformat()})
             return True
 
     @staticmethod
@@ -636,16 +607,14 @@ class Ledger(ControlOperations, MasterDataOps):
 
     def update_due_dates(self, book: ClientBook, items: list[tuple[UUID, date]]) -> list[Line]:
         with self._write():
-            if self.store is not None:
-                book = self._current(book)
+            book = self._current(book)
             for lid, _ in items:
                 if lid not in book.lines:
                     raise errors.UnknownLine(lid)
             now = self.clock.now()
             updated = self._apply_due(book, items, now)
-            if self.store is not None:
-                self._log("due", {"c": book.client_id, "now": now.isoformat(),
-                                  "items": [[lid.hex, logcodec._iso(due)] for lid, due in items]})
+            self._log("due", lambda: {"c": book.client_id, "now": now.isoformat(),
+                                      "items": [[lid.hex, logcodec._iso(due)] for lid, due in items]})
             return updated
 
     @staticmethod

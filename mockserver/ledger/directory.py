@@ -145,20 +145,6 @@ class Directory:
         self.swept = gone
         return gone
 
-    def session(self, session_ids: list[str], now: datetime) -> Session | None:
-        """The live session among the cookie values (clients may send the cookie twice)."""
-        idle = timedelta(seconds=rules.SESSION_IDLE_SECONDS)
-        for sid in session_ids:
-            session = self.sessions.get(sid)
-            if session is None:
-                continue
-            if now - session.last_seen > idle:
-                del self.sessions[sid]
-                continue
-            session.last_seen = now
-            return session
-        return None
-
     def expire(self, client_id: int | None = None) -> int:
         """Control API: end sessions (of one client, or all)."""
         gone = [sid for sid, s in self.sessions.items()

@@ -1,7 +1,7 @@
 """The ledger's master-data operations (SPEC M1-M5): what the SOAP and REST surfaces call.
 
-``MasterDataOps`` is a part of ``Ledger``: every change runs in ``_write()`` (the lock, and with
-a SQLite store one transaction and one ``master`` log row), and ``_ev_master`` replays that row,
+``MasterDataOps`` is a part of ``Ledger``: every change runs in ``_write()`` (the lock, the
+store's transaction and one ``master`` log row), and ``_ev_master`` replays that row,
 so every process holds the same records. Reads take the lock and return copies of plain dicts.
 
 Companies (the ledger's customers)::
@@ -52,18 +52,16 @@ class MasterDataOps:
     def _commit_master(self, book, kind: str, puts: list[tuple[int, dict]], dels: list[int],
                        now: datetime) -> None:
         _apply_master(book, kind, puts, dels, now)
-        if self.store is not None and (puts or dels):
-            self._log("master", {"c": book.client_id, "kind": kind, "now": now.isoformat(),
-                                 "put": [[rid, encode(data)] for rid, data in puts],
-                                 "del": list(dels)})
+        if puts or dels:
+            self._log("master", lambda: {"c": book.client_id, "kind": kind,
+                                         "now": now.isoformat(),
+                                         "put": [[rid, encode(data)] for rid, data in puts],
+                                         "del": list(dels)})
 
     def _ev_master(self, b: dict) -> None:
         _apply_master(self.book(b["c"]), b["kind"],
                       [(rid, decode(data)) for rid, data in b["put"]], b["del"],
                       datetime.fromisoformat(b["now"]))
-
-    def _live(self, book):
-        return self._current(book) if self.store is not None else book
 
     # --- generic records -----------------------------------------------------------------
 
@@ -75,7 +73,7 @@ class MasterDataOps:
         the record with that id instead of being refused; ``check(book, data)`` may raise
         ``ItemRefused`` for an item."""
         with self._write():
-            book = self._live(book)
+            book = self._current(book)
             now = self.clock.now()
             md: MasterData = book.master
             out: list[Saved] = []
@@ -109,7 +107,7 @@ class MasterDataOps:
     def delete_records(self, book, kind: str, ids: list[int], *, what: str,
                        check=None) -> list[errors.ItemRefused | None]:
         with self._write():
-            book = self._live(book)
+            book = self._current(book)
             now = self.clock.now()
             out: list[errors.ItemRefused | None] = []
             dels: list[int] = []
@@ -130,7 +128,7 @@ class MasterDataOps:
     def records(self, book, kind: str) -> list[Record]:
         """Every record of a kind, by id (companies: ``companies`` instead)."""
         with self.lock:
-            book = self._live(book)
+            book = self._current(book)
             if kind == COMPANY:
                 return self._companies(book)
             recs = book.master.records.get(kind, {})
@@ -139,7 +137,7 @@ class MasterDataOps:
 
     def record(self, book, kind: str, rid: int) -> Record | None:
         with self.lock:
-            book = self._live(book)
+            book = self._current(book)
             if kind == COMPANY:
                 return next((r for r in self._companies(book, [rid])), None)
             r = book.master.get(kind, rid)
@@ -147,7 +145,7 @@ class MasterDataOps:
 
     def deleted_records(self, book, kind: str) -> dict[int, datetime]:
         with self.lock:
-            return dict(self._live(book).master.deleted.get(kind, {}))
+            return dict(self._current(book).master.deleted.get(kind, {}))
 
     def _record_data(self, book, kind: str, rid: int) -> dict | None:
         if kind == COMPANY:
@@ -244,7 +242,7 @@ class MasterDataOps:
         if company_id is not None or ids:
             wanted = sorted({*(ids or ()), *([company_id] if company_id is not None else [])})
         with self.lock:
-            book = self._live(book)
+            book = self._current(book)
             found = self._companies(book, wanted)
         return [r for r in found if rules.company_matches(
             r, external_id=external_id, name=name, changed_after=changed_after, email=email,
@@ -255,7 +253,7 @@ class MasterDataOps:
         """GetCompanySyncList: companies (Active) and deleted ones (not Active) changed after
         a time, oldest change first."""
         with self.lock:
-            book = self._live(book)
+            book = self._current(book)
             rows = [{"CompanyId": r.id, "ExternalId": r.data.get("ExternalId"),
                      "DateChanged": r.changed, "DateRegistered": r.created, "Active": True}
                     for r in self._companies(book)]
@@ -277,7 +275,7 @@ class MasterDataOps:
     def client_information(self, book, session) -> dict:
         """GetClientInformation: the logged-in client and user."""
         with self.lock:
-            book = self._live(book)
+            book = self._current(book)
             info = dict(rules.CLIENT_DEFAULTS)
             info.update(book.master.records.get("client", {}).get(0, Record(0, {}, None, None)).data)
             info["Name"] = book.name
@@ -288,7 +286,7 @@ class MasterDataOps:
         """GetCurrencyList: the local currency first, then the client's own (scenario) and
         every currency booked, by code; ids are ISO 4217 numbers (``rules.currency_id``)."""
         with self.lock:
-            book = self._live(book)
+            book = self._current(book)
             own = {r.data.get("Symbol"): r.data for r in book.master.records.get(
                 "currency", {}).values()}
             used = {ln.currency for ln in book.lines.values()}
@@ -305,7 +303,7 @@ class MasterDataOps:
     def users(self, book) -> list[dict]:
         """GetUsers: the logins with an identity on this client, then the scenario's users."""
         with self.lock:
-            book = self._live(book)
+            book = self._current(book)
             out = []
             for user in self.directory.users.values():
                 if any(i.client_id == book.client_id for i in user.identities):

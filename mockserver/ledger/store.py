@@ -19,7 +19,11 @@ WAL (the operating system's page cache) before the answer is sent, so it survive
 process being killed (``kill -9``); only an operating-system crash or power loss can lose the last
 commits (``synchronous=FULL`` would fsync every commit to cover that, at several ms a commit).
 
-This module knows nothing about the ledger's objects: it stores and reads ``(kind, body)`` rows.
+``MemoryLog`` is the same interface for ``--store memory``: one process holds the only copy of
+the state, so it keeps no rows (nothing else reads them) and never builds a row's body.
+
+This module knows nothing about the ledger's objects: it stores and reads ``(kind, body)`` rows;
+a body is a dict, or a function making it (called only by a store that writes rows).
 """
 
 from __future__ import annotations
@@ -48,6 +52,61 @@ CREATE TABLE IF NOT EXISTS meta (
 
 class StoreError(RuntimeError):
     pass
+
+
+class MemoryLog:
+    """The log of ``--store memory``: the interface of ``SqliteStore`` over no file.
+
+    Nothing else reads the state of this process, so no row is kept and no body is made; a
+    transaction that fails keeps in memory what its changes made before the failure (each
+    operation checks before it changes; ``rollback`` returns False: nothing to rebuild from).
+    """
+
+    path = "memory"
+
+    def __init__(self) -> None:
+        self.in_transaction = False
+        self._last = 0
+
+    def begin(self) -> None:
+        self.in_transaction = True
+
+    def commit(self) -> None:
+        self.in_transaction = False
+
+    def rollback(self) -> bool:
+        self.in_transaction = False
+        return False
+
+    def changed(self) -> bool:
+        return False
+
+    def rows_after(self, last_id: int):
+        return ()
+
+    def append(self, kind: str, body) -> int:
+        if not self.in_transaction:
+            raise StoreError("append outside a transaction")
+        self._last += 1
+        return self._last
+
+    def check_writable(self) -> str | None:
+        return None
+
+    def check_integrity(self) -> None:
+        return None
+
+    def forget_sessions(self, session_ids: list[str]) -> int:
+        return 0
+
+    def forget_before(self, row_id: int) -> None:
+        return None
+
+    def count(self) -> int:
+        return 0
+
+    def close(self) -> None:
+        return None
 
 
 def parse_store(spec: str) -> str | None:
@@ -109,10 +168,12 @@ class SqliteStore:
         self.in_transaction = False
         self.conn.execute("COMMIT")
 
-    def rollback(self) -> None:
+    def rollback(self) -> bool:
+        """Drop the open transaction's rows; True: the caller's memory must be rebuilt."""
         self.in_transaction = False
         if self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
+        return True
 
     # --- the log --------------------------------------------------------------------------
 
@@ -130,9 +191,12 @@ class SqliteStore:
                                  (last_id,))
 
     def append(self, kind: str, body) -> int:
-        """One row inside the open transaction; returns its id."""
+        """One row inside the open transaction (``body``: a dict or a function making it);
+        returns its id."""
         if not self.in_transaction:
             raise StoreError("append outside a transaction")
+        if callable(body):
+            body = body()
         text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
         return self.conn.execute("INSERT INTO log (kind, body) VALUES (?, ?)",
                                  (kind, text)).lastrowid
