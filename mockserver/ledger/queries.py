@@ -234,6 +234,26 @@ def _search_tests(book: ClientBook, s: TransactionSearch) -> list[Callable[[Line
     return tests
 
 
+# --- the query planner: which index a query reads (GetTransactions and /transactionlines) ------
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    """What of a query an index can answer; each look-up gives a superset of the answer:
+    ``accounts``: sets of account numbers (each: the query's lines have one of them),
+    ``keyed``: ``(attribute, value)`` of ``book.keyed`` indexes, ``link_id``, ``numbers``:
+    the voucher numbers the lines have."""
+
+    accounts: tuple[tuple[int, ...], ...] = ()
+    keyed: tuple[tuple[str, object], ...] = ()
+    link_id: int | None = None
+    numbers: Iterable[int] | None = None
+
+
+#: at most this many accounts are read from their own indexes and merged (else: the date index)
+_MERGED_ACCOUNTS = 64
+
+
 def _spans(book: ClientBook, lines: list[Line], start, end) -> tuple[int, list[Line], int, int]:
     lo, hi = book.date_span(lines, start, end)
     return hi - lo, lines, lo, hi
@@ -257,31 +277,23 @@ def _numbered(book: ClientBook, numbers: Iterable[int], start, end):
     return len(found), found, 0, len(found)
 
 
-#: a TransactionNo range no wider than this is looked up number by number
-_NUMBER_RANGE = 256
-
-
-def _search_sources(book: ClientBook, s: TransactionSearch, start, end):
-    """Index look-ups that each give a superset of the answer, as (count, lines, lo, hi)."""
-    lo_acc, hi_acc = s.account_no_start, s.account_no_end
-    if lo_acc is not None or hi_acc is not None:
-        if lo_acc is not None and lo_acc == hi_acc:
-            yield _spans(book, book.keyed("account_no", lo_acc), start, end)
-        else:
-            numbers = sorted(n for n in book.keyed_values("account_no")
-                             if (lo_acc is None or n >= lo_acc) and (hi_acc is None or n <= hi_acc))
-            if len(numbers) <= 64:
-                yield lambda: _merged(book, [book.keyed("account_no", n) for n in numbers],
-                                      start, end)
-    for attr, value in (("type_id", s.type_id), ("customer_id", s.customer_id),
-                        ("invoice_no", s.invoice_no)):
-        if value is not None and value != dict(KEYED)[attr]:
+def _sources(book: ClientBook, q: _Lookups, start, end):
+    """The index look-ups of ``q`` over [start, end), as ``(count, lines, lo, hi)`` (counts
+    that are free) or a callable making one (counts that cost a merge or a gather)."""
+    for numbers in q.accounts:
+        if len(numbers) == 1:
+            yield _spans(book, book.keyed("account_no", numbers[0]), start, end)
+        elif len(numbers) <= _MERGED_ACCOUNTS:
+            yield lambda ns=numbers: _merged(book, [book.keyed("account_no", n) for n in ns],
+                                             start, end)
+    defaults = dict(KEYED)
+    for attr, value in q.keyed:
+        if value != defaults[attr]:
             yield _spans(book, book.keyed(attr, value), start, end)
-    if s.link_id is not None:
-        yield lambda: _spans(book, book.linked_lines(s.link_id), start, end)
-    first, last = s.transaction_no_start, s.transaction_no_end
-    if first is not None and last is not None and 0 <= last - first < _NUMBER_RANGE:
-        yield lambda: _numbered(book, range(first, last + 1), start, end)
+    if q.link_id is not None:
+        yield lambda: _spans(book, book.linked_lines(q.link_id), start, end)
+    if q.numbers is not None:
+        yield lambda: _numbered(book, q.numbers, start, end)
 
 
 def _narrowest(sources, bound: int):
@@ -303,6 +315,36 @@ def _narrowest(sources, bound: int):
         if src[0] < bound:
             best, bound = src, src[0]
     return best
+
+
+def _plan(book: ClientBook, q: _Lookups, start: date | None, end: date | None):
+    """The narrowest index that covers the posted lines of ``q`` in [start, end), as
+    ``(lines, lo, hi)``, or None when the date index itself is as narrow."""
+    best = _narrowest(_sources(book, q, start, end), book.count_ledger_lines(start, end))
+    return None if best is None else best[1:]
+
+
+#: a TransactionNo range no wider than this is looked up number by number
+_NUMBER_RANGE = 256
+
+
+def _search_lookups(book: ClientBook, s: TransactionSearch) -> _Lookups:
+    accounts: tuple[tuple[int, ...], ...] = ()
+    lo_acc, hi_acc = s.account_no_start, s.account_no_end
+    if lo_acc is not None and lo_acc == hi_acc:
+        accounts = ((lo_acc,),)
+    elif lo_acc is not None or hi_acc is not None:
+        accounts = (tuple(sorted(
+            n for n in book.keyed_values("account_no")
+            if (lo_acc is None or n >= lo_acc) and (hi_acc is None or n <= hi_acc))),)
+    first, last = s.transaction_no_start, s.transaction_no_end
+    numbers = None
+    if first is not None and last is not None and 0 <= last - first < _NUMBER_RANGE:
+        numbers = range(first, last + 1)
+    keyed = tuple((attr, value) for attr, value in (
+        ("type_id", s.type_id), ("customer_id", s.customer_id), ("invoice_no", s.invoice_no))
+        if value is not None)
+    return _Lookups(accounts, keyed, s.link_id, numbers)
 
 
 def entry_date_range(start: date | None, end: date | None):
@@ -337,10 +379,9 @@ def search_transactions(book: ClientBook, s: TransactionSearch) -> list[Line]:
         first, after = entry_date_range(start_day, end_day)
         if first is not None and after is not None and after <= first:
             return []
-        best = _narrowest(_search_sources(book, s, first, after),
-                          book.count_ledger_lines(first, after))
+        best = _plan(book, _search_lookups(book, s), first, after)
         if best is not None:
-            _, lines, lo, hi = best
+            lines, lo, hi = best
             source = itertools.islice(lines, lo, hi)
         else:
             source = book.ledger_lines(first, after)
@@ -470,29 +511,22 @@ def _filter_tests(book: ClientBook, f: LineFilter) -> list[Callable[[Line], bool
     return tests
 
 
-def _line_sources(book: ClientBook, f: LineFilter):
-    """Index look-ups that each give a superset of the page's lines, as (count, lines, lo, hi)
-    or a callable making one."""
-    start, end = f.date_from, f.date_to
+def _line_lookups(book: ClientBook, f: LineFilter) -> _Lookups:
+    accounts: list[tuple[int, ...]] = []
     if f.account_no is not None:
-        yield _spans(book, book.keyed("account_no", f.account_no), start, end)
+        accounts.append((f.account_no,))
     if f.account_id is not None:
-        numbers = sorted({a.account_no for a in book.accounts.values()
-                          if a.account_id == f.account_id})
-        if len(numbers) == 1:
-            yield _spans(book, book.keyed("account_no", numbers[0]), start, end)
-        else:
-            yield lambda: _merged(book, [book.keyed("account_no", n) for n in numbers],
-                                  start, end)
-    for attr, value in (("type_id", f.type_id), ("customer_id", f.customer_id),
-                        ("invoice_no", f.invoice_no)):
-        if value is not None and value != dict(KEYED)[attr]:
-            yield _spans(book, book.keyed(attr, value), start, end)
-    number = f.transaction_no
+        accounts.append(tuple(sorted({a.account_no for a in book.accounts.values()
+                                      if a.account_id == f.account_id})))
+    keyed = tuple((attr, value) for attr, value in (
+        ("type_id", f.type_id), ("customer_id", f.customer_id), ("invoice_no", f.invoice_no))
+        if value is not None)
+    number, numbers = f.transaction_no, None
     # (a huge or fractional number matches no voucher: left to the plain test, never int()ed)
     if (number is not None and number.is_finite() and number.adjusted() < 19
             and number == number.to_integral_value()):
-        yield lambda: _numbered(book, [int(number)], start, end)
+        numbers = (int(number),)
+    return _Lookups(tuple(accounts), keyed, None, numbers)
 
 
 def find_lines(book: ClientBook, f: LineFilter, limit: int, page: int) -> tuple[list[Line], bool]:
@@ -509,11 +543,11 @@ def find_lines(book: ClientBook, f: LineFilter, limit: int, page: int) -> tuple[
     if not tests:  # the date index skips the earlier pages without reading them
         source, skip = book.ledger_lines(f.date_from, f.date_to, skip=skip), 0
     else:
-        best = _narrowest(_line_sources(book, f), book.count_ledger_lines(f.date_from, f.date_to))
+        best = _plan(book, _line_lookups(book, f), f.date_from, f.date_to)
         if best is None:
             source = book.ledger_lines(f.date_from, f.date_to)
         else:
-            _, lines, lo, hi = best
+            lines, lo, hi = best
             if len(tests) == 1 and f.currency is None and f.created_from is None \
                     and f.modified_from is None:  # the index is the filter
                 first = lo + skip
