@@ -129,6 +129,22 @@ def test_C_expire_sessions_of_one_client(tfso_new_client):
     assert b.auth.HasSession() is True
 
 
+def test_C_client_options_are_read_as_a_scenario_reads_them(tfso_mock):
+    """One schema for POST /__admin/clients and scenario files: relative years, the same texts
+    (an inline scenario's option and the body's own name the same problem alike)."""
+    url = tfso_mock.url + "/__admin/clients"
+    year = requests.post(url, json={}).json()["fiscal_years"][-1]  # the clock's year
+    made = requests.post(url, json={"fiscal_years": ["current-2", 2020, "current"],
+                                    "identities": [{"fiscal_years": ["current-1"]}]})
+    assert made.status_code == 201, made.text
+    assert made.json()["fiscal_years"] == sorted({year - 2, 2020, year})
+    assert len(made.json()["identities"]) == 2
+    own = requests.post(url, json={"vat_base_rate": 101}).json()["error"]["message"]
+    inline = requests.post(url, json={"scenario": {"vat_base_rate": 101}}).json()["error"]["message"]
+    assert own == "vat_base_rate: must be from 0 to 100, not 101"
+    assert inline == "scenario: vat_base_rate: must be from 0 to 100, not 101"
+
+
 def test_C_unknown_client_and_bad_bodies(tfso_mock):
     url = tfso_mock.url + "/__admin/clients"
     missing = requests.get(url + "/99999999/rate_limit")

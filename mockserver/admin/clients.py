@@ -28,7 +28,7 @@ def create_client():
     server = current_server()
     ledger = server.ledger
     body = json_body()
-    overrides = client_overrides(body)
+    overrides = client_overrides(body, server.clock.now().year)
     ledger.check_username_free(overrides.get("username"))
     rate_limit = limit_arg(body, "rate_limit")
     burst_limit = limit_arg(body, "burst_limit")

@@ -26,10 +26,6 @@ def is_whole(value, low: int = 0, high: int = INT32_MAX) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
-def is_years(value) -> bool:
-    return isinstance(value, list) and all(is_whole(y, 1900, 9998) for y in value)
-
-
 def limit_arg(body: dict, key: str, allow_null: bool = False):
     if key not in body:
         return KEEP

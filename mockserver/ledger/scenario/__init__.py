@@ -29,6 +29,7 @@ from .marks import ScenarioError
 from .reader import (
     available,
     available_in,
+    client_fields,
     from_data,
     from_origin,
     load,
@@ -51,7 +52,7 @@ from .spec import (
 __all__ = [
     "EntrySpec", "GenerateSpec", "RelativeDay", "Scenario", "ScenarioError", "VoucherSpec",
     "apply_reference_data", "available", "available_in", "bank_account", "bulk_generate",
-    "client_options", "from_data", "from_origin", "generate_vouchers", "kid", "load", "load_named",
+    "client_fields", "client_options", "from_data", "from_origin", "generate_vouchers", "kid", "load", "load_named",
     "load_vouchers", "parse_text", "populate", "resolve_days", "resolve_named", "resolve_path",
     "resolve_year", "scenario_dir",
 ]

@@ -10,7 +10,7 @@ from . import master
 from .bulk import load_vouchers
 from .generate import _add_customers, generate_vouchers
 from .marks import ScenarioError
-from .spec import Scenario, resolve_days, resolve_year
+from .spec import Scenario, resolve_days, resolve_years
 
 # --- applying ---------------------------------------------------------------------------------
 
@@ -39,7 +39,7 @@ def client_options(sc: Scenario, current_year: int, base=None, credentials: bool
         for spec in sc.identities:
             spec = dict(spec)
             if "fiscal_years" in spec:
-                spec["fiscal_years"] = sorted({resolve_year(y, current_year) for y in spec["fiscal_years"]})
+                spec["fiscal_years"] = resolve_years(spec["fiscal_years"], current_year)
             extra.append(spec)
         opts = replace(opts, extra_identities=extra)
     return replace(opts, **{k: v for k, v in overrides.items() if v is not None})

@@ -28,6 +28,7 @@ from .spec import (
     Scenario,
     VoucherSpec,
     resolve_year,
+    resolve_years,
 )
 
 # --- reading ----------------------------------------------------------------------------------
@@ -144,18 +145,31 @@ _TOP = ("name", "description", "username", "password", "application_id", "identi
         "customers", "vouchers", "generate", *master.KEYS)
 
 
+def client_fields(data: dict, current_year: int) -> dict:
+    """The client options given in a ``POST /__admin/clients`` body, checked by the schema
+    scenario files use (``_Reader.client_fields``), as ``ClientOptions`` fields with their
+    years resolved against ``current_year``; ``ScenarioError``: ``path: problem``."""
+    fields = _Reader(None).client_fields(data)
+    if "fiscal_years" in fields:
+        fields["fiscal_years"] = resolve_years(fields["fiscal_years"], current_year)
+    for spec in fields.get("extra_identities", ()):
+        if "fiscal_years" in spec:
+            spec["fiscal_years"] = resolve_years(spec["fiscal_years"], current_year)
+    return fields
+
+
 class _Reader:
     """Checks every field, naming the path and the line of what is wrong."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str | None):
         self.source = source
 
     def fail(self, container, key, path: str, problem: str):
-        line = _line_of(container, key)
-        where = f"{self.source}, line {line}" if line else self.source
-        raise ScenarioError(f"{where}: {path}: {problem}")
+        where = self.where(container, key)
+        raise ScenarioError(f"{where}: {path}: {problem}" if where else f"{path}: {problem}")
 
-    def where(self, container, key) -> str:
+    def where(self, container, key) -> str | None:
+        """``file, line N`` (or the file, or None for a control-API body) of a value."""
         line = _line_of(container, key)
         return f"{self.source}, line {line}" if line else self.source
 
@@ -274,26 +288,22 @@ class _Reader:
 
     def scenario(self, data) -> Scenario:
         top = self.mapping(None, None, "", data, _TOP)
-        sc = Scenario(source=self.source)
-        sc.name = self.text(top, "name", "name", max_len=100)
+        sc = Scenario(source=self.source or "scenario")
+        client = self.client_fields(top)
+        sc.name = client.get("name")
         sc.description = self.text(top, "description", "description", default="")
-        sc.username = self.text(top, "username", "username")
-        sc.password = self.text(top, "password", "password")
+        sc.username = client.get("username")
+        sc.password = client.get("password")
         sc.application_id = self.guid(top, "application_id", "application_id")
         sc.identity_id = self.guid(top, "identity_id", "identity_id")
-        if top.get("fiscal_years") is not None:
-            sc.fiscal_years = self.years(top, "fiscal_years", "fiscal_years")
-        rate = self.decimal(top, "vat_base_rate", "vat_base_rate")
-        if rate is not None and not ZERO <= rate <= HUNDRED:
-            self.fail(top, "vat_base_rate", "vat_base_rate", f"must be from 0 to 100, not {rate}")
-        sc.vat_base_rate = rate
+        sc.fiscal_years = client.get("fiscal_years")
+        sc.vat_base_rate = client.get("vat_base_rate")
         sc.rate_limit = self.integer(top, "rate_limit", "rate_limit", low=0)
         sc.burst_limit = self.integer(top, "burst_limit", "burst_limit", low=0)
-        sc.blocked = self.boolean(top, "blocked", "blocked")
+        sc.blocked = client.get("blocked", False)
         sc.use_default_reference_data = self.boolean(top, "use_default_reference_data",
                                                      "use_default_reference_data", default=True)
-        if top.get("identities") is not None:
-            sc.identities = self.identities(top)
+        sc.identities = client.get("extra_identities", [])
         for key, reader in (("entry_series", self.series), ("accounts", self.account),
                             ("tax_codes", self.tax_code), ("types", self.type_),
                             ("customers", self.customer)):
@@ -314,6 +324,29 @@ class _Reader:
         if top.get("generate") is not None:
             sc.generate = self.generate(top)
         return sc
+
+    def client_fields(self, top) -> dict:
+        """The options of a client that ``top`` gives (``ClientOptions`` names, relative years
+        not yet resolved): the one schema of scenario files and ``POST /__admin/clients``."""
+        out: dict = {}
+        if top.get("name") is not None:
+            out["name"] = self.text(top, "name", "name", max_len=100)
+        for key in ("username", "password"):
+            if top.get(key) is not None:
+                out[key] = self.text(top, key, key)
+        if top.get("fiscal_years") is not None:
+            out["fiscal_years"] = self.years(top, "fiscal_years", "fiscal_years")
+        if top.get("vat_base_rate") is not None:
+            rate = self.decimal(top, "vat_base_rate", "vat_base_rate")
+            if rate is not None and not ZERO <= rate <= HUNDRED:
+                self.fail(top, "vat_base_rate", "vat_base_rate",
+                          f"must be from 0 to 100, not {rate}")
+            out["vat_base_rate"] = rate
+        if top.get("blocked") is not None:
+            out["blocked"] = self.boolean(top, "blocked", "blocked")
+        if top.get("identities") is not None:
+            out["extra_identities"] = self.identities(top)
+        return out
 
     def years(self, container, key, path: str) -> list:
         items = self.seq(container, key, path)

@@ -123,10 +123,15 @@ class Scenario:
     def years(self, current_year: int) -> list[int] | None:
         if self.fiscal_years is None:
             return None
-        return sorted({resolve_year(y, current_year) for y in self.fiscal_years})
+        return resolve_years(self.fiscal_years, current_year)
 
 
 _RELATIVE_YEAR = re.compile(r"^current\s*(?:([+-])\s*(\d+))?$")
+
+
+def resolve_years(years, current_year: int) -> list[int]:
+    """Years as a scenario gives them (2024, "current-1") as sorted, distinct years."""
+    return sorted({resolve_year(y, current_year) for y in years})
 
 
 def resolve_year(value, current_year: int) -> int:
