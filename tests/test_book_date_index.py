@@ -68,3 +68,27 @@ def test_skip_past_the_end_and_empty_ranges():
     assert list(book.ledger_lines(dt.date(2024, 6, 1), dt.date(2024, 1, 1), skip=1)) == []
     assert _book().count_ledger_lines() == 0
     assert list(_book().ledger_lines(skip=5)) == []
+
+
+def test_the_modification_index_answers_as_a_plain_sort_when_lines_arrive_out_of_order():
+    """A replay adds lines in booking order whatever their modification time: keys are appended
+    and sorted in by the next read; touches and removals in between stay right."""
+    rnd = random.Random(11)
+    book = _book()
+    t0 = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    lines: list[Line] = []
+    for step in range(600):
+        line = _line(book, START + dt.timedelta(days=rnd.randint(0, 30)))
+        line.modified_at = t0 + dt.timedelta(seconds=rnd.randint(0, 500))
+        book._index(line)
+        lines.append(line)
+        if step % 7 == 0:  # a later change (a link, a due date) of an earlier line
+            book.touch(rnd.choice(lines), t0 + dt.timedelta(seconds=rnd.randint(0, 500)))
+        if step % 40:
+            continue
+        ordered = sorted(lines, key=lambda ln: (ln.modified_at, ln.seq))
+        a = t0 + dt.timedelta(seconds=rnd.randint(0, 500))
+        start, end = rnd.choice([None, a]), rnd.choice([None, a + dt.timedelta(seconds=120)])
+        assert list(book.changed_lines(start, end)) == [
+            ln for ln in ordered
+            if (start is None or ln.modified_at >= start) and (end is None or ln.modified_at < end)]

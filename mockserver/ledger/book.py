@@ -43,6 +43,8 @@ _DATE = attrgetter("date")
 #: The secondary indexes of posted lines: attribute, and the value that is left out (most lines
 #: have it, and nobody filters on it alone); ``transaction_no`` is found through ``vouchers``.
 KEYED = (("account_no", None), ("type_id", None), ("customer_id", 0), ("invoice_no", ""))
+_KEYED_VALUES = attrgetter(*(attr for attr, _ in KEYED))  # a line's KEYED values, in one call
+_LEFT_OUT = tuple(left_out for _, left_out in KEYED)
 
 
 @dataclass
@@ -78,8 +80,11 @@ class ClientBook:
     _counts: list[int] | None = None
     _seq: itertools.count = field(default_factory=lambda: itertools.count(1))
     _link_seq: itertools.count = field(default_factory=lambda: itertools.count(1))
-    #: posted lines by (modified_at, seq), sorted; seq -> line
+    #: posted lines by (modified_at, seq), sorted up to ``_mod_sorted`` (a key added out of
+    #: order, as a replay adds them, is appended and sorted in with the rest by the next read:
+    #: one sort instead of an insertion per line); seq -> line
     _mod_keys: list[tuple[datetime, int]] = field(default_factory=list)
+    _mod_sorted: bool = True
     _mod_lines: dict[int, Line] = field(default_factory=dict)
     #: attribute (KEYED) -> value -> posted lines with it, in the date index's order
     _keyed: dict[str, dict] = field(default_factory=lambda: {a: {} for a, _ in KEYED})
@@ -128,11 +133,10 @@ class ClientBook:
         self._indexed += 1
         order[seq] = self._indexed
         day = line.date
-        for attr, left_out in KEYED:
-            value = getattr(line, attr)
+        for index, left_out, value in zip(self._keyed.values(), _LEFT_OUT, _KEYED_VALUES(line),
+                                          strict=True):
             if value == left_out:
                 continue
-            index = self._keyed[attr]
             lines = index.get(value)
             if lines is None:
                 index[value] = [line]
@@ -182,16 +186,27 @@ class ClientBook:
     # --- posted lines by modification time ---------------------------------------------------
 
     def _mod_add(self, line: Line) -> None:
-        if line.modified_at is None:
+        modified = line.modified_at
+        if modified is None:
             return
-        bisect.insort(self._mod_keys, (line.modified_at, line.seq))
+        keys, key = self._mod_keys, (modified, line.seq)
+        if self._mod_sorted and keys and key < keys[-1]:
+            self._mod_sorted = False
+        keys.append(key)
         self._mod_lines[line.seq] = line
+
+    def _mod_index(self) -> list[tuple[datetime, int]]:
+        """The modification keys, sorted (Timsort merges the appended run in linear time)."""
+        if not self._mod_sorted:
+            self._mod_keys.sort()
+            self._mod_sorted = True
+        return self._mod_keys
 
     def _mod_remove(self, line: Line) -> None:
         if self._mod_lines.pop(line.seq, None) is None:
             return
         key = (line.modified_at, line.seq)
-        i = bisect.bisect_left(self._mod_keys, key)
+        i = bisect.bisect_left(self._mod_index(), key)
         if i < len(self._mod_keys) and self._mod_keys[i] == key:
             del self._mod_keys[i]
 
@@ -207,7 +222,7 @@ class ClientBook:
     def changed_lines(self, start: datetime | None = None,
                       end: datetime | None = None) -> Iterator[Line]:
         """Posted lines with start <= modified_at < end (either bound open), oldest first."""
-        keys = self._mod_keys
+        keys = self._mod_index()
         lo = 0 if start is None else bisect.bisect_left(keys, (start,))
         hi = len(keys) if end is None else bisect.bisect_left(keys, (end,))
         lines = self._mod_lines

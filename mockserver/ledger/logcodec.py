@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from uuid import UUID
+from uuid import UUID, SafeUUID
 
 from .model import Line, VoucherRecord
+from .posting import PlannedVoucher
+
+_UNKNOWN = SafeUUID.unknown
+#: the values most lines have: shared (a Decimal is immutable), not parsed per line
+_ONE, _ZERO = Decimal(1), Decimal(0)
 
 LINE_FIELDS = (
     "line_id", "seq", "transaction_no", "series_id", "year", "type_no", "type_id", "account_no",
@@ -24,6 +29,20 @@ LINE_FIELDS = (
 
 _fromiso_date = date.fromisoformat
 _fromiso_time = datetime.fromisoformat
+_new_uuid = UUID.__new__
+_set = object.__setattr__
+
+
+def uuid_hex(text: str) -> UUID:
+    """``UUID(text)`` for the 32 hex digits this codec writes (``UUID.hex``), without the
+    constructor's parsing of every spelling a UUID may have: a replay reads one per line (a
+    third of a line's decoding with ``UUID()``). Anything else is refused as ``UUID()`` would."""
+    if len(text) != 32 or text[0] == "-":  # UUID() drops hyphens; int() would read a sign
+        return UUID(text)
+    u = _new_uuid(UUID)
+    _set(u, "int", int(text, 16))  # ValueError for a non-hex digit, as UUID() raises
+    _set(u, "is_safe", _UNKNOWN)
+    return u
 
 
 def _iso(value) -> str | None:
@@ -51,15 +70,21 @@ def encode_line(ln: Line) -> list:
 
 
 def decode_line(a: list) -> Line:
-    due, period, guid, created, modified = a[11], a[12], a[27], a[30], a[31]
+    (line_id, seq, number, series_id, year, type_no, type_id, account_no, day, amount,
+     customer_id, due, period, currency, rate, unit, vat, tax_no, department_id, project_id,
+     dims, invoice_no, ocr, comment, stamp_no, bank_account_no, link_id, guid, sequence_no,
+     system_type, created, modified, posted) = a
     return Line(
-        UUID(a[0]), a[1], a[2], a[3], a[4], a[5], a[6], a[7], _fromiso_date(a[8]), Decimal(a[9]),
-        a[10], None if due is None else _fromiso_date(due),
-        None if period is None else _fromiso_date(period), a[13], Decimal(a[14]), a[15],
-        Decimal(a[16]), a[17], a[18], a[19], tuple((t, v) for t, v in a[20]) if a[20] else (),
-        a[21], a[22], a[23], a[24], a[25], a[26], None if guid is None else UUID(guid), a[28],
-        a[29], None if created is None else _fromiso_time(created),
-        None if modified is None else _fromiso_time(modified), a[32],
+        uuid_hex(line_id), seq, number, series_id, year, type_no, type_id, account_no,
+        _fromiso_date(day), Decimal(amount), customer_id,
+        None if due is None else _fromiso_date(due),
+        None if period is None else _fromiso_date(period), currency,
+        _ONE if rate == "1" else Decimal(rate), unit, _ZERO if vat == "0" else Decimal(vat),
+        tax_no, department_id, project_id, tuple((t, v) for t, v in dims) if dims else (),
+        invoice_no, ocr, comment, stamp_no, bank_account_no, link_id,
+        None if guid is None else uuid_hex(guid), sequence_no, system_type,
+        None if created is None else _fromiso_time(created),
+        None if modified is None else _fromiso_time(modified), posted,
     )
 
 
@@ -81,8 +106,6 @@ def encode_voucher(pv) -> dict:
 
 
 def decode_voucher(body: dict):
-    from .posting import PlannedVoucher
-
     lines = [decode_line(a) for a in body["lines"]]
     series_id, year, number, type_no, fingerprint, posted, bundle_name = body["record"]
     record = VoucherRecord(series_id=series_id, year=year, transaction_no=number,
