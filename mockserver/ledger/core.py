@@ -176,6 +176,8 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps):
     def startup_info(self) -> dict:
         """The first client after the last reset (the demo client), as ``reset`` returned it."""
         cid = self._first_client
+        if cid is None:
+            raise KeyError("no client since the last reset")
         return {**self.credentials[cid], **self.scenario_info.get(cid, {})}
 
     def _apply(self, kind: str, b: dict) -> None:
@@ -402,8 +404,8 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps):
                     return SaveResult(err.result_type, err.text, reason=err.text)
         fiscal = book.fiscal_year_for(entries[0].date)
         if fiscal is None:
-            err = errors.NoOpenPeriod(entries[0].date)
-            return SaveResult(err.result_type, err.text, reason=err.text)
+            closed = errors.NoOpenPeriod(entries[0].date)
+            return SaveResult(closed.result_type, closed.text, reason=closed.text)
         year = fiscal.year
         blist = BundleList(bundles=[Bundle(year_id=year, sort=type_no,
                                            vouchers=[Voucher(sort=type_no, entries=entries)])],
@@ -453,7 +455,8 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps):
     @staticmethod
     def _apply_link(book: ClientBook, line_ids, link_id: int, replace: bool, now) -> None:
         if replace:
-            old = {book.lines[lid].link_id for lid in line_ids} - {None, link_id}
+            old = {lk for lid in line_ids
+                   if (lk := book.lines[lid].link_id) is not None and lk != link_id}
             for old_link in old:  # every line of the old link moves to the new one
                 book.set_link(sorted(book.links.get(old_link, ())), link_id, now)
         book.set_link(line_ids, link_id, now)

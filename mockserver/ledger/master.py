@@ -25,8 +25,10 @@ result list (the surface writes them in-band); the others are saved.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from .. import errors
 from . import interpretations as rules
@@ -46,6 +48,23 @@ class Saved:
 class MasterDataOps:
     """Mixed into ``Ledger`` (which provides ``lock``, ``clock``, ``store``, ``_write``, ``_log``,
     ``_current`` and ``book``)."""
+
+    if TYPE_CHECKING:  # what Ledger (core.py) provides
+        from contextlib import AbstractContextManager
+        from threading import RLock
+
+        from ..clock import Clock
+        from .book import ClientBook
+        from .directory import Directory
+
+        lock: RLock
+        store: Any
+        clock: Clock
+        directory: Directory
+        _write: Callable[[], AbstractContextManager]
+        _log: Callable[[str, Any], None]
+        _current: Callable[[ClientBook], ClientBook]
+        book: Callable[[int], ClientBook]
 
     # --- the one way a record changes ----------------------------------------------------
 
@@ -93,6 +112,7 @@ class MasterDataOps:
                         data = dict(fields)
                     else:
                         data = merge(current, fields)
+                    assert rid is not None  # given, or numbered just above
                     if check is not None:
                         check(book, rid, data)
                 except errors.ItemRefused as err:
@@ -254,7 +274,7 @@ class MasterDataOps:
         a time, oldest change first."""
         with self.lock:
             book = self._current(book)
-            rows = [{"CompanyId": r.id, "ExternalId": r.data.get("ExternalId"),
+            rows: list[dict[str, Any]] = [{"CompanyId": r.id, "ExternalId": r.data.get("ExternalId"),
                      "DateChanged": r.changed, "DateRegistered": r.created, "Active": True}
                     for r in self._companies(book)]
             rows += [{"CompanyId": cid, "ExternalId": None, "DateChanged": when,
@@ -277,7 +297,8 @@ class MasterDataOps:
         with self.lock:
             book = self._current(book)
             info = dict(rules.CLIENT_DEFAULTS)
-            info.update(book.master.records.get("client", {}).get(0, Record(0, {}, None, None)).data)
+            saved = book.master.records.get("client", {}).get(0)
+            info.update(saved.data if saved is not None else {})
             info["Name"] = book.name
             info["UserId"] = session.user.contact_id
             return info

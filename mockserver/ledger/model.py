@@ -6,6 +6,7 @@ DifferenceOptions) carry the WSDL defaults already applied by the protocol surfa
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -91,7 +92,7 @@ class Entry:
     sequence_id: Decimal = Decimal(0)
     customer_id: int = 0
     account_no: int = 0
-    due_date: date | None = None
+    due_date: _dt.date | None = None
     amount: Decimal = Decimal(0)
     vat_amount: Decimal = Decimal(0)
     currency_id: str = ""
@@ -104,7 +105,7 @@ class Entry:
     invoice_reference_no: str = ""
     invoice_ocr: str = ""
     tax_no: str = ""
-    period_date: date | None = None
+    period_date: _dt.date | None = None
     comment: str = ""
     stamp_no: int = 0
     bank_account_no: str = ""
@@ -177,8 +178,8 @@ class Line:
     date: date
     amount: Decimal
     customer_id: int = 0
-    due_date: date | None = None
-    period_date: date | None = None
+    due_date: _dt.date | None = None
+    period_date: _dt.date | None = None
     currency: str = ""
     currency_rate: Decimal = Decimal(1)
     currency_unit: int = 1

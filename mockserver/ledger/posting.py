@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import random
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from .. import errors
 from . import interpretations as rules
@@ -49,7 +51,7 @@ class PlannedVoucher:
     invoice_keys: list[tuple[int, int, str]]
     difference: Decimal = ZERO
     #: K2: (link GUID, existing line ids) to join when the bundle is committed
-    link_ops: list[tuple[object, list]] = None  # type: ignore[assignment]
+    link_ops: list[tuple[uuid.UUID, list[uuid.UUID]]] = None  # type: ignore[assignment]
 
 
 def cents(value: Decimal) -> Decimal:
@@ -79,7 +81,8 @@ def new_line_id() -> uuid.UUID:
     return uuid.UUID(int=_ids.getrandbits(128), version=4)
 
 
-def _fingerprint(year: int, type_no: int, entries: list[Entry]) -> str:
+def _fingerprint(year: int, type_no: int, entries: Sequence[Any]) -> str:
+    """S11's content fingerprint of ``Entry``s or a scenario's ``EntrySpec``s (the same members)."""
     parts = [f"{year!s}\n{type_no!s}"]
     for e in entries:  # each member as str() writes it, joined by "|"
         parts.append(
@@ -210,11 +213,11 @@ class _Planner:
             e.currency_unit = 1
         return e
 
-    def _check_links(self, entries: list[Entry]) -> list[tuple[object, list]]:
+    def _check_links(self, entries: list[Entry]) -> list[tuple[uuid.UUID, list[uuid.UUID]]]:
         """K2: links go to existing lines, never between two entries of this bundle."""
-        ops = []
+        ops: list[tuple[uuid.UUID, list[uuid.UUID]]] = []
         for e in entries:
-            existing = []
+            existing: list[uuid.UUID] = []
             for link in e.links:
                 if link.line_id == NIL_GUID:
                     if link.link_id != NIL_GUID and link.link_id in self.bundle_link_guids:
@@ -294,7 +297,7 @@ class _Planner:
         # S5: entries without VAT treatment carry the VAT amounts: no TaxNo, or a code without
         # a rate or VAT account ("TaxNo 0": no VAT treatment), also on the VAT account itself.
         plain = [e for e in entries if _no_vat(_tax_code(self.book, e.tax_no))]
-        expected_by_account: dict[int, Decimal] = {}
+        expected_by_account: dict[int | None, Decimal] = {}
         for code, base in by_code.values():
             vat = cents(div(mul(base, code.rate), HUNDRED))
             expected_by_account[code.account_no] = add(expected_by_account.get(code.account_no, ZERO), vat)
@@ -311,7 +314,7 @@ class _Planner:
             if e.account_no in vat_accounts and e.account_no not in expected_by_account and e.amount:
                 self.warn(errors.VatMissingFoundation(account_no=e.account_no))
 
-    def _balance(self, voucher: Voucher, rows) -> None:
+    def _balance(self, voucher: Voucher, rows) -> Decimal:
         """S4 and S9: the voucher must balance, or the difference is covered."""
         difference = add(*(_local_row(e, amount) for e, amount, _, _ in rows))
         if not difference:

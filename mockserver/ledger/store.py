@@ -199,7 +199,7 @@ class SqliteStore:
             body = body()
         text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
         return self.conn.execute("INSERT INTO log (kind, body) VALUES (?, ?)",
-                                 (kind, text)).lastrowid
+                                 (kind, text)).lastrowid or 0
 
     def check_writable(self) -> str | None:
         """None when a row can be written now (a write taken and rolled back), else why not:

@@ -18,6 +18,7 @@ import json
 import secrets
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -84,7 +85,7 @@ class TokenStore:
         #: the last ``limit`` tokens swept, to answer "has expired" rather than "is invalid"
         self._expired: OrderedDict[str, None] = OrderedDict()
         #: a shared store's hook: called with each token issued, to keep it (``Ledger``)
-        self.on_issue = None
+        self.on_issue: Callable[[AccessToken], None] | None = None
 
     def register(self, oauth: dict, ledger_client_id: int,
                  scopes: tuple[str, ...] = rules.OAUTH_SCOPES) -> Application:

@@ -125,7 +125,7 @@ def entry_series(ledger, client_id: int) -> tuple[SeriesView, ...]:
         years = sorted(book.fiscal_years.values(), key=lambda fy: fy.start)
         out = []
         for series in sorted(book.series.values(), key=lambda s: s.series_id):
-            numbers = []
+            numbers: list[tuple[int, int | None]] = []
             for fy in years:
                 try:
                     numbers.append((fy.year, next_entry_no(book, fy.start, series.series_id)))

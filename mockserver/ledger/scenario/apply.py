@@ -59,8 +59,8 @@ def populate(ledger, client_id: int, sc: Scenario, id_seed=None, now=None) -> di
         vouchers = resolve_days(sc.vouchers, now.year) if sc.vouchers else []
         lines = load_vouchers(book, vouchers, now, id_seed=seed) if vouchers else 0
         if sc.generate is not None and sc.generate.lines:
-            vouchers = generate_vouchers(book, sc.generate, now.date(), where=sc.source)
-            generated = load_vouchers(book, vouchers, now, check=False, fingerprints=False,
+            made = generate_vouchers(book, sc.generate, now.date(), where=sc.source)
+            generated = load_vouchers(book, made, now, check=False, fingerprints=False,
                                       id_seed=(sc.generate.seed, client_id))
             book.generated_lines += generated
             lines += generated
