@@ -93,13 +93,17 @@ class Clock:
 
     # --- moving -----------------------------------------------------------------------------
 
-    def _setting(self, client_id: int | None, create: bool = True) -> _Setting | None:
+    def _setting(self, client_id: int | None) -> _Setting:
+        """The setting of ``client_id`` (None: the emulator's), made when it has none."""
         if client_id is None:
             return self._global
         setting = self._clients.get(client_id)
-        if setting is None and create:
+        if setting is None:
             setting = self._clients[client_id] = _Setting()
         return setting
+
+    def _existing(self, client_id: int | None) -> _Setting | None:
+        return self._global if client_id is None else self._clients.get(client_id)
 
     def set(self, when: datetime, client_id: int | None = None) -> None:
         """Pin the time (of the whole emulator, or of one client); ClockRangeError outside
@@ -170,8 +174,8 @@ class Clock:
         """What the control API shows: now as that client sees it, and how it was set."""
         with self.scope(client_id):
             now = self.now()
-        setting = self._setting(client_id, create=False)
-        if client_id is not None and setting is None:
+        setting = self._existing(client_id)
+        if setting is None:
             mode = "emulator"  # follows the emulator's clock
         elif setting.fixed is not None:
             mode = "fixed"

@@ -11,6 +11,7 @@ import ipaddress
 import os
 import re
 from dataclasses import dataclass, fields, replace
+from typing import Any
 from urllib.parse import urlsplit
 
 from .ledger.interpretations import TRANSACTION_NO_ZERO_MODES
@@ -155,7 +156,7 @@ class Settings:
     def from_env(cls, environ=None, **overrides) -> Settings:
         """Defaults, then TFSO_MOCK_<FIELD> variables, then explicit overrides (CLI flags)."""
         environ = os.environ if environ is None else environ
-        values = {}
+        values: dict[str, Any] = {}
         for f in fields(cls):
             if f.name == "limits":
                 values["limits"] = Limits.parse((), environ)
