@@ -29,6 +29,9 @@ CASES = [
     ("/Project/V001/ProjectService.asmx", "ProjectService.wsdl", "ProjectService"),
     ("/Logistics/Product/V001/ProductService.asmx", "ProductService.wsdl", "ProductService"),
     ("/economy/accountV002/Accountservice.asmx", "AccountV002.wsdl", "AccountService"),
+    # D4: AttachmentService
+    ("/Economy/Accounting/Accounting_V001/AttachmentService.asmx", "AttachmentService.wsdl",
+     "AttachmentService"),
 ]
 
 

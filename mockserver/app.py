@@ -70,6 +70,7 @@ class MockServer:
                              limits=self.settings.limits)
         self.journal = RequestJournal(self.clock, max_bytes=self.settings.limits.journal_bytes)
         self.ledger.transaction_no_zero = self.settings.transaction_no_zero
+        self.ledger.max_body = self.settings.max_body  # GetMaxRequestLength
         self.journal.scrub = SecretScrubber(self.ledger)
         self.limiter = RateLimiter(self.clock, self.settings.rate_limit, self.settings.burst_limit)
         self.faults = FaultBook(self.settings.limits.faults)

@@ -30,6 +30,8 @@ class Limits:
     sessions: int = 50_000
     #: live REST access tokens (expired ones are swept, then counted)
     tokens: int = 50_000
+    #: bytes of one uploaded file (AttachmentService; each chunk is a request body as well)
+    attachment_bytes: int = 16 * 1024 * 1024
     #: injected faults waiting to fire (``POST /__admin/faults``)
     faults: int = 1_000
     #: bytes the request journal holds (oldest entries go first); a path is kept to 512 chars

@@ -31,6 +31,7 @@ from ..limits import Limits
 from . import clients, fixtures, logcodec, posting
 from . import interpretations as rules
 from . import scenario as scenarios
+from .attachments import AttachmentOps
 from .book import ClientBook
 from .clients import (  # noqa: F401 - the ledger's public names, as before
     DEMO_APPLICATION_ID,
@@ -62,7 +63,7 @@ class SaveResult:
     reason: str = ""
 
 
-class Ledger(SessionOperations, ControlOperations, MasterDataOps):
+class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps):
     def __init__(self, clock: Clock | None = None, store=None, limits: Limits | None = None):
         """``store``: a ``store.SqliteStore`` whose log is replayed now, or a ``MemoryLog``; a
         new (empty) store gets no demo client here: see ``is_empty`` and ``reset``. None: a

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
+from uuid import UUID, uuid5
 
 #: Currency codes that mean "the client's own currency": no conversion for the balance check.
 LOCAL_CURRENCIES = frozenset({"", "NOK", "LOCAL"})
@@ -468,3 +469,34 @@ def product_search_matches(pattern: str, values) -> bool:
 # soap/codec.py ``dotnet_position``), and that a missing argument fails in the vendor's code as a
 # NullReferenceException (errors.NullArgument). W6: elements the WSDL does not have are skipped as
 # XmlSerializer skips them, and listed in the request journal's ``warnings``.
+
+
+# --- AttachmentService (SPEC D4) ----------------------------------------------------------------
+
+#: The WSDL's ImageType values a file may be created with ("Unknown" is not a file type).
+ATTACHMENT_TYPES = ("Wmf", "Png", "Tiff", "Pdf", "Bmp", "Gif", "Jpeg")
+#: Save makes the "ghost file" "a valid image file": its first bytes must be those of its type.
+_MAGIC = {"Png": (b"\x89PNG\r\n\x1a\n",), "Pdf": (b"%PDF-",), "Jpeg": (b"\xff\xd8\xff",),
+          "Gif": (b"GIF87a", b"GIF89a"), "Bmp": (b"BM",), "Tiff": (b"II*\x00", b"MM\x00*"),
+          "Wmf": (b"\xd7\xcd\xc6\x9a", b"\x01\x00\x09\x00", b"\x02\x00\x09\x00")}
+
+
+def is_attachment_type(image_type: str, content: bytes) -> bool:
+    return any(content.startswith(m) for m in _MAGIC.get(image_type, ()))
+
+
+#: Stamp numbers start at 1 and run to 999,999 in the client's one series, whose GUID is derived
+#: from the client id (GetSeries); GetStampNo is one more than any stamp number used.
+FIRST_STAMP_NO = 1
+LAST_STAMP_NO = 999_999
+STAMP_SERIES_NAME = "Bilagsnummer"
+_NS_STAMPS = UUID("6c1d7a52-3b0e-4f0e-9d8c-24f0a77a5e11")
+
+
+def stamp_series_id(client_id: int) -> UUID:
+    return uuid5(_NS_STAMPS, str(client_id))
+
+
+#: The emulator has no approval flow: no file is approved (GetFileInfo FileApproved=true finds
+#: none, false finds every file); GetApproverList lists the client's users.
+ATTACHMENTS_APPROVED = False

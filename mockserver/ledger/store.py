@@ -43,6 +43,10 @@ CREATE TABLE IF NOT EXISTS log (
     kind TEXT NOT NULL,
     body TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS blob (
+    key  TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -67,6 +71,7 @@ class MemoryLog:
     def __init__(self) -> None:
         self.in_transaction = False
         self._last = 0
+        self._blobs: dict[str, bytes] = {}  # AttachmentService file contents by key
 
     def begin(self) -> None:
         self.in_transaction = True
@@ -100,7 +105,13 @@ class MemoryLog:
         return 0
 
     def forget_before(self, row_id: int) -> None:
-        return None
+        self._blobs.clear()  # a reset: the files were records of the books before it
+
+    def put_blob(self, key: str, data: bytes) -> None:
+        self._blobs[key] = bytes(data)
+
+    def get_blob(self, key: str) -> bytes | None:
+        return self._blobs.get(key)
 
     def count(self) -> int:
         return 0
@@ -245,8 +256,23 @@ class SqliteStore:
         return gone
 
     def forget_before(self, row_id: int) -> None:
-        """Delete every row before ``row_id`` (a reset: nothing before it matters any more)."""
+        """Delete every row before ``row_id`` (a reset: nothing before it matters any more),
+        and every file's content (the files were records of those rows)."""
         self.conn.execute("DELETE FROM log WHERE id < ?", (row_id,))
+        self.conn.execute("DELETE FROM blob")
+
+    # --- file contents (AttachmentService: kept as blobs, out of the JSON log) ---------------
+
+    def put_blob(self, key: str, data: bytes) -> None:
+        """A file's whole content, inside the open transaction (with the row that names it)."""
+        if not self.in_transaction:
+            raise StoreError("put_blob outside a transaction")
+        self.conn.execute("INSERT OR REPLACE INTO blob (key, data) VALUES (?, ?)",
+                          (key, sqlite3.Binary(data)))
+
+    def get_blob(self, key: str) -> bytes | None:
+        row = self.conn.execute("SELECT data FROM blob WHERE key = ?", (key,)).fetchone()
+        return None if row is None else bytes(row[0])
 
     def count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM log").fetchone()[0]

@@ -15,7 +15,9 @@ _WSDL_FOR = (("/authenticate/", "Authenticate.wsdl"), ("/economy/account/v004/",
              ("/client/v001/", "ClientService.wsdl"), ("/crm/company/v001/", "CompanyService.wsdl"),
              ("/crm/contact/", "PersonService.wsdl"), ("/project/v001/", "ProjectService.wsdl"),
              ("/logistics/product/v001/", "ProductService.wsdl"),
-             ("/economy/accountv002/", "AccountV002.wsdl"))
+             ("/economy/accountv002/", "AccountV002.wsdl"),
+             ("/economy/accounting/accounting_v001/", "AttachmentService.wsdl"),
+             ("/economy/invoiceorder/v001/", "InvoiceService.wsdl"))
 _SCHEMAS: dict[str, etree.XMLSchema] = {}
 
 

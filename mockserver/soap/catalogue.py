@@ -56,6 +56,8 @@ ENTRIES = (  # the README's order
           "mockserver.soap.product:SERVICE"),
     Entry("AccountServiceV002", "/economy/accountV002/Accountservice.asmx",
           "mockserver.soap.account_v002:SERVICE"),
+    Entry("AttachmentService", "/Economy/Accounting/Accounting_V001/AttachmentService.asmx",
+          "mockserver.soap.attachment:SERVICE"),
 )
 
 #: lower-case path -> entry

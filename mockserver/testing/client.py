@@ -20,11 +20,12 @@ PERSON_PATH = "/CRM/Contact/PersonService.asmx"
 PROJECT_PATH = "/Project/V001/ProjectService.asmx"
 PRODUCT_PATH = "/Logistics/Product/V001/ProductService.asmx"
 ACCOUNT_V002_PATH = "/economy/accountV002/Accountservice.asmx"
+ATTACHMENT_PATH = "/Economy/Accounting/Accounting_V001/AttachmentService.asmx"
 _FILES = {AUTH_PATH: "Authenticate.wsdl", ACCOUNT_PATH: "AccountV004.wsdl",
           TRANSACTION_PATH: "TransactionService.wsdl", CLIENT_PATH: "ClientService.wsdl",
           COMPANY_PATH: "CompanyService.wsdl", PERSON_PATH: "PersonService.wsdl",
           PROJECT_PATH: "ProjectService.wsdl", PRODUCT_PATH: "ProductService.wsdl",
-          ACCOUNT_V002_PATH: "AccountV002.wsdl"}
+          ACCOUNT_V002_PATH: "AccountV002.wsdl", ATTACHMENT_PATH: "AttachmentService.wsdl"}
 
 
 @functools.cache
@@ -113,6 +114,11 @@ class MockClient:
     def account_v002(self):
         """The older AccountService V002 (``bundlelist``, Entry.AccountId)."""
         return self.service(ACCOUNT_V002_PATH, NS + "AccountServiceSoap")
+
+    @property
+    def attachments(self):
+        """AttachmentService: files uploaded in chunks, saved under a stamp number (S7)."""
+        return self.service(ATTACHMENT_PATH, TNS + "AttachmentServiceSoap")
 
     def credential(self, **overrides) -> dict:
         cred = {"ApplicationId": self.application_id, "Username": self.username,
