@@ -32,6 +32,8 @@ CASES = [
     # D4: AttachmentService
     ("/Economy/Accounting/Accounting_V001/AttachmentService.asmx", "AttachmentService.wsdl",
      "AttachmentService"),
+    # D1: InvoiceService
+    ("/Economy/InvoiceOrder/V001/InvoiceService.asmx", "InvoiceService.wsdl", "InvoiceService"),
 ]
 
 

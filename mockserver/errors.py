@@ -950,6 +950,34 @@ class RecordExists(ItemRefused):
         super().__init__(f"A {what} with {field} {value} already exists.")
 
 
+class OrderInvoiced(ItemRefused):
+    """D1: SaveInvoices on an order that is invoiced (interpretation: orders cannot be merged or
+    changed once invoiced; UpdateInvoices changes an invoice's title and reference)."""
+
+    def __init__(self, order_id: int):
+        super().__init__(f"InvoiceOrder with OrderId {order_id} is invoiced and can no longer "
+                         "be changed; use UpdateInvoices for InvoiceTitle and ReferenceNumber.")
+
+
+class OrderNotInvoiced(ItemRefused):
+    def __init__(self, order_id: int):
+        super().__init__(f"InvoiceOrder with OrderId {order_id} is not invoiced; UpdateInvoices "
+                         "updates invoiced orders only.")
+
+
+class VatRateUnknown(ItemRefused):
+    def __init__(self, rate, rates: str):
+        super().__init__(f"VatRate {rate} is not an output VAT rate of the client ({rates}); "
+                         "set TaxSettings.TaxCode.")
+
+
+class InvoiceNotPosted(ItemRefused):
+    """D2: the invoice's voucher was refused by the ledger (SaveBundleList's text)."""
+
+    def __init__(self, reason: str):
+        super().__init__(f"The invoice could not be posted: {reason}")
+
+
 class UnknownReference(RequestError):
     """A call that names a record the client does not have (SavePerson's CustomerId,
     SaveProjectTask's Project, SetStockQuantity's productId...): a Server fault, as the vendor's

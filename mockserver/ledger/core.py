@@ -44,6 +44,7 @@ from .clients import (  # noqa: F401 - the ledger's public names, as before
 )
 from .control import ControlOperations, line_json  # noqa: F401 - line_json: as before
 from .directory import Directory, Identity, User
+from .invoices import InvoiceOps
 from .master import MasterDataOps
 from .model import Bundle, BundleList, Entry, FiscalYear, Line, Voucher
 from .sessions import SESSION_TOUCH, SessionOperations  # noqa: F401 - SESSION_TOUCH: as before
@@ -63,7 +64,7 @@ class SaveResult:
     reason: str = ""
 
 
-class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps):
+class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps, InvoiceOps):
     def __init__(self, clock: Clock | None = None, store=None, limits: Limits | None = None):
         """``store``: a ``store.SqliteStore`` whose log is replayed now, or a ``MemoryLog``; a
         new (empty) store gets no demo client here: see ``is_empty`` and ``reset``. None: a

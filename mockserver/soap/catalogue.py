@@ -58,6 +58,8 @@ ENTRIES = (  # the README's order
           "mockserver.soap.account_v002:SERVICE"),
     Entry("AttachmentService", "/Economy/Accounting/Accounting_V001/AttachmentService.asmx",
           "mockserver.soap.attachment:SERVICE"),
+    Entry("InvoiceService", "/Economy/InvoiceOrder/V001/InvoiceService.asmx",
+          "mockserver.soap.invoice:SERVICE"),
 )
 
 #: lower-case path -> entry

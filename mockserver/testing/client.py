@@ -21,11 +21,13 @@ PROJECT_PATH = "/Project/V001/ProjectService.asmx"
 PRODUCT_PATH = "/Logistics/Product/V001/ProductService.asmx"
 ACCOUNT_V002_PATH = "/economy/accountV002/Accountservice.asmx"
 ATTACHMENT_PATH = "/Economy/Accounting/Accounting_V001/AttachmentService.asmx"
+INVOICE_PATH = "/Economy/InvoiceOrder/V001/InvoiceService.asmx"
 _FILES = {AUTH_PATH: "Authenticate.wsdl", ACCOUNT_PATH: "AccountV004.wsdl",
           TRANSACTION_PATH: "TransactionService.wsdl", CLIENT_PATH: "ClientService.wsdl",
           COMPANY_PATH: "CompanyService.wsdl", PERSON_PATH: "PersonService.wsdl",
           PROJECT_PATH: "ProjectService.wsdl", PRODUCT_PATH: "ProductService.wsdl",
-          ACCOUNT_V002_PATH: "AccountV002.wsdl", ATTACHMENT_PATH: "AttachmentService.wsdl"}
+          ACCOUNT_V002_PATH: "AccountV002.wsdl", ATTACHMENT_PATH: "AttachmentService.wsdl",
+          INVOICE_PATH: "InvoiceService.wsdl"}
 
 
 @functools.cache
@@ -119,6 +121,11 @@ class MockClient:
     def attachments(self):
         """AttachmentService: files uploaded in chunks, saved under a stamp number (S7)."""
         return self.service(ATTACHMENT_PATH, TNS + "AttachmentServiceSoap")
+
+    @property
+    def invoices(self):
+        """InvoiceService: orders and invoices; an Invoiced order posts to the ledger (D2)."""
+        return self.service(INVOICE_PATH, NS + "InvoiceServiceSoap")
 
     def credential(self, **overrides) -> dict:
         cred = {"ApplicationId": self.application_id, "Username": self.username,

@@ -1,0 +1,179 @@
+"""D1-D2: InvoiceService. Orders are saved with exact totals and in-band errors; an order saved
+as Invoiced gets an invoice number, a KID and one balanced voucher in the ledger (receivable with
+customer, invoice number and due date; revenue; VAT), seen by GetTransactions and
+/v1/transactionlines; offers and plain orders post nothing. zeep from the vendor WSDL and ?WSDL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from zeep.helpers import serialize_object
+
+DAY = dt.datetime(2024, 3, 15, tzinfo=dt.UTC)
+
+
+def setup(client):
+    company, = client.companies.SaveCompanies({"Company": [{"Name": "Webkunde AS"}]})
+    product, = client.products.SaveProducts({"Product": [
+        {"No": "KAFFE", "Name": "Kaffe 500 g", "Price": Decimal("89.90"), "TaxRate": Decimal("15")}]})
+    return company.Id, product.Id
+
+
+def save(client, *orders):
+    return client.invoices.SaveInvoices({"InvoiceOrder": list(orders)})
+
+
+def search(client) -> list[dict]:
+    return serialize_object(client.transactions.GetTransactions({
+        "DateStart": dt.datetime(2024, 1, 1), "DateEnd": dt.datetime(2024, 12, 31),
+        "SystemType": None, "HasInvoiceId": None}), dict) or []
+
+
+def test_D1_D2_offer_then_invoice_posts_one_balanced_voucher(master_client):
+    client = master_client(fiscal_years=[2024])
+    customer, product = setup(client)
+    offer, = save(client, {"CustomerId": customer, "OrderStatus": "Offer", "DateOrdered": DAY,
+                           "PaymentTime": 10, "InvoiceRows": {"InvoiceRow": [
+                               {"ProductId": product, "Quantity": Decimal("3")},
+                               {"Name": "Frakt", "Price": Decimal("99"), "Quantity": Decimal("1"),
+                                "DiscountRate": Decimal("10"), "VatRate": Decimal("25")},
+                               {"Name": "Takk for handelen", "Type": "Text"}]}})
+    assert offer.APIException is None
+    assert offer.OrderId == 1
+    # 3 x 89.90 = 269.70 + 15 % 40.455 -> 40.46 (half to even: 40.46); 99 - 10 % = 89.10 + 22.275 -> 22.28
+    assert (offer.OrderTotalVat, offer.OrderTotalIncVat) == (Decimal("62.74"), Decimal("421.54"))
+    assert [r.Name for r in offer.InvoiceRows.InvoiceRow] == ["Kaffe 500 g", "Frakt", "Takk for handelen"]
+    assert offer.InvoiceId is None and client.ledger() == []
+
+    invoiced, = save(client, {"OrderId": offer.OrderId, "OrderStatus": "Invoiced",
+                              "DateInvoiced": DAY})
+    assert invoiced.APIException is None
+    assert invoiced.InvoiceId == 10000
+    assert invoiced.OCR == "100008"
+    assert invoiced.DateInvoiced == DAY
+    assert invoiced.OrderTotalIncVat == Decimal("421.54")
+    rows = search(client)
+    assert [(r["AccountNo"], r["Amount"], r["VatCode"], r["InvoiceNo"]) for r in rows] == [
+        (1500, Decimal("421.54"), 0, "10000"),
+        (3000, Decimal("-269.70"), 31, "10000"),
+        (3000, Decimal("-89.10"), 3, "10000"),
+        (2700, Decimal("-62.74"), 0, "10000")]
+    assert sum(r["Amount"] for r in rows) == 0
+    assert len({r["TransactionNo"] for r in rows}) == 1
+    assert rows[0]["DueDate"] == dt.datetime(2024, 3, 25, tzinfo=dt.UTC)
+    assert rows[0]["OCR"] == "100008"
+    assert rows[0]["SystemType"] == "InvoiceCustomer"
+
+    resp = client.rest_get("/v1/transactionlines", dateFrom="2024-01-01", dateTo="2025-01-01")
+    assert resp.status_code == 200
+    receivable = next(x for x in resp.json() if x["account"]["number"] == 1500)
+    assert receivable["invoice"] == {"number": "10000", "dueDate": "2024-03-25",
+                                     "remittanceReference": "100008"}
+    assert receivable["customer"] == {"id": customer}
+
+    again, = save(client, {"OrderId": offer.OrderId, "InvoiceTitle": "x"})
+    assert again.APIException.Message == (
+        "InvoiceOrder with OrderId 1 is invoiced and can no longer be changed; use "
+        "UpdateInvoices for InvoiceTitle and ReferenceNumber.")
+    assert len(search(client)) == 4
+
+
+def test_D1_include_vat_payment_and_plain_orders(master_client):
+    client = master_client(fiscal_years=[2024])
+    customer, _ = setup(client)
+    plain, = save(client, {"CustomerId": customer, "InvoiceRows": {"InvoiceRow": [
+        {"Name": "Vare", "Price": Decimal("100"), "Quantity": Decimal("2")}]}})
+    # OrderStatus is Web, the WSDL default, which XmlSerializer leaves out
+    assert (plain.OrderStatus, plain.OrderTotalIncVat, plain.OrderTotalVat) == (
+        None, Decimal("250.00"), Decimal("50.00"))
+    assert [o.OrderId for o in client.invoices.GetInvoices(
+        {"OrderStates": {"OrderSlipStateType": ["Web"]}})] == [plain.OrderId]
+    assert client.ledger() == []
+    paid, = save(client, {"CustomerId": customer, "OrderStatus": "Invoiced", "IncludeVAT": True,
+                          "DateInvoiced": DAY, "PaymentAmount": Decimal("125.00"),
+                          "InvoiceRows": {"InvoiceRow": [
+                              {"Name": "Vare", "Price": Decimal("125"), "Quantity": Decimal("1")}]}})
+    assert (paid.OrderTotalIncVat, paid.OrderTotalVat, paid.InvoiceId) == (
+        Decimal("125.00"), Decimal("25.00"), 10000)
+    assert paid.Paid == DAY
+    lines = client.ledger()
+    assert [(ln["account_no"], ln["amount"]) for ln in lines] == [
+        (1500, "125.00"), (3000, "-100.00"), (2700, "-25.00"), (1920, "125.00"), (1500, "-125.00")]
+    receivables = [ln for ln in lines if ln["account_no"] == 1500]
+    assert receivables[0]["link_id"] is not None
+    assert receivables[0]["link_id"] == receivables[1]["link_id"]
+
+
+def test_D1_in_band_refusals_save_the_others(master_client):
+    client = master_client(fiscal_years=[2024])
+    customer, product = setup(client)
+    result = save(client,
+                  {"CustomerId": 999999, "InvoiceRows": {"InvoiceRow": [{"Name": "x"}]}},
+                  {"InvoiceRows": {"InvoiceRow": [{"Name": "x"}]}},
+                  {"CustomerId": customer, "InvoiceRows": {"InvoiceRow": [{"ProductId": 77}]}},
+                  {"CustomerId": customer, "ProjectId": 5},
+                  {"CustomerId": customer, "InvoiceRows": {"InvoiceRow": [
+                      {"Name": "x", "Price": Decimal(1), "VatRate": Decimal("7")}]}},
+                  {"OrderId": 42, "CustomerId": customer},
+                  {"CustomerId": customer, "OrderStatus": "Invoiced",
+                   "DateInvoiced": dt.datetime(2019, 1, 1, tzinfo=dt.UTC),
+                   "InvoiceRows": {"InvoiceRow": [{"ProductId": product}]}},
+                  {"CustomerId": customer, "InvoiceRows": {"InvoiceRow": [{"ProductId": product}]}})
+    assert [(o.OrderId, o.APIException and o.APIException.Message) for o in result] == [
+        (None, "Company with Id 999999 was not found."),
+        (None, "CustomerId is required to create a new InvoiceOrder."),
+        (None, "Product with Id 77 was not found."),
+        (None, "Project with Id 5 was not found."),
+        (None, "VatRate 7 is not an output VAT rate of the client (0, 12, 15, 25); set "
+               "TaxSettings.TaxCode."),
+        (42, "InvoiceOrder with Id 42 was not found."),
+        (None, "The invoice could not be posted: Could not finish last Bundle! iError:2"),
+        (1, None)]
+    assert result[0].APIException.Type == "ValidationException"
+    assert client.ledger() == []
+    assert [o.OrderId for o in client.invoices.GetInvoices({})] == [1]
+
+
+def test_D1_get_invoices_search_sync_list_update_and_lookups(master_client):
+    client = master_client(fiscal_years=[2024])
+    customer, product = setup(client)
+    other, = client.companies.SaveCompanies({"Company": [{"Name": "Annen AS"}]})
+    t0 = client.invoices.GetInvoices({}) or []
+    assert t0 == []
+    a, b, c = save(client,
+                   {"CustomerId": customer, "OrderStatus": "Offer", "ExternalStatus": 3,
+                    "InvoiceRows": {"InvoiceRow": [{"ProductId": product}]}},
+                   {"CustomerId": other.Id, "OrderStatus": "Invoiced", "DateInvoiced": DAY,
+                    "InvoiceRows": {"InvoiceRow": [{"ProductId": product}]}},
+                   {"CustomerId": customer, "OrderStatus": "Draft"})
+    assert [o.OrderId for o in (a, b, c)] == [1, 2, 3]
+
+    def ids(params):
+        return [o.OrderId for o in client.invoices.GetInvoices(params) or []]
+
+    assert ids({"CustomerIds": {"int": [customer]}}) == [1, 3]
+    assert ids({"OrderStates": {"OrderSlipStateType": ["Invoiced", "Draft"]}}) == [2, 3]
+    assert ids({"InvoiceIds": {"int": [b.InvoiceId]}}) == [2]
+    assert ids({"OrderIds": {"int": [3, 1]}}) == [1, 3]
+    assert ids({"ExternalStatus": {"int": [3]}}) == [1]
+    only, = client.invoices.GetInvoices({"OrderIds": {"int": [2]}}, {"string": ["OrderId", "InvoiceRows"]},
+                                        {"string": ["Price"]})
+    assert (only.OrderId, only.CustomerId, only.InvoiceRows.InvoiceRow[0].Price,
+            only.InvoiceRows.InvoiceRow[0].Name) == (2, None, Decimal("89.90"), None)
+    assert client.invoices.GetOrderSyncList({"RegisteredAfter": dt.datetime(2000, 1, 1)}) == [1, 2, 3]
+
+    updated, refused = client.invoices.UpdateInvoices({"InvoiceOrder": [
+        {"OrderId": 2, "InvoiceTitle": "Ny tittel", "ReferenceNumber": "PO-9", "CustomerId": 1},
+        {"OrderId": 1, "InvoiceTitle": "x"}]})
+    assert (updated.InvoiceTitle, updated.ReferenceNumber, updated.CustomerId) == (
+        "Ny tittel", "PO-9", other.Id)
+    assert refused.APIException.Message == (
+        "InvoiceOrder with OrderId 1 is not invoiced; UpdateInvoices updates invoiced orders only.")
+    assert client.invoices.GetOrderSyncList({"ChangedAfter": updated.DateChanged
+                                             - dt.timedelta(microseconds=1),
+                                             "RegisteredAfter": dt.datetime(2000, 1, 1)}) == [2]
+    assert [m.Description for m in client.invoices.GetDeliveryMethods()] == ["Post", "E-post", "Hentes"]
+    assert [m.Name for m in client.invoices.GetPaymentMethods()] == ["Bank", "Kort", "Vipps"]
+    template, = client.invoices.GetInvoiceTemplates()
+    assert (template.Name, template.IsDefault) == ("Standard faktura", True)
