@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from zeep.helpers import serialize_object
 
 DAY = dt.datetime(2024, 3, 15, tzinfo=dt.UTC)
@@ -177,3 +178,33 @@ def test_D1_get_invoices_search_sync_list_update_and_lookups(master_client):
     assert [m.Name for m in client.invoices.GetPaymentMethods()] == ["Bank", "Kort", "Vipps"]
     template, = client.invoices.GetInvoiceTemplates()
     assert (template.Name, template.IsDefault) == ("Standard faktura", True)
+
+
+def test_D3_the_invoice_pdf_opens_and_says_what_was_invoiced(master_client):
+    import io
+
+    import pypdf
+    import zeep
+
+    client = master_client(fiscal_years=[2024])
+    customer, product = setup(client)
+    invoiced, = save(client, {"CustomerId": customer, "OrderStatus": "Invoiced", "DateInvoiced": DAY,
+                              "PaymentTime": 30, "YourReference": "Kari Nordmann",
+                              "InvoiceRows": {"InvoiceRow": [
+                                  {"ProductId": product, "Quantity": Decimal("2")},
+                                  {"Name": "Gavekort ærlig", "Price": Decimal("100"),
+                                   "VatRate": Decimal("0")}]}})
+    pdf = client.invoices.GetInvoiceDocument({"InvoiceId": invoiced.InvoiceId})
+    assert pdf.startswith(b"%PDF-")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for expected in ("Faktura 10000", "Webkunde AS", "Kunde 10002", "15.03.2024", "14.04.2024",
+                     "100008", "Kaffe 500 g", "179,80", "Gavekort ærlig", "100,00",
+                     "Sum eks. mva", "279,80", "26,97", "306,77", "Kari Nordmann"):
+        assert expected in text, (expected, text)
+    assert invoiced.OrderTotalIncVat == Decimal("306.77")
+    assert client.invoices.GetInvoiceDocument({"InvoiceId": invoiced.InvoiceId}) == pdf
+    with pytest.raises(zeep.exceptions.Fault) as err:
+        client.invoices.GetInvoiceDocument({"InvoiceId": 4242})
+    assert err.value.message == ("Server was unable to process request. ---> Invoice with Id 4242 "
+                                 "was not found.")

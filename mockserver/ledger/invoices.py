@@ -174,6 +174,7 @@ class InvoiceOps:
             rows.append(row)
             amounts.append(row_amounts(row["Quantity"], row["Price"], row["DiscountRate"], rate,
                                        include_vat))
+            row["Net"] = amounts[-1].net  # not a WSDL member: what the PDF prints per row
         return rows, amounts
 
     # --- invoicing: the voucher ------------------------------------------------------------

@@ -7,10 +7,17 @@ and posted by the ledger (``ledger/invoices.py``). The schema is the vendor's WS
 
 from __future__ import annotations
 
+from uuid import UUID
+
+from .. import errors
+from ..documents import invoice as invoice_pdf
 from ..ledger import interpretations as rules
 from ..ledger.fixtures import fixtures_dir
+from ..ledger.masterdata import COMPANY
 from . import records
 from .schema import WsdlService
+
+NIL_GUID = UUID(int=0)
 
 
 def _model(name):
@@ -66,6 +73,21 @@ def GetOrderSyncList(ctx, syncParams):
                                       registered_after=registered)
 
 
+def GetInvoiceDocument(ctx, Parameters):
+    """D3: the invoice's PDF (``documents/invoice.py``); an unknown InvoiceId or template is a
+    Server fault (interpretation)."""
+    book = ctx.book()
+    p = Parameters or {}
+    order = ctx.ledger.invoice(book, p.get("InvoiceId"))
+    if order is None:
+        raise errors.UnknownReference("Invoice", p.get("InvoiceId"))
+    template = p.get("TemplateId")
+    if template not in (None, NIL_GUID, rules.INVOICE_TEMPLATE_ID):
+        raise errors.UnknownReference("InvoiceTemplate", template)
+    company = ctx.ledger.record(book, COMPANY, order["CustomerId"])
+    return invoice_pdf.render(order, book.name, company.data if company else {})
+
+
 def GetDeliveryMethods(ctx):
     book = ctx.book()
     own = ctx.ledger.records(book, "delivery_method")
@@ -91,4 +113,5 @@ SERVICE = WsdlService("InvoiceService", fixtures_dir() / "vendor" / "InvoiceServ
     "SaveInvoices": SaveInvoices, "UpdateInvoices": UpdateInvoices, "GetInvoices": GetInvoices,
     "GetOrderSyncList": GetOrderSyncList, "GetDeliveryMethods": GetDeliveryMethods,
     "GetInvoiceTemplates": GetInvoiceTemplates, "GetPaymentMethods": GetPaymentMethods,
+    "GetInvoiceDocument": GetInvoiceDocument,
 })
