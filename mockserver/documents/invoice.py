@@ -20,7 +20,7 @@ def _money(value) -> str:
     q = Decimal(value or 0).quantize(Decimal("0.01"))
     sign = "-" if q < 0 else ""
     whole, _, frac = f"{abs(q):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
