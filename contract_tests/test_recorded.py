@@ -42,7 +42,7 @@ SPEC_MD = Path(__file__).resolve().parents[2] / "shared" / "SPEC.md"
 IMPLEMENTED = {"W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "A1", "A2", "A3", "A4",
                "E1", "E2", "E3", "E4", "E5", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9",
                "S10", "S11", "K1", "K2", "C", "T1", "R1", "R2", "R3", "R4", "A5", "L1", "L2",
-               "M1", "M2", "M3", "M4", "M5", "M6"}
+               "M1", "M2", "M3", "M4", "M5", "M6", "D1", "D2", "D3", "D4"}
 
 LIVE_VARS = ("TFSO_LIVE_USERNAME", "TFSO_LIVE_PASSWORD", "TFSO_LIVE_APPLICATION_ID")
 
