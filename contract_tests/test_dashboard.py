@@ -460,3 +460,31 @@ def test_serve_prints_the_dashboard_url():
         with pytest.raises(KeyError):
             served.value("Dashboard")
         assert "  Control API:    " + served.url + "/__admin/health (off)\n" in served.output
+
+
+def test_client_page_shows_invoices_and_attachments(browser, emulator, client):
+    from decimal import Decimal
+
+    from test_attachment_service import png, upload
+
+    day = dt.datetime(2024, 3, 15, tzinfo=dt.UTC)
+    client.invoices.SaveInvoices({"InvoiceOrder": [
+        {"CustomerId": 123, "OrderStatus": "Offer", "DateOrdered": day,
+         "InvoiceRows": {"InvoiceRow": [{"Name": "Vare", "Price": Decimal("1000")}]}},
+        {"CustomerId": 123, "OrderStatus": "Invoiced", "DateInvoiced": day, "PaymentTime": 14,
+         "InvoiceRows": {"InvoiceRow": [{"Name": "Vare", "Price": Decimal("1000")}]}}]})
+    ref = upload(client, png())
+    client.attachments.Save(ref, "Journal")
+    client.attachments.Create("Pdf")
+    browser.get(f"{emulator.url}/__admin/ui/clients/{client.client_id}")
+    assert [cells(tr) for tr in css(browser, "#invoices tbody tr")] == [
+        ["1", "Offer", "123 Kunde Nordmann AS", "", "", "", "", "250,00", "1 250,00"],
+        ["2", "Invoiced", "123 Kunde Nordmann AS", "10000", "2024-03-15", "2024-03-29",
+         "100008", "250,00", "1 250,00"]]
+    assert [cells(tr) for tr in css(browser, "#attachments tbody tr")] == [
+        ["1", "Png", str(len(png())), "1", "Journal", "None"],
+        ["2", "Pdf", "0", "", "not saved", "None"]]
+    # the invoice's voucher is in the ledger section too
+    head, *lines, total = voucher_rows(browser, "ledger", 10001)
+    assert [ln[0] for ln in lines] == ["1500", "3000", "2700"]
+    assert total[-1] == "In balance"

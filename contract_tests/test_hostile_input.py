@@ -47,7 +47,8 @@ SERVICES = {
 for _svc in __import__("mockserver.soap.services", fromlist=["ALL"]).ALL:
     from mockserver.soap.schema import public_path as _public_path
 
-    SERVICES[_public_path(_svc.document)] = (NS, list(_svc.docs))
+    _ns = _svc.document.split(b'targetNamespace="', 1)[1].split(b'"', 1)[0].decode()
+    SERVICES[_public_path(_svc.document)] = (_ns, list(_svc.docs))
 MB100 = 100 * 1024 * 1024
 LIMIT = 2 * 1024 * 1024  # Settings.max_body
 #: SQL and shell metacharacters, quotes, XML-special characters, a NUL-free control character
@@ -276,6 +277,11 @@ DOCUMENTED_SERVER_FAULTS = ("Client is not authenticated on this identity",
 MASTER_DATA_FAULTS = re.compile(
     r"Server was unable to process request\. ---> (\w[\w ]* with Id -?\d+ was not found\."
     r"|.+ is required to create a new \w+\.)\Z")
+#: AttachmentService's refusals (errors.FileFault): Server faults, as its methods throw (D4).
+ATTACHMENT_FAULTS = re.compile(
+    r"Server was unable to process request\. ---> (File with Id -?\d+ (is|was) .+"
+    r"|ImageType Unknown is not accepted; .+|Offset -?\d+ is outside the file .+"
+    r"|bufferLength -?\d+ is outside the buffer .+|Stamp number series \S+ was not found\.)\Z")
 
 
 def _server_error(a: Answer) -> bool:
@@ -289,7 +295,8 @@ def _server_error(a: Answer) -> bool:
             return True
         if code in ("soap:Client", "soap:Sender", "soap:VersionMismatch"):
             return False
-        return not (text.startswith(DOCUMENTED_SERVER_FAULTS) or MASTER_DATA_FAULTS.match(text))
+        return not (text.startswith(DOCUMENTED_SERVER_FAULTS) or MASTER_DATA_FAULTS.match(text)
+                    or ATTACHMENT_FAULTS.match(text))
     return True
 
 

@@ -21,11 +21,11 @@ from ..control import faults as fault_specs
 from ..errors import LimitReached
 from ..journal import CriteriaError
 from ..ledger import scenario as scenarios
-from . import clients, clock, faults, limits, requests, ui
+from . import clients, clock, documents, faults, limits, requests, ui
 from .common import AdminError, error_json, error_response
 from .options import CLIENT_FIELDS, client_options, client_overrides
 
-BLUEPRINTS = (clients.bp, limits.bp, clock.bp, faults.bp, requests.bp)
+BLUEPRINTS = (clients.bp, documents.bp, limits.bp, clock.bp, faults.bp, requests.bp)
 
 
 def create_admin(server) -> Flask:

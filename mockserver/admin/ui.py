@@ -31,6 +31,7 @@ from ..codec_utils import iso_utc
 from ..control.ratelimit import client_key
 from ..journal import CriteriaError
 from ..ledger import queries, views
+from . import documents
 
 PREFIX = "/__admin/ui"
 STATIC = PREFIX + "/static/"
@@ -244,6 +245,8 @@ def create_ui(server) -> Blueprint:
             entries=entries, years=years, series=views.entry_series(ledger, client_id),
             rate=_rate(client_id), clock=_clock(client_id), faults=faults,
             accounts=sorted(account_names.items()), customers=customers,
+            orders=ledger.orders(book),
+            files=[documents.file_json(f) for f in ledger.files(book, saved_only=False)],
             operations=sorted({e["operation"] for e in server.journal.entries(
                 limit=JOURNAL_ROWS, client_id=client_id) if e.get("operation")}))
 

@@ -151,12 +151,15 @@ class AttachmentOps:
         return "PostedInJournal" if voucher is not None and voucher.posted else "PrepostedInJournal"
 
     def files(self, book, *, stamp_nos=None, file_ids=None, registered_after=None,
-              changed_after=None, has_stamp_no=None, approved=None, statuses=None) -> list[dict]:
-        """GetFileInfo: the saved files matching every parameter given."""
+              changed_after=None, has_stamp_no=None, approved=None, statuses=None,
+              saved_only: bool = True) -> list[dict]:
+        """GetFileInfo: the saved files matching every parameter given (``saved_only`` False:
+        the ghost files too, for the control API)."""
         with self.lock:
             book = self._current(book)
             recs = sorted(book.master.records.get(ATTACHMENT, {}).items())
-            shown = [self._shown(book, r) for _, r in recs if r.data.get("Saved")]
+            shown = [self._shown(book, r) for _, r in recs
+                     if r.data.get("Saved") or not saved_only]
         out = []
         for f in shown:
             if stamp_nos and f["StampNo"] not in stamp_nos:

@@ -77,11 +77,12 @@ def GetInvoiceDocument(ctx, Parameters):
     """D3: the invoice's PDF (``documents/invoice.py``); an unknown InvoiceId or template is a
     Server fault (interpretation)."""
     book = ctx.book()
-    p = Parameters or {}
-    order = ctx.ledger.invoice(book, p.get("InvoiceId"))
+    if Parameters is None:
+        raise errors.NullArgument("Parameters")
+    order = ctx.ledger.invoice(book, Parameters.get("InvoiceId"))
     if order is None:
-        raise errors.UnknownReference("Invoice", p.get("InvoiceId"))
-    template = p.get("TemplateId")
+        raise errors.UnknownReference("Invoice", Parameters.get("InvoiceId"))
+    template = Parameters.get("TemplateId")
     if template not in (None, NIL_GUID, rules.INVOICE_TEMPLATE_ID):
         raise errors.UnknownReference("InvoiceTemplate", template)
     company = ctx.ledger.record(book, COMPANY, order["CustomerId"])

@@ -154,6 +154,18 @@ class MockClient:
         resp.raise_for_status()
         return resp.json()["lines"]
 
+    def orders(self) -> list[dict]:
+        """The client's orders and invoices as the control API shows them (D1-D2)."""
+        resp = self.admin("GET", f"/clients/{self.client_id}/invoices")
+        resp.raise_for_status()
+        return resp.json()["orders"]
+
+    def files(self) -> list[dict]:
+        """The client's AttachmentService files, ghost files too (D4)."""
+        resp = self.admin("GET", f"/clients/{self.client_id}/attachments")
+        resp.raise_for_status()
+        return resp.json()["files"]
+
     def approve_journal(self) -> int:
         resp = self.admin("POST", f"/clients/{self.client_id}/journal/approve")
         resp.raise_for_status()
