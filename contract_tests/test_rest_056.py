@@ -537,22 +537,25 @@ def test_R5_R6_py24so_reads_everything_served_and_syncs_incrementally(tfso_mock,
 
 
 SERVED = [
-    "DELETE /customers/{customerId}", "DELETE /products/{id}", "GET /accountbalances",
-    "GET /accountbalances/{id}", "GET /accounts", "GET /accounts/{id}", "GET /currencies",
-    "GET /customers", "GET /customers/{customerId}", "GET /dimensions",
+    "DELETE /customers/{customerId}", "DELETE /productcategories/{id}", "DELETE /products/{id}",
+    "GET /accountbalances", "GET /accountbalances/{id}", "GET /accounts", "GET /accounts/{id}",
+    "GET /currencies", "GET /customers", "GET /customers/{customerId}", "GET /dimensions",
     "GET /dimensions/{dimensionType}", "GET /dimensions/{dimensionType}/elements",
     "GET /dimensions/{dimensionType}/elements/{value}", "GET /fiscalperiods", "GET /me",
-    "GET /organization/information", "GET /paymentmethods", "GET /products", "GET /products/{id}",
-    "GET /productunits", "GET /salestypes", "GET /salestypes/{id}", "GET /taxes",
-    "GET /taxes/{id}", "GET /transactionlines", "GET /transactionlines/{id}",
-    "GET /transactiontypes", "PATCH /customers/{customerId}", "PATCH /products/{id}",
-    "POST /customers", "POST /oauth/token", "POST /products", "POST /transactions",
+    "GET /organization/information", "GET /paymentmethods", "GET /productcategories",
+    "GET /productcategories/{id}", "GET /products", "GET /products/{id}", "GET /productunits",
+    "GET /salestypes", "GET /salestypes/{id}", "GET /taxes", "GET /taxes/{id}",
+    "GET /transactionlines", "GET /transactionlines/{id}", "GET /transactiontypes",
+    "PATCH /customers/{customerId}", "PATCH /productcategories/{id}", "PATCH /products/{id}",
+    "POST /customers", "POST /oauth/token", "POST /productcategories", "POST /products",
+    "POST /transactions",
 ]
 
 
 #: writes whose schema-valid bodies the ledger's rules may still refuse (400)
 RULED = ("POST /transactions", "POST /customers", "PATCH /customers/{customerId}",
-         "POST /products", "PATCH /products/{id}")
+         "POST /products", "PATCH /products/{id}", "POST /productcategories",
+         "PATCH /productcategories/{id}")
 
 
 def test_R5_R6_R7_A5_schemathesis_over_every_served_operation(tfso_mock, client):
@@ -564,7 +567,7 @@ def test_R5_R6_R7_A5_schemathesis_over_every_served_operation(tfso_mock, client)
 
     save(client, [rich_sale(10000)])
     auth = bearer(tfso_mock.url, client, scope=f"{ALL_SCOPES} {WRITE} api.crm.customer:write "
-                                                "api.product.product:write")
+                                                "api.product.product:write api.product.category:write")
     schema = schemathesis.openapi.from_url(f"{tfso_mock.url}/v1/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
     assert sorted(op.label for op in operations) == SERVED
@@ -626,7 +629,7 @@ def test_R6_R7_the_plugins_mock_client_reaches_every_endpoint(client):
         "/v1/dimensions/1/elements/13": {}, "/v1/paymentmethods": {}, "/v1/salestypes": {},
         "/v1/salestypes/1": {}, "/v1/productunits": {}, "/v1/organization/information": {},
         "/v1/me": {}, "/v1/openapi.json": {}, "/v1/customers": {}, "/v1/customers/123": {},
-        "/v1/products": {},
+        "/v1/products": {}, "/v1/productcategories": {},
     }
     token = client.oauth_token()
     assert {p: client.rest_get(p, token=token, **q).status_code for p, q in paths.items()} == {

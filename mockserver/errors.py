@@ -533,6 +533,12 @@ class InvalidProduct(InvalidQuery):
     template = "Invalid product: {shown}"
 
 
+class InvalidCategory(InvalidQuery):
+    """POST/PATCH /v1/productcategories: every (path, keyword) problem of the JSON body."""
+
+    template = "Invalid product category: {shown}"
+
+
 class CustomerExists(RestError):
     """POST /v1/customers with the ``id`` of a customer the client has."""
 
@@ -937,6 +943,12 @@ class RecordNotFound(ItemRefused):
 class NameRequired(ItemRefused):
     def __init__(self, what: str, field: str = "Name"):
         super().__init__(f"{field} is required to create a new {what}.")
+
+
+class CategoryInUse(ItemRefused):
+    def __init__(self, category_id: int):
+        super().__init__(f"Category with Id {category_id} is used by a product or another "
+                         "category and cannot be deleted.")
 
 
 class CompanyInUse(ItemRefused):

@@ -244,6 +244,20 @@ class MasterDataOps:
         return self.save_items(book, PRODUCT, items, what="Product",
                                transient=rules.PRODUCT_TRANSIENT_FIELDS, check=unique_no)
 
+    def delete_product_category(self, book, category_id: int) -> list[errors.ItemRefused | None]:
+        """REST DELETE /productcategories/{id} (ProductService has no delete): refused while a
+        product or another category refers to it (interpretation: nothing left dangling)."""
+
+        def in_use(book, cid):
+            md = book.master
+            if any(r.data.get("CategoryId") == cid for r in md.records.get(PRODUCT, {}).values()) \
+                    or any(r.data.get("ParentId") == cid
+                           for r in md.records.get("product_category", {}).values()):
+                raise errors.CategoryInUse(cid)
+
+        return self.delete_records(book, "product_category", [category_id], what="Category",
+                                   check=in_use)
+
     def delete_companies(self, book, ids: list[int]) -> list[errors.ItemRefused | None]:
         def in_use(book, cid):
             if any(ln.customer_id == cid for ln in book.lines.values()):

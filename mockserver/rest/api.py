@@ -25,6 +25,7 @@ from . import (
     oauth,
     openapi,
     organization,
+    productcategories,
     products,
     sales,
     transactionlines,
@@ -40,7 +41,7 @@ log = logging.getLogger("mockserver.rest")
 
 #: the resource modules, each registering its routes; ``unserved`` last (it fills the gaps)
 RESOURCES = (oauth, transactionlines, transactions, accounting, dimensions, sales, organization,
-             customers, products, openapi, unserved)
+             customers, products, productcategories, openapi, unserved)
 
 
 def create_rest(server) -> Flask:
