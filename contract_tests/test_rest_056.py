@@ -539,16 +539,19 @@ def test_R5_R6_py24so_reads_everything_served_and_syncs_incrementally(tfso_mock,
 SERVED = [
     "DELETE /customers/{customerId}", "DELETE /productcategories/{id}", "DELETE /products/{id}",
     "GET /accountbalances", "GET /accountbalances/{id}", "GET /accounts", "GET /accounts/{id}",
-    "GET /currencies", "GET /customers", "GET /customers/{customerId}", "GET /dimensions",
+    "GET /currencies", "GET /customers", "GET /customers/{customerId}",
+    "GET /customers/{customerId}/bankaccounts",
+    "GET /customers/{customerId}/bankaccounts/{accountNumber}", "GET /dimensions",
     "GET /dimensions/{dimensionType}", "GET /dimensions/{dimensionType}/elements",
     "GET /dimensions/{dimensionType}/elements/{value}", "GET /fiscalperiods", "GET /me",
     "GET /organization/information", "GET /paymentmethods", "GET /productcategories",
     "GET /productcategories/{id}", "GET /products", "GET /products/{id}", "GET /productunits",
     "GET /salestypes", "GET /salestypes/{id}", "GET /taxes", "GET /taxes/{id}",
     "GET /transactionlines", "GET /transactionlines/{id}", "GET /transactiontypes",
-    "PATCH /customers/{customerId}", "PATCH /productcategories/{id}", "PATCH /products/{id}",
-    "POST /customers", "POST /oauth/token", "POST /productcategories", "POST /products",
-    "POST /transactions",
+    "PATCH /customers/{customerId}", "PATCH /customers/{customerId}/bankaccounts/{accountNumber}",
+    "PATCH /productcategories/{id}", "PATCH /products/{id}", "POST /customers",
+    "POST /customers/{customerId}/bankaccounts", "POST /oauth/token", "POST /productcategories",
+    "POST /products", "POST /transactions",
 ]
 
 
@@ -567,7 +570,8 @@ def test_R5_R6_R7_A5_schemathesis_over_every_served_operation(tfso_mock, client)
 
     save(client, [rich_sale(10000)])
     auth = bearer(tfso_mock.url, client, scope=f"{ALL_SCOPES} {WRITE} api.crm.customer:write "
-                                                "api.product.product:write api.product.category:write")
+                                                "api.product.product:write api.product.category:write "
+                                                "api.crm.bankdetails:write")
     schema = schemathesis.openapi.from_url(f"{tfso_mock.url}/v1/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
     assert sorted(op.label for op in operations) == SERVED

@@ -539,6 +539,16 @@ class InvalidCategory(InvalidQuery):
     template = "Invalid product category: {shown}"
 
 
+class InvalidBankAccount(InvalidQuery):
+    """POST/PATCH /v1/customers/{customerId}/bankaccounts: every (path, keyword) problem."""
+
+    template = "Invalid bank account: {shown}"
+
+
+class BankAccountExists(RestError):
+    template = "Customer {customer_id} already has bank account {number}"
+
+
 class CustomerExists(RestError):
     """POST /v1/customers with the ``id`` of a customer the client has."""
 

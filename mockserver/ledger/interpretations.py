@@ -425,6 +425,12 @@ PROFILE_LOCALE = {"timeZone": "Europe/Oslo", "countryCode": "NO", "language": "n
 #: by an opaque ``continuationToken`` in the ``link`` header; sorted by id unless ``sortBy``.
 CUSTOMER_PAGE_SIZE = 25
 
+#: REST ``/customers/{id}/bankaccounts``: CompanyService's one account (BankAccountNo, -Type,
+#: -Country, -Bic) is the default account; every account a REST client keeps is stored with the
+#: company under this key (SOAP never shows it), the default (else the first) mirrored into
+#: those members. A BankAccountType outside bban/iban/bankgiro/plusgiro reads as bban.
+BANK_ACCOUNTS_KEY = "BankAccounts"
+
 
 def customer_is_company(d: dict) -> bool:
     return not (d.get("Private") is True or d.get("Type") == "Consumer")

@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from .. import errors
 from . import (
     accounting,
+    bankaccounts,
     customers,
     dimensions,
     jsonout,
@@ -41,7 +42,7 @@ log = logging.getLogger("mockserver.rest")
 
 #: the resource modules, each registering its routes; ``unserved`` last (it fills the gaps)
 RESOURCES = (oauth, transactionlines, transactions, accounting, dimensions, sales, organization,
-             customers, products, productcategories, openapi, unserved)
+             customers, bankaccounts, products, productcategories, openapi, unserved)
 
 
 def create_rest(server) -> Flask:
