@@ -7,13 +7,12 @@ over every served operation of /v1/openapi.json."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
 from decimal import Decimal
 
 import pytest
 import requests
-from transaction_helpers import ALL_SCOPES, bearer, rich_sale, save, transfer
+from transaction_helpers import ALL_SCOPES, bearer, caller, exact, rich_sale, save, transfer
 
 from helpers import entry, voucher
 
@@ -31,22 +30,8 @@ def client(tfso_new_client):
 
 @pytest.fixture
 def call(tfso_mock, client):
-    """A request to /v1 with the client's (default) bearer token."""
-    headers = bearer(tfso_mock.url, client)
+    return caller(tfso_mock.url, client)
 
-    def go(method: str, path: str, headers=headers, **kw) -> requests.Response:
-        return requests.request(method, f"{tfso_mock.url}/v1{path}", headers=headers, timeout=30,
-                                **kw)
-
-    return go
-
-
-def exact(resp: requests.Response):
-    """The JSON body with every fraction as Decimal, trackingId dropped after a shape check."""
-    data = json.loads(resp.text, parse_float=Decimal)
-    if isinstance(data, dict) and "trackingId" in data:
-        assert len(data.pop("trackingId")) == 12
-    return data
 
 
 def lines(call, **params) -> list[dict]:

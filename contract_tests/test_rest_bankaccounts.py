@@ -4,11 +4,8 @@ company. Over a real socket with requests and py24so."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-import requests
-from transaction_helpers import bearer
+from transaction_helpers import bearer, caller, exact
 
 WRITE = "api.crm.bankdetails:read api.crm.bankdetails:write"
 
@@ -20,25 +17,13 @@ def client(tfso_new_client):
 
 @pytest.fixture
 def call(tfso_mock, client):
-    headers = bearer(tfso_mock.url, client)
-
-    def go(method: str, path: str, headers=headers, **kw) -> requests.Response:
-        return requests.request(method, f"{tfso_mock.url}/v1{path}", headers=headers, timeout=30,
-                                **kw)
-
-    return go
+    return caller(tfso_mock.url, client)
 
 
 @pytest.fixture
 def writer(tfso_mock, client):
     return bearer(tfso_mock.url, client, scope=WRITE)
 
-
-def exact(resp: requests.Response):
-    data = json.loads(resp.text)
-    if isinstance(data, dict) and "trackingId" in data:
-        assert len(data.pop("trackingId")) == 12
-    return data
 
 
 def test_R6_the_default_bank_account_is_companyservices_account(client, call, writer):

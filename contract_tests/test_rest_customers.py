@@ -6,12 +6,9 @@ requests and with py24so (configured only with base_url and token_url)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-from decimal import Decimal
 
 import pytest
-import requests
-from transaction_helpers import bearer, rich_sale, save
+from transaction_helpers import bearer, caller, exact, rich_sale, save
 
 UTC = dt.UTC
 WRITE = "api.crm.customer:read api.crm.customer:write"
@@ -28,26 +25,13 @@ def client(tfso_new_client):
 
 @pytest.fixture
 def call(tfso_mock, client):
-    """A request to /v1 with the client's default token (every read scope)."""
-    headers = bearer(tfso_mock.url, client)
-
-    def go(method: str, path: str, headers=headers, **kw) -> requests.Response:
-        return requests.request(method, f"{tfso_mock.url}/v1{path}", headers=headers, timeout=30,
-                                **kw)
-
-    return go
+    return caller(tfso_mock.url, client)
 
 
 @pytest.fixture
 def writer(tfso_mock, client):
     return bearer(tfso_mock.url, client, scope=WRITE)
 
-
-def exact(resp: requests.Response):
-    data = json.loads(resp.text, parse_float=Decimal)
-    if isinstance(data, dict) and "trackingId" in data:
-        assert len(data.pop("trackingId")) == 12
-    return data
 
 
 EMPTY_ADDRESS = {

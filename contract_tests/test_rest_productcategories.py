@@ -6,11 +6,9 @@ requests and py24so."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
-import requests
-from transaction_helpers import bearer
+from transaction_helpers import bearer, caller, exact
 
 T0 = dt.datetime(2024, 3, 1, 8, 0, tzinfo=dt.UTC)
 WRITE = ("api.product.category:read api.product.category:write api.product.product:read "
@@ -27,25 +25,13 @@ def client(tfso_new_client):
 
 @pytest.fixture
 def call(tfso_mock, client):
-    headers = bearer(tfso_mock.url, client)
-
-    def go(method: str, path: str, headers=headers, **kw) -> requests.Response:
-        return requests.request(method, f"{tfso_mock.url}/v1{path}", headers=headers, timeout=30,
-                                **kw)
-
-    return go
+    return caller(tfso_mock.url, client)
 
 
 @pytest.fixture
 def writer(tfso_mock, client):
     return bearer(tfso_mock.url, client, scope=WRITE)
 
-
-def exact(resp: requests.Response):
-    data = json.loads(resp.text)
-    if isinstance(data, dict) and "trackingId" in data:
-        assert len(data.pop("trackingId")) == 12
-    return data
 
 
 def test_R6_product_categories_are_productservices_categories(client, call, writer):

@@ -6,12 +6,10 @@ py24so (configured only with base_url and token_url)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 
 import pytest
-import requests
-from transaction_helpers import bearer
+from transaction_helpers import bearer, caller, exact
 
 UTC = dt.UTC
 WRITE = "api.product.product:read api.product.product:write"
@@ -28,25 +26,13 @@ def client(tfso_new_client):
 
 @pytest.fixture
 def call(tfso_mock, client):
-    headers = bearer(tfso_mock.url, client)
-
-    def go(method: str, path: str, headers=headers, **kw) -> requests.Response:
-        return requests.request(method, f"{tfso_mock.url}/v1{path}", headers=headers, timeout=30,
-                                **kw)
-
-    return go
+    return caller(tfso_mock.url, client)
 
 
 @pytest.fixture
 def writer(tfso_mock, client):
     return bearer(tfso_mock.url, client, scope=WRITE)
 
-
-def exact(resp: requests.Response):
-    data = json.loads(resp.text, parse_float=Decimal)
-    if isinstance(data, dict) and "trackingId" in data:
-        assert len(data.pop("trackingId")) == 12
-    return data
 
 
 def test_R6_a_product_saved_over_soap_is_the_product_of_the_same_id(client, call):

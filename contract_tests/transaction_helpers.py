@@ -4,6 +4,7 @@ vouchers posted through SaveBundleList, OAuth tokens, and the admin snapshot's t
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import requests
@@ -99,3 +100,22 @@ def bearer(base_url: str, client, **overrides) -> dict:
     resp = token_response(base_url, client, **overrides)
     assert resp.status_code == 200, resp.text
     return {"Authorization": f"Bearer {resp.json()['access_token']}"}
+
+
+def exact(resp: requests.Response):
+    """The JSON body with every fraction as Decimal, trackingId dropped after a shape check."""
+    data = json.loads(resp.text, parse_float=Decimal)
+    if isinstance(data, dict) and "trackingId" in data:
+        assert len(data.pop("trackingId")) == 12
+    return data
+
+
+def caller(base_url: str, client):
+    """``call(method, path, **kw)``: a request to /v1 with the client's default bearer token
+    (every read scope); ``headers=`` replaces the token (another scope, or none)."""
+    default = bearer(base_url, client)
+
+    def call(method: str, path: str, headers=default, **kw) -> requests.Response:
+        return requests.request(method, f"{base_url}/v1{path}", headers=headers, timeout=30, **kw)
+
+    return call
