@@ -38,6 +38,8 @@ DEVIATIONS = (
     "limit of /customers is an integer from 1 to 100 (the vendor: a number with maxLength 100); "
     "limit and page of /products at least 1; categoryIds and supplierIds of /products are "
     "comma-separated integers, as the vendor describes them",
+    "continuationToken of /dimensions/{dimensionType}/elements is the offset its Link header's "
+    "rel=\"next\" carries (digits; another value is a 400), and its limit is at least 1",
     "CustomerPostRequest has no discriminator (its mapping names the strings 'true' and 'false' "
     "for the boolean isCompany; the oneOf says the same)",
     "POST /oauth/token (the vendor serves it at https://login.24sevenoffice.com/oauth/token)",
@@ -47,6 +49,8 @@ DEVIATIONS = (
 _ISO_DAY_OR_TIME = {"anyOf": [{"type": "string", "format": "date"},
                               {"type": "string", "format": "date-time"}]}
 _IDS = {"type": "string", "pattern": r"^\s*\d+\s*(,\s*\d+\s*)*$"}
+#: the opaque continuationToken the emulator issues: an offset into the list (rest/paging.py)
+_OFFSET = {"type": "string", "pattern": r"^[0-9]{1,9}$"}
 #: (path, parameter) -> the schema served instead of the vendor's (DEVIATIONS says why)
 PARAMETER_SCHEMAS = {
     ("/customers", "createdFrom"): _ISO_DAY_OR_TIME,
@@ -57,6 +61,9 @@ PARAMETER_SCHEMAS = {
     ("/products", "page"): {"type": "integer", "format": "int32", "default": 1, "minimum": 1},
     ("/products", "categoryIds"): _IDS,
     ("/products", "supplierIds"): _IDS,
+    ("/dimensions/{dimensionType}/elements", "limit"): {"type": "integer", "format": "int32",
+                                                        "default": 100, "minimum": 1},
+    ("/dimensions/{dimensionType}/elements", "continuationToken"): _OFFSET,
 }
 
 GUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -177,6 +184,9 @@ def build(served: set[tuple[str, str]]) -> dict:
             for p in shared:
                 if p["name"] == "id":
                     p["schema"]["pattern"] = GUID_PATTERN
+        for p in shared:  # parameters declared on the path item, for every method
+            if (path, p.get("name")) in PARAMETER_SCHEMAS:
+                p["schema"] = copy.deepcopy(PARAMETER_SCHEMAS[(path, p["name"])])
         if shared:
             out["parameters"] = shared
         path_params = "{" in path
