@@ -565,3 +565,23 @@ INVOICE_IGNORED_WARNINGS = ("vatisnotinbalance", "invoicealreadyexists")
 #: UpdateInvoices: "valid update properties: InvoiceTitle, ReferenceNumber" (WSDL); the others
 #: sent are ignored.
 INVOICE_UPDATABLE = frozenset({"InvoiceTitle", "ReferenceNumber"})
+
+#: REST ``/salesorders`` (0.56.0) over InvoiceService's orders (same ids). ``status``: Draft,
+#: Web, Confirmed and Inactive keep their name, Offer is Proposal, Invoiced is Invoice; every
+#: other OrderSlipStateType (Pack, Repeating, ForInvoicing, ...) reads as Confirmed (an order
+#: that is neither a draft, an offer nor invoiced). ``customer`` is the order's CustomerId and
+#: CustomerName; ``date`` DateOrdered; ``memo`` InvoiceText; ``invoice`` (invoiced orders
+#: only) InvoiceId, DateInvoiced, DueDate, PaymentTime as NumberOfDays terms and OCR as the
+#: remittance reference; gross/tax from OrderTotalIncVat/OrderTotalVat, net their difference;
+#: ``dimensions`` (single order only) the order's ProjectId (1) and DepartmentId (2), named as /dimensions names them. Lists: ``limit``
+#: 25 by default (at most 100), sorted by id, an opaque ``continuationToken``; ``customerId``
+#: and ``invoiceNumber`` filters are integers (a non-number is a 400).
+SALES_ORDER_PAGE_SIZE = 25
+SALES_ORDER_STATUSES = {"Draft": "Draft", "Web": "Web", "Offer": "Proposal",
+                        "Confirmed": "Confirmed", "Invoiced": "Invoice", "Inactive": "Inactive"}
+#: (InvoiceOrder member, dimensionType) as /dimensions numbers them
+SALES_ORDER_DIMENSIONS = (("ProjectId", 1), ("DepartmentId", 2))
+
+
+def sales_order_status(state: str | None) -> str:
+    return SALES_ORDER_STATUSES.get(state or "Web", "Confirmed")

@@ -1,0 +1,85 @@
+"""R6 sales orders (the vendor's OpenAPI v0.56.0 ``/salesorders``, reads): InvoiceService's
+orders over REST, one state: an order saved over SOAP SaveInvoices is the sales order of the
+same id, with its totals, status and invoice. Over a real socket with requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from transaction_helpers import bearer, caller, exact
+
+DAY = dt.datetime(2024, 3, 15, tzinfo=dt.UTC)
+
+
+def _setup(client):
+    company, = client.companies.SaveCompanies({"Company": [{"Name": "Webkunde AS"}]})
+    product, = client.products.SaveProducts({"Product": [
+        {"No": "KAFFE", "Name": "Kaffe 500 g", "Price": Decimal("89.90"), "TaxRate": Decimal("15")}]})
+    return company.Id, product.Id
+
+
+def test_R6_an_order_saved_over_soap_is_the_sales_order_of_the_same_id(master_client, tfso_mock):
+    client = master_client(fiscal_years=[2024])
+    call = caller(tfso_mock.url, client)
+    customer, product = _setup(client)
+    offer, invoiced = client.invoices.SaveInvoices({"InvoiceOrder": [
+        {"CustomerId": customer, "OrderStatus": "Offer", "DateOrdered": DAY,
+         "InvoiceText": "Levering fredag", "InvoiceRows": {"InvoiceRow": [
+             {"ProductId": product, "Quantity": Decimal("3")}]}},
+        {"CustomerId": customer, "OrderStatus": "Invoiced", "DateOrdered": DAY,
+         "DateInvoiced": DAY, "PaymentTime": 10, "InvoiceRows": {"InvoiceRow": [
+             {"Name": "Frakt", "Price": Decimal("99"), "Quantity": Decimal("1"),
+              "DiscountRate": Decimal("10"), "VatRate": Decimal("25")}]}}]})
+    assert (offer.APIException, invoiced.APIException) == (None, None)
+    resp = call("GET", f"/salesorders/{offer.OrderId}")
+    assert resp.status_code == 200, resp.text
+    assert resp.headers["Content-Type"] == "application/json; charset=utf-8"
+    got = exact(resp)
+    stamp = got["createdAt"]
+    assert stamp.endswith("Z") and got["modifiedAt"] == stamp
+    assert got == {
+        "id": offer.OrderId, "customer": {"id": customer, "name": "Webkunde AS"},
+        "status": "Proposal", "date": "2024-03-15", "memo": "Levering fredag",
+        "createdAt": stamp, "modifiedAt": stamp,
+        # 3 x 89.90 = 269.70 + 15 % 40.455 -> 40.46
+        "grossAmount": Decimal("310.16"), "netAmount": Decimal("269.70"),
+        "taxAmount": Decimal("40.46"), "dimensions": []}
+    got = exact(call("GET", f"/salesorders/{invoiced.OrderId}"))
+    assert (got["status"], got["invoice"], got["grossAmount"], got["netAmount"],
+            got["taxAmount"]) == (
+        "Invoice", {"number": 10000, "date": "2024-03-15", "dueDate": "2024-03-25",
+                    "paymentTerms": {"type": "NumberOfDays", "value": 10},
+                    "remittanceReference": "100008"},
+        Decimal("111.38"), Decimal("89.10"), Decimal("22.28"))
+
+    listed = call("GET", "/salesorders")
+    assert listed.status_code == 200, listed.text
+    assert [o["id"] for o in exact(listed)] == [offer.OrderId, invoiced.OrderId]
+    assert "dimensions" not in exact(listed)[0]
+    assert [o["id"] for o in exact(call("GET", "/salesorders", params={"status": "Invoice"}))] \
+        == [invoiced.OrderId]
+    assert [o["id"] for o in exact(call("GET", "/salesorders",
+                                        params={"invoiceNumber": "10000"}))] == [invoiced.OrderId]
+    assert exact(call("GET", "/salesorders", params={"customerId": "999"})) == []
+    assert exact(call("GET", "/salesorders", params={"dateFrom": "2024-03-16"})) == []
+    assert len(exact(call("GET", "/salesorders", params={"date": "2024-03-15"}))) == 2
+    assert exact(call("GET", "/salesorders", params={"modifiedFrom": "2999-01-01T00:00:00Z"})) == []
+    page = call("GET", "/salesorders", params={"limit": "1"})
+    assert [o["id"] for o in exact(page)] == [offer.OrderId]
+    assert 'rel="next"' in page.headers["link"]
+    nxt = call("GET", "/salesorders", params={"limit": "1", "continuationToken": "1"})
+    assert [o["id"] for o in exact(nxt)] == [invoiced.OrderId]
+
+    # bad input: the vendor's 400/404, never a trace
+    bad = call("GET", "/salesorders", params={"status": "Offer"})
+    assert bad.status_code == 400, bad.text
+    assert exact(bad)["error"]["name"] == "ValidationError"
+    missing = call("GET", "/salesorders/999")
+    assert missing.status_code == 404, missing.text
+    # writes stay 501 naming the endpoint; no token, 401
+    post = call("POST", "/salesorders", json={})
+    assert post.status_code == 501, post.text
+    assert call("GET", "/salesorders", headers={}).status_code == 401
+    narrow = bearer(tfso_mock.url, client, scope="api.crm.customer:read")
+    assert call("GET", "/salesorders", headers=narrow).status_code == 403
