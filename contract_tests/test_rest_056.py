@@ -531,7 +531,7 @@ SERVED = [
     "GET /dimensions/{dimensionType}/elements/{value}", "GET /fiscalperiods", "GET /me",
     "GET /organization/information", "GET /paymentmethods", "GET /productcategories",
     "GET /productcategories/{id}", "GET /products", "GET /products/{id}", "GET /productunits",
-    "GET /salestypes", "GET /salestypes/{id}", "GET /taxes", "GET /taxes/{id}",
+    "GET /salesorders", "GET /salesorders/{id}", "GET /salestypes", "GET /salestypes/{id}", "GET /taxes", "GET /taxes/{id}",
     "GET /transactionlines", "GET /transactionlines/{id}", "GET /transactiontypes",
     "PATCH /customers/{customerId}", "PATCH /customers/{customerId}/bankaccounts/{accountNumber}",
     "PATCH /productcategories/{id}", "PATCH /products/{id}", "POST /customers",
@@ -618,7 +618,7 @@ def test_R6_R7_the_plugins_mock_client_reaches_every_endpoint(client):
         "/v1/dimensions/1/elements/13": {}, "/v1/paymentmethods": {}, "/v1/salestypes": {},
         "/v1/salestypes/1": {}, "/v1/productunits": {}, "/v1/organization/information": {},
         "/v1/me": {}, "/v1/openapi.json": {}, "/v1/customers": {}, "/v1/customers/123": {},
-        "/v1/products": {}, "/v1/productcategories": {},
+        "/v1/products": {}, "/v1/productcategories": {}, "/v1/salesorders": {},
     }
     token = client.oauth_token()
     assert {p: client.rest_get(p, token=token, **q).status_code for p, q in paths.items()} == {

@@ -83,3 +83,25 @@ def test_R6_an_order_saved_over_soap_is_the_sales_order_of_the_same_id(master_cl
     assert call("GET", "/salesorders", headers={}).status_code == 401
     narrow = bearer(tfso_mock.url, client, scope="api.crm.customer:read")
     assert call("GET", "/salesorders", headers=narrow).status_code == 403
+
+
+def test_R6_py24so_sales_orders(master_client, tfso_mock):
+    from py24so import Client24SO, ClientOptions
+
+    client = master_client(fiscal_years=[2024])
+    customer, product = _setup(client)
+    made, = client.invoices.SaveInvoices({"InvoiceOrder": [
+        {"CustomerId": customer, "OrderStatus": "Invoiced", "DateOrdered": DAY, "DateInvoiced": DAY,
+         "InvoiceRows": {"InvoiceRow": [{"ProductId": product, "Quantity": Decimal("2")}]}}]})
+    assert made.APIException is None
+    assert client.rest_get(f"/v1/salesorders/{made.OrderId}").status_code == 200
+    oauth = client.info["oauth"]
+    options = ClientOptions(base_url=f"{tfso_mock.url}/v1", token_url=f"{tfso_mock.url}/oauth/token")
+    with Client24SO(oauth["client_id"], oauth["client_secret"], oauth["organization"],
+                    options=options) as api:
+        assert [o.id for o in api.sales_orders.list(status="Invoice")] == [made.OrderId]
+        got = api.sales_orders.get(made.OrderId)
+        assert (got.customer.id, got.customer.name, got.invoice.number, got.dimensions) == (
+            customer, "Webkunde AS", 10000, [])
+        # 2 x 89.90 = 179.80 + 15 % 26.97
+        assert (got.gross_amount, got.net_amount, got.tax_amount) == (206.77, 179.80, 26.97)

@@ -575,7 +575,8 @@ INVOICE_UPDATABLE = frozenset({"InvoiceTitle", "ReferenceNumber"})
 #: remittance reference; gross/tax from OrderTotalIncVat/OrderTotalVat, net their difference;
 #: ``dimensions`` (single order only) the order's ProjectId (1) and DepartmentId (2), named as /dimensions names them. Lists: ``limit``
 #: 25 by default (at most 100), sorted by id, an opaque ``continuationToken``; ``customerId``
-#: and ``invoiceNumber`` filters are integers (a non-number is a 400).
+#: and ``invoiceNumber`` (strings in the spec) match the id / invoice number as written; any
+#: other text matches nothing.
 SALES_ORDER_PAGE_SIZE = 25
 SALES_ORDER_STATUSES = {"Draft": "Draft", "Web": "Web", "Offer": "Proposal",
                         "Confirmed": "Confirmed", "Invoiced": "Invoice", "Inactive": "Inactive"}

@@ -40,6 +40,9 @@ DEVIATIONS = (
     "comma-separated integers, as the vendor describes them",
     "continuationToken of /dimensions/{dimensionType}/elements is the offset its Link header's "
     "rel=\"next\" carries (digits; another value is a 400), and its limit is at least 1",
+    "limit of /salesorders is an integer from 1 to 100 and its continuationToken the digits the "
+    "emulator writes into the link header (the vendor: a number and any string; another value "
+    "is a 400)",
     "CustomerPostRequest has no discriminator (its mapping names the strings 'true' and 'false' "
     "for the boolean isCompany; the oneOf says the same)",
     "POST /oauth/token (the vendor serves it at https://login.24sevenoffice.com/oauth/token)",
@@ -59,6 +62,9 @@ PARAMETER_SCHEMAS = {
                               "maximum": 100},
     ("/products", "limit"): {"type": "integer", "format": "int32", "default": 25, "minimum": 1},
     ("/products", "page"): {"type": "integer", "format": "int32", "default": 1, "minimum": 1},
+    ("/salesorders", "limit"): {"type": "integer", "format": "int32", "default": 25,
+                                "minimum": 1, "maximum": 100},
+    ("/salesorders", "continuationToken"): _OFFSET,
     ("/products", "categoryIds"): _IDS,
     ("/products", "supplierIds"): _IDS,
     ("/dimensions/{dimensionType}/elements", "limit"): {"type": "integer", "format": "int32",

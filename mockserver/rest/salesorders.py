@@ -17,7 +17,7 @@ from ..ledger import interpretations as rules
 from ..ledger.invoices import ORDER
 from ..ledger.queries import DIMENSION_TYPES, DimensionValue
 from . import jsonout
-from .http import INT32, Query, json_response, not_found, path_int
+from .http import INT32, Query, drop_none, json_response, not_found, path_int
 from .paging import offset_links
 
 _STATUSES = ("Draft", "Web", "Proposal", "Confirmed", "Invoice", "AdvanceInvoice")
@@ -36,7 +36,8 @@ def sales_order(order: dict, created: datetime | None, extended: bool) -> dict:
     members the order does not have are left out."""
     gross, tax = order.get("OrderTotalIncVat"), order.get("OrderTotalVat")
     item: dict = {"id": order["OrderId"],
-                  "customer": {"id": order["CustomerId"], "name": order.get("CustomerName") or None}}
+                  "customer": drop_none({"id": order["CustomerId"],
+                                         "name": order.get("CustomerName") or None})}
     currency = (order.get("Currency") or {}).get("Symbol")
     if currency:
         item["currency"] = {"code": currency}
@@ -49,6 +50,7 @@ def sales_order(order: dict, created: datetime | None, extended: bool) -> dict:
                            "paymentTerms": {"type": "NumberOfDays",
                                             "value": order.get("PaymentTime")},
                            "remittanceReference": order.get("OCR")}
+        item["invoice"] = drop_none(item["invoice"])
     item["date"] = _day(order.get("DateOrdered"))
     if order.get("InvoiceText"):
         item["memo"] = order["InvoiceText"]
@@ -85,8 +87,7 @@ def register(app, ctx) -> None:
         start = q.integer("continuationToken", 0, minimum=0, bounds=INT32)
         on, day_from, day_to = (q.date(n, required=False) for n in ("date", "dateFrom", "dateTo"))
         status = q.choice("status", _STATUSES, "")
-        customer = q.integer("customerId", None, bounds=INT32)
-        invoice_no = q.integer("invoiceNumber", None, bounds=INT32)
+        customer, invoice_no = q.raw("customerId"), q.raw("invoiceNumber")
         bounds = {n: q.timestamp(n) for n in ("createdFrom", "createdTo", "modifiedFrom",
                                              "modifiedTo")}
         q.check()
@@ -98,8 +99,8 @@ def register(app, ctx) -> None:
             if ((on and day != on) or (day_from and (day is None or day < day_from))
                     or (day_to and (day is None or day > day_to))
                     or (status and item["status"] != status)
-                    or (customer is not None and order["CustomerId"] != customer)
-                    or (invoice_no is not None and order.get("InvoiceId") != invoice_no)
+                    or (customer is not None and str(order["CustomerId"]) != customer.strip())
+                    or (invoice_no is not None and str(order.get("InvoiceId")) != invoice_no.strip())
                     or not _within(created_at, bounds["createdFrom"], bounds["createdTo"])
                     or not _within(modified_at, bounds["modifiedFrom"], bounds["modifiedTo"])):
                 continue
