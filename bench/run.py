@@ -677,10 +677,14 @@ def verdicts(bare: list[Row], rows: list[Row], lines: int) -> list[str]:
     if replay is not None:
         million = 1_000_000 / replay.extra["replay_lines_per_s"]
         million_cpu = 1_000_000 / replay.extra["replay_lines_per_cpu_s"]
-        say(million <= TARGET_REPLAY_S,
-            f"SQLite replay of 1,000,000 lines {million:.1f} s <= {TARGET_REPLAY_S:g} s"
-            f" ({million_cpu:.1f} s of CPU)"
-            + ("" if lines == 1_000_000 else f" (from {lines:,} lines)"))
+        scale = 1_000_000 / replay.extra["replay_lines"]  # 1 at 1,000,000 lines; else linear
+        served_cpu = replay.extra["served_cpu_s"] * scale
+        say(served_cpu <= TARGET_REPLAY_S,
+            f"SQLite log of 1,000,000 lines: served after {served_cpu:.1f} s of CPU <= "
+            f"{TARGET_REPLAY_S:g} s ({replay.extra['served_s'] * scale:.1f} s wall; books still "
+            f"queued wait for their replay; every book replayed after {million_cpu:.1f} s of "
+            f"CPU, {million:.1f} s wall)"
+            + ("" if scale == 1 else f" (from {replay.extra['replay_lines']:,} lines, linear)"))
     else:
         say(None, "SQLite replay: not measured (--no-store)")
     return out

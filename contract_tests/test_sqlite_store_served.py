@@ -372,3 +372,39 @@ def test_scenario_data_is_in_the_log_not_reread_from_its_file(path, servers, tmp
     assert books(third) == before
     assert third.http.get(f"{third.url}/__admin/clients/{cid}", timeout=60).json()["name"] == (
         "Lager AS")
+
+
+def test_a_big_log_serves_before_its_books_are_replayed_and_never_half_of_one(path, servers):
+    """A log of 20,000 booked lines: the server answers while the demo client's rows still
+    replay (ledger/deferred.py), and the demo client's ledger, asked for at once, is whole."""
+    from mockserver.ledger import logcodec, scenario
+    from mockserver.ledger.core import ClientOptions, Ledger
+    from mockserver.ledger.posting import PlannedVoucher
+    from mockserver.ledger.store import SqliteStore
+
+    led = Ledger(store=SqliteStore(str(path)))
+    led.reset()
+    other = led.create_client(ClientOptions(fiscal_years=[TODAY.year]))["client_id"]
+    book = led.books[1000]
+    before = set(book.vouchers)
+    scenario.bulk_generate(book, 20_000, seed=3, now=led.clock.now())
+    with led.transaction():
+        for key, rec in book.vouchers.items():
+            if key not in before:
+                lines = [book.lines[lid] for lid in rec.line_ids]
+                led.store.append("bundles", {"c": 1000, "now": led.clock.now().isoformat(),
+                                             "bundles": [[logcodec.encode_voucher(
+                                                 PlannedVoucher(rec, lines, [], [], link_ops=[]))]]})
+    expected = len(led.snapshot(1000)["ledger"])
+    led.store.close()
+    full = Ledger(store=SqliteStore(str(path)))
+    assert len(full.snapshot(1000)["ledger"]) == expected  # the log replays to what was made
+    full.store.close()
+
+    server = servers(path)
+    assert server.http.get(server.url + f"/__admin/clients/{other}/ledger", timeout=60).json()[
+        "lines"] == []
+    lines = server.http.get(server.url + "/__admin/clients/1000/ledger", timeout=120).json()["lines"]
+    assert len(lines) == expected
+    session = server.login()
+    assert server.entry_no(session) >= 1

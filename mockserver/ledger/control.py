@@ -25,6 +25,7 @@ class ControlOperations:
 
         from ..clock import Clock
         from .book import ClientBook
+        from .deferred import Deferred
         from .directory import Directory
         from .model import FiscalYear
         from .tokens import TokenStore
@@ -35,6 +36,7 @@ class ControlOperations:
         books: dict[int, ClientBook]
         credentials: dict[int, dict]
         scenario_info: dict[int, dict]
+        deferred: Deferred
         directory: Directory
         tokens: TokenStore
         _write: Callable[[], AbstractContextManager]
@@ -159,6 +161,7 @@ class ControlOperations:
             self.books.pop(cid, None)
             self.credentials.pop(cid, None)
             self.scenario_info.pop(cid, None)
+        self.deferred.drop(b["ids"])
         self.directory.users.pop(b["username"].lower(), None)
         if b.get("oauth"):
             self.tokens.unregister(b["oauth"])

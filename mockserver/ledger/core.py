@@ -43,6 +43,7 @@ from .clients import (  # noqa: F401 - the ledger's public names, as before
     demo_options,
 )
 from .control import ControlOperations, line_json  # noqa: F401 - line_json: as before
+from .deferred import HEAVY_KINDS, STARTUP_BUDGET_S, Books, Deferred
 from .directory import Directory, Identity, User
 from .invoices import InvoiceOps
 from .master import MasterDataOps
@@ -65,6 +66,9 @@ class SaveResult:
 
 
 class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps, InvoiceOps):
+    #: how long start-up replays queued books before a thread takes over (``deferred.py``)
+    startup_budget_s = STARTUP_BUDGET_S
+
     def __init__(self, clock: Clock | None = None, store=None, limits: Limits | None = None):
         """``store``: a ``store.SqliteStore`` whose log is replayed now, or a ``MemoryLog``; a
         new (empty) store gets no demo client here: see ``is_empty`` and ``reset``. None: a
@@ -81,6 +85,7 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
         self._depth = 0  # nesting of _write()
         self._pending = 0  # the last row appended by the open transaction
         self._client_ids = itertools.count(DEMO_CLIENT_ID + 1)
+        self.deferred = Deferred(self)  # books replayed after start-up (``deferred.py``)
         self._clear()
         store.check_integrity()
         import gc
@@ -89,10 +94,11 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
         gc.disable()  # replaying a big log makes millions of objects: collect once, after
         try:
             with self.lock:
-                self._catch_up()
+                self._catch_up(bulk=True)
         finally:
             if was_enabled:
                 gc.enable()
+        self.deferred.start(self.startup_budget_s)
         if made_here:
             self.reset()
 
@@ -146,19 +152,29 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
             if not self._depth:
                 self._catch_up()
 
-    def _catch_up(self, always: bool = False) -> None:
+    def _catch_up(self, always: bool = False, bulk: bool = False) -> None:
+        """Apply the rows after the last one applied here; a row of a client whose book is
+        queued joins its queue, and so does, in a ``bulk`` read (start-up, a rebuild), each
+        heavy row (``deferred.py``)."""
         store = self.store
         if not (store.changed() or always):
             return
-        apply = self._apply
-        loads = json.loads
-        for row_id, kind, body in store.rows_after(self._last_id):
-            try:
-                apply(kind, loads(body))
-            except (ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
-                reason = errors.log_row_reason(kind, err, isinstance(err, _UnknownKind))
-                raise errors.LogRowUnreadable(store.path, row_id, kind, reason) from None
+        deferred = self.deferred
+        apply = self._apply_row
+        for row_id, kind, client, body in store.rows_after(self._last_id,
+                                                           HEAVY_KINDS if bulk else ()):
+            if deferred.wants(kind, client, body) and type(client) is int:
+                deferred.queue(row_id, kind, client, body)
+            else:
+                apply(row_id, kind, body)
             self._last_id = row_id
+
+    def _apply_row(self, row_id: int, kind: str, body: str) -> None:
+        try:
+            self._apply(kind, json.loads(body))
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
+            reason = errors.log_row_reason(kind, err, isinstance(err, _UnknownKind))
+            raise errors.LogRowUnreadable(self.store.path, row_id, kind, reason) from None
 
     def health(self) -> str | None:
         """None when the ledger can take changes, else why not (``/__admin/health``)."""
@@ -168,7 +184,8 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
     def _rebuild(self) -> None:
         self._clear()
         self._last_id = 0
-        self._catch_up(always=True)
+        self._catch_up(always=True, bulk=True)
+        self.deferred.start(0)
 
     def is_empty(self) -> bool:
         """Nothing in the store yet (a new file or log): the caller resets to make the demo
@@ -180,6 +197,8 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
         cid = self._first_client
         if cid is None:
             raise KeyError("no client since the last reset")
+        if self.deferred.queued(cid, "scenario"):  # its scenario row waits with its books
+            self.deferred.ensure(cid)
         return {**self.credentials[cid], **self.scenario_info.get(cid, {})}
 
     def _apply(self, kind: str, b: dict) -> None:
@@ -195,7 +214,8 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
         # REST OAuth2 applications and tokens (A5)
         self.tokens = TokenStore(self.limits.tokens, self.clock.now_for)
         self.tokens.on_issue = self._token_issued
-        self.books: dict[int, ClientBook] = {}
+        self.deferred.clear()
+        self.books: dict[int, ClientBook] = Books(self.deferred)
         self.credentials: dict[int, dict] = {}
         self._touched: dict[str, datetime] = {}  # session id -> last use written to the log
         self.scenario_info: dict[int, dict] = {}

@@ -39,9 +39,10 @@ HEALTH_WAIT_MS = 2000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS log (
-    id   INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind TEXT NOT NULL,
-    body TEXT NOT NULL
+    id     INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind   TEXT NOT NULL,
+    body   TEXT NOT NULL,
+    client INTEGER
 );
 CREATE TABLE IF NOT EXISTS blob (
     key  TEXT PRIMARY KEY,
@@ -86,8 +87,11 @@ class MemoryLog:
     def changed(self) -> bool:
         return False
 
-    def rows_after(self, last_id: int):
+    def rows_after(self, last_id: int, unread=()):
         return ()
+
+    def bodies(self, row_ids) -> dict:
+        return {}
 
     def append(self, kind: str, body) -> int:
         if not self.in_transaction:
@@ -156,6 +160,11 @@ class SqliteStore:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self.conn.execute(statement)
+            columns = {r[1] for r in self.conn.execute("PRAGMA table_info(log)")}
+            if "client" not in columns:  # a log written before the column: filled in once
+                self.conn.execute("ALTER TABLE log ADD COLUMN client INTEGER")
+                self.conn.execute("UPDATE log SET client = json_extract(body, '$.c') WHERE "
+                                  "json_valid(body) AND json_type(body, '$.c') = 'integer'")
             row = self.conn.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
             if row is None:
                 self.conn.execute("INSERT INTO meta (key, value) VALUES ('format', ?)", (FORMAT,))
@@ -196,10 +205,26 @@ class SqliteStore:
         self._version = version
         return True
 
-    def rows_after(self, last_id: int):
-        """``(id, kind, body)`` of every row after ``last_id``, in order (an iterator)."""
-        return self.conn.execute("SELECT id, kind, body FROM log WHERE id > ? ORDER BY id",
-                                 (last_id,))
+    def rows_after(self, last_id: int, unread=()):
+        """``(id, kind, client, body)`` of every row after ``last_id``, in order (an iterator):
+        ``client`` is the body's ``c`` when it is an integer, and ``body`` is None for a row of
+        a kind in ``unread`` that has one (``bodies`` reads it later)."""
+        skip = ",".join(f"'{k}'" for k in unread if k.isidentifier()) or "''"
+        return self.conn.execute(
+            "SELECT id, kind, c, CASE WHEN typeof(c) = 'integer' AND kind IN (" + skip + ") "
+            "THEN NULL ELSE body END FROM (SELECT id, kind, body, CASE WHEN client IS NOT NULL "
+            "THEN client WHEN json_valid(body) THEN json_extract(body, '$.c') END AS c "
+            "FROM log WHERE id > ?) ORDER BY id", (last_id,))
+
+    def bodies(self, row_ids) -> dict:
+        """Row id -> body of the rows ``row_ids`` (those ``rows_after`` left unread)."""
+        out: dict = {}
+        ids = list(row_ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out.update(self.conn.execute(
+                f"SELECT id, body FROM log WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return out
 
     def append(self, kind: str, body) -> int:
         """One row inside the open transaction (``body``: a dict or a function making it);
@@ -209,8 +234,10 @@ class SqliteStore:
         if callable(body):
             body = body()
         text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
-        return self.conn.execute("INSERT INTO log (kind, body) VALUES (?, ?)",
-                                 (kind, text)).lastrowid or 0
+        client = body.get("c")  # the client a row of one client's book is about: its own column
+        return self.conn.execute("INSERT INTO log (kind, body, client) VALUES (?, ?, ?)",
+                                 (kind, text, client if type(client) is int else None)
+                                 ).lastrowid or 0
 
     def check_writable(self) -> str | None:
         """None when a row can be written now (a write taken and rolled back), else why not:
