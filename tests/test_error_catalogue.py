@@ -1,8 +1,10 @@
-"""Every error text lives once, in ``mockserver/errors.py`` (the catalogue).
+"""Every error text lives once, in the catalogue ``mockserver/errors/`` (a package, one module
+per domain).
 
-The texts are the string constants of errors.py (the fixed parts of its templates and f-strings,
-docstrings aside); a module of ``mockserver/`` that writes one of them again, in a string or an
-f-string, fails this test with the file, the line and the text.
+The texts are the string constants of the catalogue's modules (the fixed parts of its templates
+and f-strings, docstrings aside); a module of ``mockserver/`` outside the catalogue that writes
+one of them again, in a string or an f-string, fails this test with the file, the line and the
+text.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import pytest
 
 from mockserver import errors
 
-PACKAGE = Path(errors.__file__).resolve().parent
-CATALOGUE = PACKAGE / "errors.py"
+CATALOGUE = Path(errors.__file__).resolve().parent
+PACKAGE = CATALOGUE.parent
+CATALOGUE_FILES = sorted(CATALOGUE.glob("*.py"))
 #: A fragment shorter than this, or of fewer words, is too common to be a text of its own.
 MIN_CHARS, MIN_WORDS = 14, 3
 #: Phrases the catalogue's texts share with other messages, not texts of their own.
@@ -54,7 +57,7 @@ def _fragments(text: str) -> list[str]:
 
 def catalogue_texts() -> set[str]:
     texts = set()
-    for _, text in _strings(CATALOGUE):
+    for _, text in (found for path in CATALOGUE_FILES for found in _strings(path)):
         for fragment in _fragments(text):
             if len(fragment) >= MIN_CHARS and len(fragment.split()) >= MIN_WORDS \
                     and fragment not in PHRASES:
@@ -71,7 +74,13 @@ def test_the_catalogue_has_the_vendor_texts():
         assert any(expected in t for t in texts), expected
 
 
-@pytest.mark.parametrize("path", sorted(p for p in PACKAGE.rglob("*.py") if p != CATALOGUE),
+def test_the_catalogue_is_a_package_of_modules():
+    assert {p.name for p in CATALOGUE_FILES} >= {"__init__.py", "base.py", "rest.py"}
+    assert len(catalogue_texts()) > 100  # every module's texts, not only one file's
+
+
+@pytest.mark.parametrize("path", sorted(p for p in PACKAGE.rglob("*.py")
+                                        if CATALOGUE not in p.parents),
                          ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_error_text_outside_the_catalogue(path: Path):
     texts = catalogue_texts()

@@ -1,0 +1,99 @@
+"""The master-data and invoice services (M1-M6, D1-D2): per-item refusals and their faults."""
+
+from __future__ import annotations
+
+from mockserver.errors.base import NotSupported, RequestError, VendorError
+
+
+class NotEmulated(NotSupported):
+    """An operation of a served WSDL that the emulator does not answer yet: a Client fault
+    naming it (never a 404 or a trace)."""
+
+    def __init__(self, service: str, operation: str):
+        super().__init__(f"{service}.{operation} is not emulated by tfso-mockserver.")
+
+
+class ItemRefused(VendorError):
+    """M2: a per-item problem of a Save*/Delete* call. Never a fault: the SOAP surface writes it
+    as an ``APIException`` (``Type``, ``Message``) inside the failing item, HTTP 200, and the
+    other items are saved (the vendor's recorded SaveCompanies answer has this shape).
+    ``api_type`` is the APIException Type (interpretation: the vendor's are .NET type names)."""
+
+    api_type = "ValidationException"
+
+
+class RecordNotFound(ItemRefused):
+    def __init__(self, what: str, record_id):
+        super().__init__(f"{what} with Id {record_id} was not found.")
+
+
+class NameRequired(ItemRefused):
+    def __init__(self, what: str, field: str = "Name"):
+        super().__init__(f"{field} is required to create a new {what}.")
+
+
+class CategoryInUse(ItemRefused):
+    def __init__(self, category_id: int):
+        super().__init__(f"Category with Id {category_id} is used by a product or another "
+                         "category and cannot be deleted.")
+
+
+class CompanyInUse(ItemRefused):
+    def __init__(self, company_id: int):
+        super().__init__(f"Company with Id {company_id} has transactions in the ledger and "
+                         "cannot be deleted.")
+
+
+class RecordExists(ItemRefused):
+    def __init__(self, what: str, field: str, value):
+        super().__init__(f"A {what} with {field} {value} already exists.")
+
+
+class OrderInvoiced(ItemRefused):
+    """D1: SaveInvoices on an order that is invoiced (interpretation: orders cannot be merged or
+    changed once invoiced; UpdateInvoices changes an invoice's title and reference)."""
+
+    def __init__(self, order_id: int):
+        super().__init__(f"InvoiceOrder with OrderId {order_id} is invoiced and can no longer "
+                         "be changed; use UpdateInvoices for InvoiceTitle and ReferenceNumber.")
+
+
+class OrderNotInvoiced(ItemRefused):
+    def __init__(self, order_id: int):
+        super().__init__(f"InvoiceOrder with OrderId {order_id} is not invoiced; UpdateInvoices "
+                         "updates invoiced orders only.")
+
+
+class VatRateUnknown(ItemRefused):
+    def __init__(self, rate, rates: str):
+        super().__init__(f"VatRate {rate} is not an output VAT rate of the client ({rates}); "
+                         "set TaxSettings.TaxCode.")
+
+
+class InvoiceNotPosted(ItemRefused):
+    """D2: the invoice's voucher was refused by the ledger (SaveBundleList's text)."""
+
+    def __init__(self, reason: str):
+        super().__init__(f"The invoice could not be posted: {reason}")
+
+
+class UnknownReference(RequestError):
+    """A call that names a record the client does not have (SavePerson's CustomerId,
+    SaveProjectTask's Project, SetStockQuantity's productId...): a Server fault, as the vendor's
+    single-item operations throw (interpretation)."""
+
+    fault_code = "Server"
+
+    def __init__(self, what: str, record_id):
+        super().__init__(
+            f"Server was unable to process request. ---> {what} with Id {record_id} was not found.")
+
+
+class ItemFault(VendorError):
+    """An ``ItemRefused`` of a single-item operation (SaveProject, SavePerson...) whose result
+    type has no APIException member: a Server fault, as an exception in an ASMX method is."""
+
+    def __init__(self, err: ItemRefused):
+        self.cause = err
+        super().__init__(f"Server was unable to process request. ---> {err.text}")
+

@@ -1,0 +1,161 @@
+"""The REST API's JSON errors (/v1), rendered by ``rest/errors.py``."""
+
+from __future__ import annotations
+
+from mockserver.errors.base import VendorError
+
+
+class RestError(VendorError):
+    """A JSON error of the REST API: ``{"error": {"name", "message"}, "trackingId"}`` with
+    ``http_status``; ``challenge`` is its WWW-Authenticate header, if any."""
+
+    fault_code = "Client"
+    http_status = 400
+    name = "BadRequestError"
+    challenge: str | None = None
+
+
+class MissingAuthorization(RestError):
+    http_status, name = 401, "UnauthorizedError"
+    challenge = 'Bearer realm="24SevenOffice"'
+    template = "Missing Authorization header"
+
+
+class NotBearer(MissingAuthorization):
+    template = "The Authorization header must be 'Bearer <access token>'"
+
+
+class InvalidToken(RestError):
+    http_status, name = 401, "UnauthorizedError"
+    challenge = 'Bearer error="invalid_token"'
+    template = "The access token is invalid"
+
+
+class ExpiredToken(InvalidToken):
+    template = "The access token has expired"
+
+
+class MissingScope(RestError):
+    http_status, name = 403, "ForbiddenError"
+    template = "The access token lacks the scope {scope}"
+    scope: str
+
+    @property
+    def challenge(self) -> str:  # type: ignore[override]
+        return f'Bearer error="insufficient_scope", scope="{self.scope}"'
+
+
+class InvalidQuery(RestError):
+    """400 with ``payload.validationErrors``: every (path, keyword) problem of the query."""
+
+    name = "ValidationError"
+    template = "Invalid query parameters: {shown}"
+    problems: list[tuple[str, str]]
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        shown = ", ".join(f"{p} ({k})" for p, k in problems)
+        super().__init__(problems=problems, shown=shown)
+
+
+class InvalidLineId(InvalidQuery):
+    template = "id must be a GUID"
+
+    def __init__(self):
+        super().__init__([("id", "format")])
+
+
+class NoResource(RestError):
+    http_status, name = 404, "NotFoundError"
+    template = "No resource at {method} {path}"
+
+
+class LineNotFound(NoResource):
+    template = "Transaction line {line_id} was not found"
+
+
+class RestRecordNotFound(NoResource):
+    """A record of a read endpoint (account, tax code, dimension, sales type ...) by its id."""
+
+    template = "{what} was not found"
+
+
+class InvalidPathParameter(InvalidQuery):
+    template = "{parameter} must be an integer"
+
+    def __init__(self, problems: list[tuple[str, str]], parameter: str):
+        VendorError.__init__(self, problems=problems, parameter=parameter)
+
+
+class InvalidBody(InvalidQuery):
+    """POST /v1/transactions: every (path, keyword) problem of the JSON body."""
+
+    template = "Invalid transaction: {shown}"
+
+
+class BodyNotJson(InvalidQuery):
+    template = "{detail}"
+
+    def __init__(self, detail: str):
+        VendorError.__init__(self, problems=[("", "type")], detail=detail)
+
+
+class BodyNotAnObject(InvalidQuery):
+    template = "The body is not a JSON object"
+
+
+class InvalidCustomer(InvalidQuery):
+    """POST/PATCH /v1/customers: every (path, keyword) problem of the JSON body."""
+
+    template = "Invalid customer: {shown}"
+
+
+class InvalidProduct(InvalidQuery):
+    """POST/PATCH /v1/products: every (path, keyword) problem of the JSON body."""
+
+    template = "Invalid product: {shown}"
+
+
+class InvalidCategory(InvalidQuery):
+    """POST/PATCH /v1/productcategories: every (path, keyword) problem of the JSON body."""
+
+    template = "Invalid product category: {shown}"
+
+
+class InvalidBankAccount(InvalidQuery):
+    """POST/PATCH /v1/customers/{customerId}/bankaccounts: every (path, keyword) problem."""
+
+    template = "Invalid bank account: {shown}"
+
+
+class BankAccountExists(RestError):
+    template = "Customer {customer_id} already has bank account {number}"
+
+
+class CustomerExists(RestError):
+    """POST /v1/customers with the ``id`` of a customer the client has."""
+
+    template = "Customer {customer_id} already exists"
+
+
+class RestUnsupportedMediaType(RestError):
+    http_status, name = 415, "UnsupportedMediaTypeError"
+    template = "The body must be application/json"
+
+
+class NotServed(RestError):
+    """An operation of the vendor's 0.56.0 document the emulator does not serve (never a 404)."""
+
+    http_status, name = 501, "NotImplementedError"
+    template = "{method} /v1{path} is not served by tfso-mockserver"
+
+
+class RestMethodNotAllowed(RestError):
+    http_status, name = 405, "MethodNotAllowedError"
+    template = "{method} is not allowed on {path}"
+
+
+class RestInternalError(RestError):
+    fault_code = "Server"
+    http_status, name = 500, "InternalServerError"
+    template = "Internal error: {error}"
+
