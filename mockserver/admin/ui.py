@@ -23,6 +23,7 @@ import hmac
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import overload
 
 from flask import Blueprint, Response, abort, render_template, request
 
@@ -108,6 +109,10 @@ def _date_arg(name: str, label: str) -> date | None:
         raise _FilterError(f"{label} must be a date like 2024-01-31, not {value!r}") from None
 
 
+@overload
+def _int_arg(name: str, label: str, default: int, low: int = 0) -> int: ...
+@overload
+def _int_arg(name: str, label: str, default: None = None, low: int = 0) -> int | None: ...
 def _int_arg(name: str, label: str, default: int | None = None, low: int = 0) -> int | None:
     value = request.args.get(name, "").strip()
     if not value:

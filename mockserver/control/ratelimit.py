@@ -132,6 +132,7 @@ class RateLimiter:
         reset = hour + HOUR
         with self._lock:
             hourly, burst = self.limits(key)
+            recent: deque | None = None  # the burst window, when there is a burst limit
             if burst > 0:
                 recent = self._bursts.get(key)
                 if recent is None:
@@ -145,7 +146,7 @@ class RateLimiter:
                     return Decision(False, hourly, max(0, hourly - used) if hourly else 0, reset,
                                     burst=True, retry_after=max(1, math.ceil(wait)))
             if hourly <= 0:
-                if burst > 0:
+                if recent is not None:
                     recent.append(now)
                 return Decision(True, 0, 0, reset)
             window = self._hours.get(key)
@@ -159,7 +160,7 @@ class RateLimiter:
                 wait = (reset - now).total_seconds()
                 return Decision(False, hourly, 0, reset, over_by=count - hourly,
                                 retry_after=max(1, math.ceil(wait)))
-            if burst > 0:
+            if recent is not None:
                 recent.append(now)
             return Decision(True, hourly, hourly - count, reset)
 

@@ -14,18 +14,23 @@ from __future__ import annotations
 import functools
 import heapq
 import itertools
+import operator
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 from . import interpretations as rules
 from .book import KEYED, ClientBook
 from .model import FiscalYear, Line, TransactionType
 from .money import ZERO, add
+
+#: ``date`` for annotations written after a field named ``date``
+Day = date
 
 _NS_VOUCHER = UUID("6c1f7e52-3a0b-4d8e-9f3c-24500000f00d")
 _CURRENCY_RE = re.compile(r"^([A-Z]{3}|LOCAL)$")
@@ -104,8 +109,8 @@ class TransactionRow:
     currency_rate: Decimal
     currency_unit: int
     date: date
-    period_date: date | None
-    due_date: date | None
+    period_date: Day | None  # ``date`` is the field above from here on
+    due_date: Day | None
     invoice_no: str
     ocr: str
     customer_id: int
@@ -207,26 +212,34 @@ class TransactionSearch:
     open_entries: bool | None = None  # ShowOpenEntries
 
 
+def _compare(attr: str, op: Callable[[Any, Any], bool], value: object) -> Callable[[Line], bool]:
+    """A test of one attribute of a line against a value (its own closure: no late binding)."""
+    get = operator.attrgetter(attr)
+    return lambda ln: op(get(ln), value)
+
+
 def _search_tests(book: ClientBook, s: TransactionSearch) -> list[Callable[[Line], bool]]:
     tests: list[Callable[[Line], bool]] = []
-    if s.account_no_start is not None:
-        tests.append(lambda ln, v=s.account_no_start: ln.account_no >= v)
-    if s.account_no_end is not None:
-        tests.append(lambda ln, v=s.account_no_end: ln.account_no <= v)
-    if s.transaction_no_start is not None:
-        tests.append(lambda ln, v=s.transaction_no_start: ln.transaction_no >= v)
-    if s.transaction_no_end is not None:
-        tests.append(lambda ln, v=s.transaction_no_end: ln.transaction_no <= v)
-    for attr, value in (("type_id", s.type_id), ("customer_id", s.customer_id),
-                        ("link_id", s.link_id), ("project_id", s.project_id),
-                        ("department_id", s.department_id), ("invoice_no", s.invoice_no),
-                        ("tax_no", s.vat_code), ("system_type", s.system_type)):
+    for attr, op, value in (("account_no", operator.ge, s.account_no_start),
+                            ("account_no", operator.le, s.account_no_end),
+                            ("transaction_no", operator.ge, s.transaction_no_start),
+                            ("transaction_no", operator.le, s.transaction_no_end),
+                            ("type_id", operator.eq, s.type_id),
+                            ("customer_id", operator.eq, s.customer_id),
+                            ("link_id", operator.eq, s.link_id),
+                            ("project_id", operator.eq, s.project_id),
+                            ("department_id", operator.eq, s.department_id),
+                            ("invoice_no", operator.eq, s.invoice_no),
+                            ("tax_no", operator.eq, s.vat_code),
+                            ("system_type", operator.eq, s.system_type)):
         if value is not None:
-            tests.append(lambda ln, a=attr, v=value: getattr(ln, a) == v)
+            tests.append(_compare(attr, op, value))
     if s.has_invoice is not None:
-        tests.append(lambda ln, v=s.has_invoice: bool(ln.invoice_no) == v)
+        has_invoice = s.has_invoice
+        tests.append(lambda ln: bool(ln.invoice_no) == has_invoice)
     if s.registered_after is not None:
         after = utc(s.registered_after)
+        assert after is not None  # utc() keeps an instant an instant
         tests.append(lambda ln: ln.created_at is not None and ln.created_at > after)
     if s.open_entries or (s.open_entries is False and rules.SHOW_OPEN_FALSE_FILTERS_CLOSED):
         totals, want = _LinkTotals(book), bool(s.open_entries)
@@ -449,7 +462,8 @@ def aggregated(book: ClientBook, start: date, account_nos: list[int],
     lines = list(book.ledger_lines())
     accounts = sorted(set(account_nos)) if account_nos else sorted({ln.account_no for ln in lines})
     out = []
-    for dim in dimensions or [None]:
+    wanted: list[DimensionValue | None] = list(dimensions) or [None]
+    for dim in wanted:
         match = _dimension_test(dim)
         for account_no in accounts:
             mine = [ln for ln in lines if ln.account_no == account_no and match(ln)]
@@ -490,12 +504,11 @@ class LineFilter:
 def _filter_tests(book: ClientBook, f: LineFilter) -> list[Callable[[Line], bool]] | None:
     """The filter as tests, or None when it cannot match anything."""
     tests: list[Callable[[Line], bool]] = []
-    if f.transaction_no is not None:
-        tests.append(lambda ln, v=f.transaction_no: ln.transaction_no == v)
-    for attr, value in (("type_id", f.type_id), ("customer_id", f.customer_id),
-                        ("account_no", f.account_no), ("invoice_no", f.invoice_no)):
+    for attr, value in (("transaction_no", f.transaction_no), ("type_id", f.type_id),
+                        ("customer_id", f.customer_id), ("account_no", f.account_no),
+                        ("invoice_no", f.invoice_no)):
         if value is not None:
-            tests.append(lambda ln, a=attr, v=value: getattr(ln, a) == v)
+            tests.append(_compare(attr, operator.eq, value))
     if f.account_id is not None:
         numbers = {a.account_no for a in book.accounts.values() if a.account_id == f.account_id}
         if not numbers:
@@ -505,9 +518,11 @@ def _filter_tests(book: ClientBook, f: LineFilter) -> list[Callable[[Line], bool
         code = f.currency.strip().upper()
         tests.append(lambda ln: currency_code(ln) == code)
     if f.created_from is not None:
-        tests.append(lambda ln, v=f.created_from: rules.changed_since(ln.created_at, v))
+        created = f.created_from
+        tests.append(lambda ln: rules.changed_since(ln.created_at, created))
     if f.modified_from is not None:
-        tests.append(lambda ln, v=f.modified_from: rules.changed_since(ln.modified_at, v))
+        modified = f.modified_from
+        tests.append(lambda ln: rules.changed_since(ln.modified_at, modified))
     return tests
 
 
@@ -551,8 +566,7 @@ def find_lines(book: ClientBook, f: LineFilter, limit: int, page: int) -> tuple[
             if len(tests) == 1 and f.currency is None and f.created_from is None \
                     and f.modified_from is None:  # the index is the filter
                 first = lo + skip
-                found = lines[first:min(hi, first + limit)]
-                return found, first + limit < hi
+                return lines[first:min(hi, first + limit)], first + limit < hi
             source = itertools.islice(lines, lo, hi)
     found: list[Line] = []
     for ln in source:
