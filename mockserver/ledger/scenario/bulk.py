@@ -15,7 +15,7 @@ from ..book import ClientBook
 from ..model import Line, VoucherRecord
 from ..money import add
 from .marks import ScenarioError
-from .spec import VoucherSpec
+from .spec import RelativeDay, VoucherSpec
 
 # --- the bulk loader --------------------------------------------------------------------------
 
@@ -80,6 +80,7 @@ def _load(book: ClientBook, vouchers: Iterable[VoucherSpec], now: datetime, chec
         if ttype is None:
             raise ScenarioError(f"{v.where}.type_no: TypeNo {v.type_no} does not exist")
         first = v.entries[0].date
+        assert not isinstance(first, RelativeDay)  # loaders get resolve_days's vouchers
         fy = book.fiscal_year_for(first)
         if check:
             _check_voucher(book, v, fy)
@@ -93,16 +94,18 @@ def _load(book: ClientBook, vouchers: Iterable[VoucherSpec], now: datetime, chec
         for pos, e in enumerate(v.entries, start=1):
             line_id = _seeded_uuid4(rng) if rng else uuid.uuid4()
             tax_no = int(e.tax_no) if e.tax_no else 0
-            period = e.period_date
+            day, due, period = e.date, e.due_date, e.period_date
+            assert not isinstance(day, RelativeDay) and not isinstance(due, RelativeDay) \
+                and not isinstance(period, RelativeDay)  # loaders get resolve_days's vouchers
             if period is None:
-                period = months.get(e.date)
+                period = months.get(day)
                 if period is None:
-                    period = months[e.date] = e.date.replace(day=1)
+                    period = months[day] = day.replace(day=1)
             lines.append(Line(
                 line_id=line_id, seq=book.next_seq(), transaction_no=number,
                 series_id=ttype.series_id, year=year, type_no=ttype.type_no,
-                type_id=ttype.type_id, account_no=e.account_no, date=e.date, amount=e.amount,
-                customer_id=e.customer_id, due_date=e.due_date,
+                type_id=ttype.type_id, account_no=e.account_no, date=day, amount=e.amount,
+                customer_id=e.customer_id, due_date=due,
                 period_date=period, currency=e.currency_id,
                 vat_amount=e.vat_amount, tax_no=tax_no, department_id=e.department_id,
                 project_id=e.project_id, invoice_no=e.invoice_reference_no, ocr=e.invoice_ocr,

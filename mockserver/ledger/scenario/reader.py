@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any, Literal, NoReturn, overload
 
 import yaml
 
@@ -164,7 +165,7 @@ class _Reader:
     def __init__(self, source: str | None):
         self.source = source
 
-    def fail(self, container, key, path: str, problem: str):
+    def fail(self, container, key, path: str, problem: str) -> NoReturn:
         where = self.where(container, key)
         raise ScenarioError(f"{where}: {path}: {problem}" if where else f"{path}: {problem}")
 
@@ -193,7 +194,19 @@ class _Reader:
             self.fail(container, key, path, "must be a list")
         return value
 
-    def integer(self, container, key, path: str, low=None, high=None, default=None,
+    # a required value, or one with a default, is never None (the overloads say so)
+    @overload
+    def integer(self, container: Any, key: Any, path: str, low: int | None = None,
+                high: int | None = None, *, default: int, required: bool = False) -> int: ...
+    @overload
+    def integer(self, container: Any, key: Any, path: str, low: int | None = None,
+                high: int | None = None, *, default: None = None,
+                required: Literal[True]) -> int: ...
+    @overload
+    def integer(self, container: Any, key: Any, path: str, low: int | None = None,
+                high: int | None = None, *, default: None = None,
+                required: Literal[False] = False) -> int | None: ...
+    def integer(self, container, key, path: str, low=None, high=None, *, default=None,
                 required=False) -> int | None:
         if key not in container or container[key] is None:
             if required:
@@ -230,7 +243,17 @@ class _Reader:
             self.fail(container, key, path, f"must be true or false, not {value!r}")
         return value
 
-    def decimal(self, container, key, path: str, default=None, required=False) -> Decimal | None:
+    @overload
+    def decimal(self, container: Any, key: Any, path: str, *, default: Decimal,
+                required: bool = False) -> Decimal: ...
+    @overload
+    def decimal(self, container: Any, key: Any, path: str, *, default: None = None,
+                required: Literal[True]) -> Decimal: ...
+    @overload
+    def decimal(self, container: Any, key: Any, path: str, *, default: None = None,
+                required: Literal[False] = False) -> Decimal | None: ...
+    def decimal(self, container, key, path: str, *, default=None,
+                required=False) -> Decimal | None:
         if key not in container or container[key] is None:
             if required:
                 self.fail(container, key, path, "is required")
@@ -248,6 +271,12 @@ class _Reader:
             self.fail(container, key, path, f"must be a number, not {value!r}")
         return number
 
+    @overload
+    def day(self, container: Any, key: Any, path: str, required: bool = False,
+            relative: Literal[False] = False) -> date | None: ...
+    @overload
+    def day(self, container: Any, key: Any, path: str, required: bool = False, *,
+            relative: Literal[True]) -> date | RelativeDay | None: ...
     def day(self, container, key, path: str, required=False,
             relative: bool = False) -> date | RelativeDay | None:
         """A date; with ``relative`` also ``current-MM-DD`` / ``current-N-MM-DD``."""
@@ -348,9 +377,9 @@ class _Reader:
             out["extra_identities"] = self.identities(top)
         return out
 
-    def years(self, container, key, path: str) -> list:
+    def years(self, container, key, path: str) -> list[int | str]:
         items = self.seq(container, key, path)
-        out = []
+        out: list[int | str] = []
         for i, value in enumerate(items):
             if isinstance(value, int) and not isinstance(value, bool):
                 if not 1900 <= value <= 9998:

@@ -55,10 +55,10 @@ class EntrySpec:
 
     account_no: int
     amount: Decimal
-    date: date
+    date: date | RelativeDay  # a RelativeDay until ``resolve_days``
     customer_id: int = 0
-    due_date: dt.date | None = None  # dt.: ``date`` is a field name by now
-    period_date: dt.date | None = None
+    due_date: dt.date | RelativeDay | None = None  # dt.: ``date`` is a field name by now
+    period_date: dt.date | RelativeDay | None = None
     vat_amount: Decimal = ZERO
     currency_id: str = ""
     tax_no: str = ""
