@@ -43,6 +43,8 @@ class SaveRefused(VendorError):
     verbatim = False
     #: the IgnoreWarnings key that lets the bundle through anyway ("" for none)
     warning_key = ""
+    #: (bundle, voucher) of the refusal, where the surface that locates it sets it
+    where: tuple[int, int | None]
 
 
 class FiscalYearMissing(SaveRefused):

@@ -14,8 +14,10 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from typing import Any
 from uuid import UUID
 from xml.parsers import expat
 
@@ -218,7 +220,11 @@ def _format_date(value) -> str:
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
 
 
-_SCALARS = {
+#: a scalar's reader: (text, xsd name) -> value; its writer: value -> text
+Parse = Callable[[str, str], Any]
+Format = Callable[[Any], str]
+
+_SCALARS: dict[str, tuple[Parse, Format, object]] = {
     # xsd name: (parse, format, .NET default when absent)
     "int": (_parse_int, str, 0),
     "short": (_parse_int, str, 0),
@@ -255,6 +261,10 @@ def escape(text: str) -> str:
 # --- compiled model specs ---------------------------------------------------------------------
 
 
+def _not_a_scalar(text: str, xsd: str) -> Any:
+    raise TypeError("a complex or array field has no scalar parser")
+
+
 @dataclass
 class FieldSpec:
     name: str
@@ -264,11 +274,17 @@ class FieldSpec:
     has_default: bool
     default: object
     xsd: str = ""
-    parse: object = None
-    fmt: object = None
+    parse: Parse = _not_a_scalar  # scalars: text -> value (raises ValueError, OverflowError)
+    fmt: Format = str  # scalars: value -> text
     absent: object = None  # the value when the element is missing
-    model: object = None  # complex: the ComplexModel; array: item FieldSpec
-    item: FieldSpec | None = None
+    model: Any = None  # complex: the model (a spyne ComplexModel or a schema.SchemaModel)
+    item: FieldSpec | None = None  # array: the item's spec
+
+    @property
+    def of(self) -> FieldSpec:
+        """An array's item spec."""
+        assert self.item is not None, f"{self.name} is not an array"
+        return self.item
 
 
 @dataclass
@@ -432,7 +448,7 @@ def _read_field(child, f: FieldSpec, ns: str):
             raise _fail(child, f, text, exc) from None
     if kind == "complex":
         return read_complex(child, f.model, ns)
-    item = f.item
+    item = f.of
     item_tag = _clark(ns, item.name)
     items = []
     for sub in child:
@@ -528,7 +544,7 @@ def write_field(out: list, f: FieldSpec, value) -> None:
             out.append(f"<{name} />")
             return
         out.append(f"<{name}>")
-        item = f.item
+        item = f.of
         for v in value:
             write_field(out, item, v)
         out.append(f"</{name}>")

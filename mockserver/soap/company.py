@@ -131,7 +131,7 @@ def GetCustomerCategories(ctx, customerId):
 def _change_customer_categories(ctx, items, add: bool):
     book = ctx.book()
     known = {r.id for r in ctx.ledger.records(book, "company_category")}
-    out = []
+    out: list[dict | None] = []
     for cid, cat in _pairs(items):
         if cid is None or ctx.ledger.record(book, COMPANY, cid) is None:
             out.append(records.api_exception(errors.RecordNotFound("Company", cid)))
@@ -190,8 +190,10 @@ def _company_list_change(ctx, items, model_name: str, member: str, key, remove: 
     lists: dict[int, list] = {}
     for g in wanted:
         cid = g.get("CompanyId")
+        if not isinstance(cid, int):
+            raise errors.UnknownReference("Company", cid)
         if cid not in lists:
-            rec = ctx.ledger.record(book, COMPANY, cid) if isinstance(cid, int) else None
+            rec = ctx.ledger.record(book, COMPANY, cid)
             if rec is None:
                 raise errors.UnknownReference("Company", cid)
             lists[cid] = list(rec.data.get(member) or [])

@@ -17,6 +17,7 @@ from .. import errors
 from . import catalogue, envelope, wsdl
 from .codec import read_arguments, spec_of, write_field
 from .context import OperationContext, session_ids
+from .wsdl import ServiceDef  # ``wsdl`` is also a method of SoapHandler
 
 log = logging.getLogger("mockserver.soap")
 
@@ -76,7 +77,7 @@ class ServiceMap(Mapping):
     def __len__(self) -> int:
         return len(set(catalogue.BY_PATH) | set(self._loaded))
 
-    def add(self, sdef: wsdl.ServiceDef) -> None:
+    def add(self, sdef: ServiceDef) -> None:
         with self._lock:
             self._loaded[sdef.path] = sdef
 
@@ -84,7 +85,7 @@ class ServiceMap(Mapping):
 SERVICES = ServiceMap()
 
 
-def register(sdef: wsdl.ServiceDef) -> None:
+def register(sdef: ServiceDef) -> None:
     """Serve a service that is not in the catalogue (a test's own)."""
     SERVICES.add(sdef)
 
@@ -114,7 +115,7 @@ class SoapHandler:
         self._wsdl_cache: dict[tuple[str, str], bytes] = {}
         self._lock = threading.Lock()
 
-    def wsdl(self, sdef: wsdl.ServiceDef, base_url: str) -> bytes:
+    def wsdl(self, sdef: ServiceDef, base_url: str) -> bytes:
         key = (sdef.path, base_url)
         doc = self._wsdl_cache.get(key)
         if doc is None:
@@ -125,7 +126,7 @@ class SoapHandler:
                 self._wsdl_cache[key] = doc
         return doc
 
-    def get(self, sdef: wsdl.ServiceDef, query: str, base_url: str) -> SoapAnswer:
+    def get(self, sdef: ServiceDef, query: str, base_url: str) -> SoapAnswer:
         if query.split("&")[0].split("=")[0].lower() in ("wsdl", "singlewsdl"):
             return SoapAnswer(200, self.wsdl(sdef, self.public_url or base_url),
                               "text/xml; charset=utf-8", operation="WSDL")
@@ -141,13 +142,13 @@ class SoapHandler:
             return err
 
     @staticmethod
-    def takes_credential(sdef: wsdl.ServiceDef, req: envelope.SoapRequest) -> bool:
+    def takes_credential(sdef: ServiceDef, req: envelope.SoapRequest) -> bool:
         """Whether the call is an operation of ``sdef`` whose message has a ``credential``."""
         desc = sdef.service.public_methods.get(req.operation)
         return (desc is not None and req.op_ns == sdef.ns
                 and any(f.name == "credential" for f in spec_of(desc.in_message).fields))
 
-    def post(self, sdef: wsdl.ServiceDef, body: bytes, content_type: str,
+    def post(self, sdef: ServiceDef, body: bytes, content_type: str,
              cookie_header: str, parsed=None) -> SoapAnswer:
         """``parsed``: what ``read`` returned for this body, if the caller has it."""
         version = envelope.version_for_content_type(content_type) or envelope.SOAP11
@@ -174,10 +175,10 @@ class SoapHandler:
                                warnings=ignored)
         except Exception as exc:  # never a stack trace on the wire
             log.exception("unexpected error in %s", req.operation)
-            err = errors.ServerError(str(exc) or type(exc).__name__,
-                                     detail=f"{type(exc).__name__} in the emulator")
-            return self._fault(version, err, operation=req.operation, client_id=ctx.client_id,
-                               warnings=ignored)
+            unexpected = errors.ServerError(str(exc) or type(exc).__name__,
+                                            detail=f"{type(exc).__name__} in the emulator")
+            return self._fault(version, unexpected, operation=req.operation,
+                               client_id=ctx.client_id, warnings=ignored)
         return SoapAnswer(
             200, envelope.response(version, req.operation, sdef.ns, inner),
             envelope.CONTENT_TYPES[version], operation=req.operation, client_id=ctx.client_id,

@@ -77,7 +77,9 @@ def dtd_in_prolog(body: bytes) -> bool:
     """Whether a ``<!DOCTYPE`` (or any other ``<!`` declaration) comes before the root
     element, in any encoding; an unterminated comment is left for the parser to report."""
     body = _narrow(body)
-    end = _PROLOG.match(body).end()
+    prolog = _PROLOG.match(body)
+    assert prolog is not None  # every part of the pattern is optional: it matches at 0
+    end = prolog.end()
     return body.startswith(b"<!", end) and not body.startswith(b"<!--", end)
 
 

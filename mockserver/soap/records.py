@@ -14,7 +14,7 @@ from .codec import spec_of
 
 def given(value, model) -> dict:
     """The members of a request item the client set (not absent, not nil, not the default)."""
-    out = {}
+    out: dict[str, object] = {}
     if not isinstance(value, dict):
         return out
     for f in spec_of(model).fields:
@@ -30,7 +30,7 @@ def given(value, model) -> dict:
             if sub:
                 out[f.name] = sub
         else:
-            item = f.item
+            item = f.of
             if item.kind == "complex":
                 out[f.name] = [given(x, item.model) for x in v if x is not None]
             else:
@@ -49,8 +49,8 @@ def shaped(record, model) -> dict:
             continue
         if f.kind == "complex" and isinstance(v, dict):
             out[f.name] = shaped(v, f.model)
-        elif f.kind == "array" and f.item.kind == "complex":
-            out[f.name] = [shaped(x, f.item.model) if isinstance(x, dict) else x for x in v]
+        elif f.kind == "array" and f.of.kind == "complex":
+            out[f.name] = [shaped(x, f.of.model) if isinstance(x, dict) else x for x in v]
     return out
 
 

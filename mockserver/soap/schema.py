@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 from xml.sax.saxutils import quoteattr
 
 from lxml import etree
@@ -109,7 +110,7 @@ class _Builder:
                     self.simple[name] = child
                 elif child.tag == f"{_S}element":
                     self.elements[name] = child
-        self.models: dict[str, type] = {}
+        self.models: dict[str, type[SchemaModel]] = {}
 
     # --- types ---------------------------------------------------------------------------
 
@@ -123,7 +124,9 @@ class _Builder:
         if model is not None:
             return model
         node = node if node is not None else self.complex[name]
-        model = type(f"{self.service}.{name}", (SchemaModel,), {"type_name": name})
+        # a class per complex type, made at run time (cast: type() says only ``type``)
+        model = cast("type[SchemaModel]",
+                     type(f"{self.service}.{name}", (SchemaModel,), {"type_name": name}))
         self.models[name] = model
         fields = self._fields(node)
         model._type_info = {f.name: None for f in fields}
@@ -342,6 +345,8 @@ def with_address(document: bytes, address: str) -> bytes:
 def public_path(document: bytes) -> str:
     """The path of the vendor's ``soap:address`` (W10: served at the same path)."""
     m = _ADDRESS.search(document)
+    if m is None:
+        raise ValueError("the WSDL has no soap:address")
     url = m.group(2)[1:-1].decode("utf-8")
     return "/" + url.split("://", 1)[-1].split("/", 1)[1]
 

@@ -9,7 +9,9 @@ Built once per service and public URL, at start-up.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 from xml.sax.saxutils import quoteattr
 
 from spyne.model.complex import Array, ComplexModelBase
@@ -33,6 +35,14 @@ _HEAD = (
 _DOC = '<wsdl:documentation xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/">{}</wsdl:documentation>'
 
 
+class Service(Protocol):
+    """What the dispatcher reads of a service: a spyne Service class, or a
+    ``schema.WsdlService`` (operations built from the vendor's WSDL)."""
+
+    @property
+    def public_methods(self) -> Mapping[str, Any]: ...  # name -> spyne MethodDescriptor
+
+
 @dataclass(frozen=True)
 class ServiceDef:
     """What the WSDL writer and the dispatcher need to know of one service."""
@@ -41,8 +51,8 @@ class ServiceDef:
     ns: str
     path: str  # lower-case path, as matched
     public_path: str  # the vendor's spelling, for soap:address
-    service: type  # the spyne Service
-    docs: dict  # operation name -> documentation (None for none), in vendor order
+    service: Service
+    docs: Mapping[str, str | None]  # operation name -> documentation (None: none), vendor order
     service_doc: str | None = None
 
     def operations(self):
@@ -176,8 +186,9 @@ def build(sdef: ServiceDef, address: str) -> bytes:
     o.append(f'  <wsdl:portType name="{sdef.name}Soap">')
     for op in ops:
         o.append(f'    <wsdl:operation name="{op}">')
-        if sdef.docs.get(op):
-            o.append("      " + _DOC.format(escape(sdef.docs[op])))
+        doc = sdef.docs.get(op)
+        if doc:
+            o.append("      " + _DOC.format(escape(doc)))
         o.append(f'      <wsdl:input message="tns:{op}SoapIn" />')
         o.append(f'      <wsdl:output message="tns:{op}SoapOut" />')
         o.append("    </wsdl:operation>")
