@@ -284,15 +284,15 @@ class MockServer:
                     # parsed once, here: the operation (fault matching, the journal) and the
                     # caller come from the envelope as the service reads it, before the quota
                     # is charged; never from a look at the raw text
-                    req.parsed = self.soap.read(req.body, environ.get("CONTENT_TYPE", ""))
-                    if isinstance(req.parsed, errors.VendorError):
+                    parsed = req.parsed = self.soap.read(req.body, environ.get("CONTENT_TYPE", ""))
+                    if isinstance(parsed, errors.VendorError):
                         req.version = door.soap_version(req.body, environ.get("CONTENT_TYPE", ""))
                         req.operation = door.soap_action(environ)
                     else:
-                        req.version = req.parsed.version
-                        req.operation = req.parsed.operation
-                        if client_id is None and self.soap.takes_credential(sdef, req.parsed):
-                            client_id = self._login_client(req.parsed)
+                        req.version = parsed.version
+                        req.operation = parsed.operation
+                        if client_id is None and self.soap.takes_credential(sdef, parsed):
+                            client_id = self._login_client(parsed)
             elif method == "GET":
                 req.operation = "WSDL"
         elif refusal is None:
@@ -398,6 +398,7 @@ class MockServer:
             raise DropConnection("injected fault: connection dropped")
         if fault.action == "http_status":
             code = fault.http_status
+            assert code is not None  # faults.parse requires it for this action
             meta["fault"] = f"HTTP {code}"
             if req.soap:
                 reason = door.REASONS.get(code, "Error").encode()
@@ -405,6 +406,7 @@ class MockServer:
             name = door.REASONS.get(code, "Error").replace(" ", "")
             return door.rest_json(code, name, f"{code} {door.REASONS.get(code, 'Error')}")
         if fault.action == "soap_fault":
+            assert fault.soap_fault is not None  # faults.parse requires it for this action
             err = errors.InjectedFault(fault.soap_fault)
             meta["fault"] = err.text
             return 500, [("Content-Type", envelope.CONTENT_TYPES[req.version])], envelope.fault(req.version, err)
@@ -413,17 +415,18 @@ class MockServer:
         return None  # delay only
 
     def _injected_result(self, req: door.Request, fault: Fault, meta: dict):
-        sdef = req.sdef
-        desc = sdef.service.public_methods.get(req.operation)
-        if desc is None:  # the operation does not exist: the SOAP handler answers as usual
+        sdef, operation = req.sdef, req.operation
+        assert sdef is not None and fault.result is not None  # a SOAP path; faults.parse's
+        desc = sdef.service.public_methods.get(operation) if operation else None
+        if operation is None or desc is None:  # no such operation: the SOAP handler answers
             return None
         from .soap.dispatch import write_result
 
         result = dict(fault.result)
-        if req.operation == "SaveBundleList":
+        if operation == "SaveBundleList":
             meta["result_type"] = result.get("Type")
             meta["result_description"] = result.get("Description")
-        body = envelope.response(req.version, req.operation, sdef.ns, write_result(desc, result))
+        body = envelope.response(req.version, operation, sdef.ns, write_result(desc, result))
         return 200, [("Content-Type", envelope.CONTENT_TYPES[req.version]),
                      ("Cache-Control", "private")], body
 

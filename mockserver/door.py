@@ -15,6 +15,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 from . import errors
@@ -22,6 +23,9 @@ from .admin.shape import error_json
 from .codec_utils import read_json
 from .rest import errors as rest_errors
 from .soap import catalogue, envelope
+
+if TYPE_CHECKING:
+    from .soap.wsdl import ServiceDef
 
 REASONS = {200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
             403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
@@ -107,7 +111,7 @@ class Request:
     environ: dict
     method: str
     path: str
-    sdef: object | None  # the SOAP service, or None for REST
+    sdef: ServiceDef | None  # the SOAP service, or None for REST
     service: str | None
     operation: str | None
     client_id: int | None
@@ -117,7 +121,7 @@ class Request:
     refusal: errors.HttpRefusal | None = None
     version: str = envelope.SOAP11
     #: the parsed envelope of a SOAP POST, or why it could not be read (``SoapHandler.read``)
-    parsed: object = None
+    parsed: envelope.SoapRequest | errors.VendorError | None = None
 
     @property
     def soap(self) -> bool:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import enum
 import functools
 from pathlib import Path
 
 import requests
+from requests import Response  # ``requests`` is also a method of MockClient
 
 ACCOUNT_PATH = "/Economy/Account/V004/Accountservice.asmx"
 AUTH_PATH = "/authenticate/v001/authenticate.asmx"
 TRANSACTION_PATH = "/Economy/Accounting/V001/TransactionService.asmx"
 NS = "{http://24sevenOffice.com/webservices}"
 TNS = "{http://24sevenoffice.com/webservices/economy/accounting/}"
-_KEEP = object()  # "leave as it is"
 CLIENT_PATH = "/Client/V001/ClientService.asmx"
 COMPANY_PATH = "/CRM/Company/V001/CompanyService.asmx"
 PERSON_PATH = "/CRM/Contact/PersonService.asmx"
@@ -30,6 +31,13 @@ _FILES = {AUTH_PATH: "Authenticate.wsdl", ACCOUNT_PATH: "AccountV004.wsdl",
           INVOICE_PATH: "InvoiceService.wsdl"}
 
 
+class _Keep(enum.Enum):
+    KEEP = "leave as it is"
+
+
+_KEEP = _Keep.KEEP
+
+
 @functools.cache
 def _document(source: str):
     """Parse a WSDL once per process; zeep clients share the parsed document."""
@@ -37,7 +45,8 @@ def _document(source: str):
     from zeep.transports import Transport
     from zeep.wsdl import Document
 
-    return Document(source, Transport(), settings=Settings(strict=False))
+    # zeep annotates ``transport`` as type[Transport]; it takes an instance (zeep.Client passes one)
+    return Document(source, Transport(), settings=Settings(strict=False))  # type: ignore[arg-type]
 
 
 class MockClient:
@@ -255,7 +264,8 @@ class MockClient:
 
     # --- rate limit ----------------------------------------------------------------------------
 
-    def set_rate_limit(self, rate_limit: int | None = _KEEP, burst_limit: int | None = _KEEP) -> dict:
+    def set_rate_limit(self, rate_limit: int | None | _Keep = _KEEP,
+                       burst_limit: int | None | _Keep = _KEEP) -> dict:
         """This client's hourly quota and burst throttle (None: the emulator's default)."""
         body = {k: v for k, v in (("rate_limit", rate_limit), ("burst_limit", burst_limit))
                 if v is not _KEEP}
@@ -293,13 +303,13 @@ class MockClient:
         resp.raise_for_status()
         return resp.json()["access_token"]
 
-    def rest_get(self, path: str, token: str | None = None, **params) -> requests.Response:
+    def rest_get(self, path: str, token: str | None = None, **params) -> Response:
         """GET any REST path (``/v1/transactionlines``, ``/v1/accounts/11920``, ...) with a
         bearer token (fetched if not given: it carries every read scope)."""
         return self.rest("GET", path, token=token, params=params)
 
     def rest(self, method: str, path: str, token: str | None = None, *, json=None,
-             params: dict | None = None, scope: str | None = None) -> requests.Response:
+             params: dict | None = None, scope: str | None = None) -> Response:
         """Any REST call, e.g. ``rest("POST", "/v1/transactions", json=..., scope="...:write")``:
         without ``token`` one is fetched, with ``scope`` when given (a write scope must be
         asked for)."""
