@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mockserver.errors.base import RequestError, VendorError
+from mockserver.errors.base import INVALID_FORMAT, RequestError, VendorError
 
 
 class HttpRefusal(RequestError):
@@ -46,7 +46,7 @@ class UnsupportedMediaType(HttpRefusal):
     def __init__(self, content_type: str):
         shown = content_type if len(content_type) <= 80 else content_type[:77] + "..."
         super().__init__(
-            f"Request format is invalid: {shown}. SOAP requests are text/xml (SOAP 1.1) or "
+            f"{INVALID_FORMAT}{shown}. SOAP requests are text/xml (SOAP 1.1) or "
             "application/soap+xml (SOAP 1.2)."
         )
 

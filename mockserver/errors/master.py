@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mockserver.errors.base import NotSupported, RequestError, VendorError
+from mockserver.errors.base import UNABLE_TO_PROCESS, NotSupported, RequestError, VendorError
 
 
 class NotEmulated(NotSupported):
@@ -83,10 +83,10 @@ class UnknownReference(RequestError):
     single-item operations throw (interpretation)."""
 
     fault_code = "Server"
+    template = UNABLE_TO_PROCESS + "{what} with Id {record_id} was not found."
 
     def __init__(self, what: str, record_id):
-        super().__init__(
-            f"Server was unable to process request. ---> {what} with Id {record_id} was not found.")
+        super().__init__(what=what, record_id=record_id)
 
 
 class ItemFault(VendorError):
@@ -95,5 +95,5 @@ class ItemFault(VendorError):
 
     def __init__(self, err: ItemRefused):
         self.cause = err
-        super().__init__(f"Server was unable to process request. ---> {err.text}")
+        super().__init__(UNABLE_TO_PROCESS + err.text)
 

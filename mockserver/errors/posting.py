@@ -9,8 +9,7 @@ from mockserver.errors.base import VendorError
 class NoNextEntryId(VendorError):
     """E3: unknown entry series, or an empty series without a start number (FAQ text)."""
 
-    def default_text(self) -> str:
-        return "No next Entry Id found with the provided date and sort"
+    template = "No next Entry Id found with the provided date and sort"
 
 
 class UnknownLine(VendorError):
@@ -52,8 +51,7 @@ class FiscalYearMissing(SaveRefused):
 
     verbatim = True
 
-    def default_text(self) -> str:
-        return "Could not finish last Bundle! iError:2"
+    template = "Could not finish last Bundle! iError:2"
 
 
 class SystemTypeRefused(SaveRefused):
@@ -131,11 +129,9 @@ class MissingVatAmount(SaveRefused):
     """S5: FAQ text, verbatim. Ignorable with ``vatisnotinbalance``."""
 
     verbatim = True
-
     warning_key = "vatisnotinbalance"
 
-    def default_text(self) -> str:
-        return "Voucher has a vat code that does not have a corresponding vat amount"
+    template = "Voucher has a vat code that does not have a corresponding vat amount"
 
 
 class AttachmentPosted(SaveRefused):
@@ -143,18 +139,16 @@ class AttachmentPosted(SaveRefused):
 
     verbatim = True
 
-    def default_text(self) -> str:
-        return "Attachment is posted in the journal"
+    template = "Attachment is posted in the journal"
 
 
 class LinkInsideBundle(SaveRefused):
     """K2: both linked entries are in the bundle being saved (guide)."""
 
-    def default_text(self) -> str:
-        return (
-            "It is not possible to link two entries when they are both in the bundle that is "
-            "being saved"
-        )
+    template = (
+        "It is not possible to link two entries when they are both in the bundle that is "
+        "being saved"
+    )
 
 
 class Warning_(SaveRefused):
@@ -234,8 +228,7 @@ class NothingToSave(SaveRefused):
 
     result_type = "NotSaved"
 
-    def default_text(self) -> str:
-        return "The BundleList has no bundles"
+    template = "The BundleList has no bundles"
 
 
 # Where a refusal is located, appended to the vendor text (interpretation, kept in one place).

@@ -8,18 +8,16 @@ from mockserver.errors.base import NotSupported, VendorError
 class NotAuthenticated(VendorError):
     """A4: a call on Account/Transaction services without a valid session."""
 
-    def default_text(self) -> str:
-        return "Client is not authenticated on this identity"
+    template = "Client is not authenticated on this identity"
 
 
 class IdentityBlocked(VendorError):
     """A3: the default or requested identity is blocked (FAQ text, verbatim)."""
 
-    def default_text(self) -> str:
-        return (
-            "Provided IdentityId is blocked. Please use GetIdentitiesWithCredential to get a "
-            "list of available Identities and reauthenticate with a valid IdentityId"
-        )
+    template = (
+        "Provided IdentityId is blocked. Please use GetIdentitiesWithCredential to get a "
+        "list of available Identities and reauthenticate with a valid IdentityId"
+    )
 
 
 class TokenLoginNotEmulated(NotSupported):
