@@ -105,3 +105,67 @@ def test_R6_py24so_sales_orders(master_client, tfso_mock):
             customer, "Webkunde AS", 10000, [])
         # 2 x 89.90 = 179.80 + 15 % 26.97
         assert (got.gross_amount, got.net_amount, got.tax_amount) == (206.77, 179.80, 26.97)
+
+
+def test_R6_sales_order_lines_are_the_orders_invoice_rows(master_client, tfso_mock):
+    from py24so import Client24SO, ClientOptions
+
+    client = master_client(fiscal_years=[2024])
+    call = caller(tfso_mock.url, client)
+    customer, product = _setup(client)
+    order, = client.invoices.SaveInvoices({"InvoiceOrder": [
+        {"CustomerId": customer, "OrderStatus": "Confirmed", "DateOrdered": DAY,
+         "InvoiceRows": {"InvoiceRow": [
+             {"ProductId": product, "Quantity": Decimal("3"), "InPrice": Decimal("40.5"),
+              "DiscountRate": Decimal("10")},
+             {"Type": "Text", "Name": "Levering fredag"},
+             {"Name": "Frakt", "Price": Decimal("99"), "Quantity": Decimal("1"),
+              "VatRate": Decimal("0"), "Hidden": True}]}}]})
+    assert order.APIException is None
+    resp = call("GET", f"/salesorders/{order.OrderId}/lines")
+    assert resp.status_code == 200, resp.text
+    assert resp.headers["Content-Type"] == "application/json; charset=utf-8"
+    kaffe = {"id": 1, "type": "product", "product": {"id": product, "number": "KAFFE"},
+             "description": "Kaffe 500 g", "quantity": 3, "price": Decimal("89.90"),
+             "costPrice": Decimal("40.5"), "discountRate": 10,
+             "tax": {"id": 2031, "number": 31, "rate": 15},
+             "account": {"id": 13000, "number": 3000, "name": "Salgsinntekt, avgiftspliktig"}}
+    assert exact(resp) == [
+        kaffe, {"id": 2, "type": "text", "description": "Levering fredag"},
+        {"id": 3, "type": "product", "description": "Frakt", "quantity": 1, "price": 99,
+         "discountRate": 0, "tax": {"id": 2005, "number": 5, "rate": 0},
+         "account": {"id": 13100, "number": 3100, "name": "Salgsinntekt, avgiftsfri"},
+         "isHidden": True}]
+    one = call("GET", f"/salesorders/{order.OrderId}/lines/1")
+    assert (one.status_code, exact(one)) == (200, kaffe)
+    # every tax and account id resolves on /taxes and /accounts
+    assert exact(call("GET", "/taxes/2031"))["number"] == 31
+    assert exact(call("GET", "/accounts/13000"))["number"] == 3000
+
+    for path, message in ((f"/salesorders/{order.OrderId}/lines/9",
+                           f"Sales order line 9 of sales order {order.OrderId} was not found"),
+                          ("/salesorders/999/lines", "Sales order 999 was not found"),
+                          ("/salesorders/999/lines/1", "Sales order 999 was not found")):
+        missing = call("GET", path)
+        assert (missing.status_code, exact(missing)["error"]) == (
+            404, {"name": "NotFoundError", "message": message}), path
+    bad = call("GET", f"/salesorders/{order.OrderId}/lines/x")
+    assert (bad.status_code, exact(bad)["error"]["name"]) == (400, "ValidationError")
+    narrow = bearer(tfso_mock.url, client, scope="api.invoicing.salesorder:read")
+    denied = call("GET", f"/salesorders/{order.OrderId}/lines", headers=narrow)
+    assert (denied.status_code, exact(denied)["error"]["message"]) == (
+        403, "The access token lacks the scope api.invoicing.salesorder.line:read")
+    assert client.rest_get(f"/v1/salesorders/{order.OrderId}/lines/3").status_code == 200
+
+    oauth = client.info["oauth"]
+    options = ClientOptions(base_url=f"{tfso_mock.url}/v1", token_url=f"{tfso_mock.url}/oauth/token")
+    with Client24SO(oauth["client_id"], oauth["client_secret"], oauth["organization"],
+                    options=options) as api:
+        listed = api.sales_orders.lines.list(order.OrderId)
+        assert [(x.id, x.type, x.description) for x in listed] == [
+            (1, "product", "Kaffe 500 g"), (2, "text", "Levering fredag"),
+            (3, "product", "Frakt")]
+        got = api.sales_orders.lines.get(order.OrderId, 1)
+        assert (got.product.id, got.product.number, got.quantity, got.price, got.cost_price,
+                got.discount_rate, got.tax.id, got.tax.rate, got.account.number) == (
+            product, "KAFFE", 3, 89.90, 40.5, 10, 2031, 15, 3000)

@@ -292,6 +292,26 @@ class InvoiceOps:
             out.append(o)
         return out
 
+    def order_rows(self, book, oid: int) -> list[dict] | None:
+        """The order's InvoiceRows, each product row with the ``TaxNo`` and ``AccountNo`` it
+        posts to (what REST's sales order lines show), or None when there is no such order."""
+        with self.lock:
+            live = self._current(book)
+            rec = live.master.get(ORDER, oid)
+            if rec is None:
+                return None
+            out = []
+            for given in rec.data.get("InvoiceRows") or ():
+                row = dict(given)
+                if row.get("Type") not in TEXT_ROWS:
+                    rate = row.get("VatRate", rules.DEFAULT_VAT_RATE)
+                    try:
+                        row["TaxNo"], row["AccountNo"], _ = self._row_accounts(live, row, rate)
+                    except errors.ItemRefused:  # a code or account deleted since: not shown
+                        pass
+                out.append(row)
+            return out
+
     def order_sync_list(self, book, *, changed_after=None, registered_after=None) -> list[int]:
         with self.lock:
             book = self._current(book)

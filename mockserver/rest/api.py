@@ -29,6 +29,7 @@ from . import (
     productcategories,
     products,
     sales,
+    salesorderlines,
     salesorders,
     transactionlines,
     transactions,
@@ -43,8 +44,8 @@ log = logging.getLogger("mockserver.rest")
 
 #: the resource modules, each registering its routes; ``unserved`` last (it fills the gaps)
 RESOURCES = (oauth, transactionlines, transactions, accounting, dimensions, sales, organization,
-             customers, bankaccounts, products, productcategories, salesorders, openapi,
-             unserved)
+             customers, bankaccounts, products, productcategories, salesorders, salesorderlines,
+             openapi, unserved)
 
 
 def create_rest(server) -> Flask:

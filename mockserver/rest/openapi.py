@@ -45,6 +45,10 @@ DEVIATIONS = (
     "is a 400)",
     "CustomerPostRequest has no discriminator (its mapping names the strings 'true' and 'false' "
     "for the boolean isCompany; the oneOf says the same)",
+    "Line is LineWithoutId with the line's id (the vendor's allOf of the two refuses every "
+    "line that has an id: LineWithoutId has additionalProperties false)",
+    "GET /salesorders/{id}/lines answers every line of the order (the vendor names no paging "
+    "parameter for it)",
     "POST /oauth/token (the vendor serves it at https://login.24sevenoffice.com/oauth/token)",
     "operations the emulator does not serve are left out (they answer 501)",
 )
@@ -203,6 +207,9 @@ def build(served: set[tuple[str, str]]) -> dict:
     schemas = doc["components"]["schemas"]
     del schemas["Transactions"]["minItems"]
     schemas["CustomerPostRequest"].pop("discriminator", None)
+    line = copy.deepcopy(schemas["LineWithoutId"])  # with its id, as one object (DEVIATIONS)
+    line["properties"] = {**schemas["Line"]["allOf"][0]["properties"], **line["properties"]}
+    schemas["Line"] = line
     schemas.update({"OAuthError": OAUTH_ERROR, "TokenRequest": TOKEN_REQUEST,
                     "TokenResponse": TOKEN_RESPONSE})
     return {

@@ -63,12 +63,16 @@ def sales_order(order: dict, created: datetime | None, extended: bool) -> dict:
         item["netAmount"] = gross - tax
         item["taxAmount"] = tax
     if extended:
-        item["dimensions"] = [
-            {"dimensionType": dim, "value": str(order[member]),
-             "name": DimensionValue(DIMENSION_TYPES[dim], dim, str(order[member])).name}
-            for member, dim in rules.SALES_ORDER_DIMENSIONS
-            if isinstance(order.get(member), int) and order[member] > 0]
+        item["dimensions"] = dimensions(order)
     return item
+
+
+def dimensions(data: dict) -> list[dict]:
+    """An order's or row's ProjectId and DepartmentId as ``Dimension1`` items."""
+    return [{"dimensionType": dim, "value": str(data[member]),
+             "name": DimensionValue(DIMENSION_TYPES[dim], dim, str(data[member])).name}
+            for member, dim in rules.SALES_ORDER_DIMENSIONS
+            if isinstance(data.get(member), int) and data[member] > 0]
 
 
 def register(app, ctx) -> None:

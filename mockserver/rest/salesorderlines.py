@@ -1,0 +1,77 @@
+"""``/v1/salesorders/{id}/lines`` and ``/lines/{lineId}`` (SPEC R6, 0.56.0 scope
+``api.invoicing.salesorder.line:read``): the InvoiceRows of InvoiceService's order of that id,
+each a ``Line`` whose id is the row's ``RowId``. ``interpretations.SALES_ORDER_LINES`` says how a
+row's members become a line; the tax and account are the ones invoicing posts the row to."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ..ledger.invoices import TEXT_ROWS
+from . import jsonout
+from .http import INT32, drop_none, json_response, not_found, path_int
+from .salesorders import dimensions
+
+
+def line(book, row: dict) -> dict:
+    """One ``Line`` in the schema's order; members the row does not have are left out."""
+    item: dict = {"id": row["RowId"],
+                  "type": "text" if row.get("Type") in TEXT_ROWS else "product"}
+    pid = row.get("ProductId")
+    if isinstance(pid, int) and pid > 0:
+        item["product"] = drop_none({"id": pid, "number": row.get("ProductNo") or None})
+    if row.get("Name"):
+        item["description"] = row["Name"]
+    for key, member in (("quantity", "Quantity"), ("price", "Price"), ("costPrice", "InPrice"),
+                        ("discountRate", "DiscountRate")):
+        if row.get(member) is not None:
+            item[key] = row[member]
+    code = book.tax_codes.get(row.get("TaxNo"))
+    if code is not None:
+        item["tax"] = {"id": code.tax_id, "number": code.tax_no,
+                       "rate": row.get("VatRate", code.rate)}
+    account = book.accounts.get(row.get("AccountNo"))
+    if account is not None:
+        item["account"] = {"id": account.account_id, "number": account.account_no,
+                           "name": account.name}
+    if row.get("Hidden") is not None:
+        item["isHidden"] = row["Hidden"]
+    found = dimensions(row)
+    if found:
+        item["dimensions"] = found
+    start, length = row.get("AccrualDate"), row.get("AccrualLength")
+    if isinstance(start, date) and isinstance(length, int) and length >= 1:
+        day = start.date() if isinstance(start, datetime) else start
+        item["accrual"] = {"startDate": day.isoformat(), "length": length}
+    return item
+
+
+def register(app, ctx) -> None:
+    ledger = ctx.ledger
+
+    def rows(token, order_id: str) -> tuple[object, int, list[dict]]:
+        oid = path_int("id", order_id, INT32)
+        book = ctx.book(token)
+        found = ledger.order_rows(book, oid)
+        if found is None:
+            raise not_found(f"Sales order {oid}")
+        return book, oid, found
+
+    @app.get("/v1/salesorders/<order_id>/lines")
+    def sales_order_lines(order_id: str):
+        ctx.meta(operation="GetSalesOrderLines")
+        token = ctx.authenticate("GET", "/salesorders/{id}/lines")
+        book, _, found = rows(token, order_id)
+        body = ledger.query(lambda: [line(book, r) for r in found])
+        return json_response(200, jsonout.dumps(body))
+
+    @app.get("/v1/salesorders/<order_id>/lines/<line_id>")
+    def sales_order_line(order_id: str, line_id: str):
+        ctx.meta(operation="GetSalesOrderLine")
+        token = ctx.authenticate("GET", "/salesorders/{id}/lines/{lineId}")
+        lid = path_int("lineId", line_id, INT32)
+        book, oid, found = rows(token, order_id)
+        row = next((r for r in found if r.get("RowId") == lid), None)
+        if row is None:
+            raise not_found(f"Sales order line {lid} of sales order {oid}")
+        return json_response(200, jsonout.dumps(ledger.query(line, book, row)))
