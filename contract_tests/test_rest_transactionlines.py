@@ -509,6 +509,10 @@ def test_R1_R2_R3_openapi_document_is_the_vendors_for_these_paths(tfso_mock):
                 del expected["minItems"]  # a documented deviation: an empty period is []
             if name == "CustomerPostRequest":  # documented: its discriminator maps strings
                 del expected["discriminator"]
+            if name == "Line":  # documented: LineWithoutId with the id, as one object
+                expected = dict(vendor["components"]["schemas"]["LineWithoutId"])
+                expected["properties"] = {"id": vendor["components"]["schemas"]["Line"][
+                    "allOf"][0]["properties"]["id"], **expected["properties"]}
             assert schema == expected, name
     assert ours["components"]["securitySchemes"] == vendor["components"]["securitySchemes"]
     vendor_params = []
