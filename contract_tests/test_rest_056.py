@@ -318,7 +318,7 @@ def test_A5_R6_default_token_reads_everything_and_scopes_are_per_endpoint(tfso_m
 
 @pytest.mark.parametrize("method,path", [
     ("GET", "/bankaccounts"), ("POST", "/fileUpload"), ("GET", "/documents/12"),
-    ("GET", "/me/licenses"), ("DELETE", "/salesorders/5/lines/7"),
+    ("GET", "/me/licenses"), ("GET", "/salesorders/5/attachments"),
     ("GET", "/products/3/salestypeOverrides"),
 ])
 def test_R6_unserved_vendor_operations_answer_501_naming_them(tfso_mock, method, path):
@@ -326,7 +326,7 @@ def test_R6_unserved_vendor_operations_answer_501_naming_them(tfso_mock, method,
     assert resp.status_code == 501
     assert resp.headers["Content-Type"] == "application/json; charset=utf-8"
     template = {"/documents/12": "/documents/{documentId}",
-                "/salesorders/5/lines/7": "/salesorders/{id}/lines/{lineId}",
+                "/salesorders/5/attachments": "/salesorders/{id}/attachments",
                 "/products/3/salestypeOverrides": "/products/{id}/salestypeOverrides"}.get(path, path)
     assert exact(resp) == {"error": {"name": "NotImplementedError", "message":
                                      f"{method} /v1{template} is not served by tfso-mockserver"}}
@@ -523,6 +523,7 @@ def test_R5_R6_py24so_reads_everything_served_and_syncs_incrementally(tfso_mock,
 
 SERVED = [
     "DELETE /customers/{customerId}", "DELETE /productcategories/{id}", "DELETE /products/{id}",
+    "DELETE /salesorders/{id}", "DELETE /salesorders/{id}/lines/{lineId}",
     "GET /accountbalances", "GET /accountbalances/{id}", "GET /accounts", "GET /accounts/{id}",
     "GET /currencies", "GET /customers", "GET /customers/{customerId}",
     "GET /customers/{customerId}/bankaccounts",
@@ -535,16 +536,18 @@ SERVED = [
     "GET /salesorders/{id}/lines/{lineId}", "GET /salestypes", "GET /salestypes/{id}", "GET /taxes", "GET /taxes/{id}",
     "GET /transactionlines", "GET /transactionlines/{id}", "GET /transactiontypes",
     "PATCH /customers/{customerId}", "PATCH /customers/{customerId}/bankaccounts/{accountNumber}",
-    "PATCH /productcategories/{id}", "PATCH /products/{id}", "POST /customers",
+    "PATCH /productcategories/{id}", "PATCH /products/{id}", "PATCH /salesorders/{id}",
+    "PATCH /salesorders/{id}/lines/{lineId}", "POST /customers",
     "POST /customers/{customerId}/bankaccounts", "POST /oauth/token", "POST /productcategories",
-    "POST /products", "POST /transactions",
+    "POST /products", "POST /salesorders", "POST /salesorders/{id}/lines", "POST /transactions",
 ]
 
 
 #: writes whose schema-valid bodies the ledger's rules may still refuse (400)
 RULED = ("POST /transactions", "POST /customers", "PATCH /customers/{customerId}",
          "POST /products", "PATCH /products/{id}", "POST /productcategories",
-         "PATCH /productcategories/{id}")
+         "PATCH /productcategories/{id}", "POST /salesorders", "PATCH /salesorders/{id}",
+         "POST /salesorders/{id}/lines", "PATCH /salesorders/{id}/lines/{lineId}")
 
 
 def test_R5_R6_R7_A5_schemathesis_over_every_served_operation(tfso_mock, client):
@@ -557,7 +560,11 @@ def test_R5_R6_R7_A5_schemathesis_over_every_served_operation(tfso_mock, client)
     save(client, [rich_sale(10000)])
     auth = bearer(tfso_mock.url, client, scope=f"{ALL_SCOPES} {WRITE} api.crm.customer:write "
                                                 "api.product.product:write api.product.category:write "
-                                                "api.crm.bankdetails:write")
+                                                "api.crm.bankdetails:write "
+                                                "api.invoicing.salesorder:write "
+                                                "api.invoicing.salesorder:delete "
+                                                "api.invoicing.salesorder.line:write "
+                                                "api.invoicing.salesorder.line:delete")
     schema = schemathesis.openapi.from_url(f"{tfso_mock.url}/v1/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
     assert sorted(op.label for op in operations) == SERVED

@@ -77,6 +77,14 @@ class InvoiceNotPosted(ItemRefused):
         super().__init__(f"The invoice could not be posted: {reason}")
 
 
+class OrderHasNoLines(ItemRefused):
+    """D2: invoicing an order without a row to invoice (0.56.0: "Before a sales order can be
+    invoiced, it needs to include at least one sales order line")."""
+
+    def __init__(self, order_id: int):
+        super().__init__(f"InvoiceOrder with OrderId {order_id} has no row to invoice.")
+
+
 class UnknownReference(RequestError):
     """A call that names a record the client does not have (SavePerson's CustomerId,
     SaveProjectTask's Project, SetStockQuantity's productId...): a Server fault, as the vendor's

@@ -137,6 +137,45 @@ class CustomerExists(RestError):
     template = "Customer {customer_id} already exists"
 
 
+class InvalidSalesOrder(InvalidQuery):
+    """POST/PATCH /v1/salesorders: every (path, keyword) problem of the JSON body."""
+
+    template = "Invalid sales order: {shown}"
+
+
+class InvalidSalesOrderLine(InvalidQuery):
+    """POST/PATCH /v1/salesorders/{id}/lines: every (path, keyword) problem of the JSON body."""
+
+    template = "Invalid sales order line: {shown}"
+
+
+class SalesOrderRefused(RestError):
+    """400 BadRequestError: the ledger refused the sales order write (SaveInvoices' text)."""
+
+
+class SalesOrderNoLines(RestError):
+    """400: invoicing a sales order without a line; the vendor's BadRequestError payload."""
+
+    template = "No lines in the sales order"
+
+    @property
+    def payload(self) -> dict:
+        return {"errors": [{"type": "NoLines", "message": self.text,
+                            "arguments": ["lineItems"]}]}
+
+
+class SalesOrderConflict(RestError):
+    """409: deleting an invoiced sales order or a line of one (SaveInvoices' text)."""
+
+    http_status, name = 409, "ConflictError"
+
+
+class SalesOrderStatusNotServed(RestError):
+    """A status of the vendor's enum the emulator's orders have no state for."""
+
+    template = "status {status} is not served by tfso-mockserver (InvoiceService has no such state)"
+
+
 class RestUnsupportedMediaType(RestError):
     http_status, name = 415, "UnsupportedMediaTypeError"
     template = "The body must be application/json"

@@ -577,6 +577,12 @@ INVOICE_UPDATABLE = frozenset({"InvoiceTitle", "ReferenceNumber"})
 #: 25 by default (at most 100), sorted by id, an opaque ``continuationToken``; ``customerId``
 #: and ``invoiceNumber`` (strings in the spec) match the id / invoice number as written; any
 #: other text matches nothing.
+#: Writes: a new order is a Draft unless its status says; status Invoice invoices through
+#: SaveInvoices' path (0.56.0 PATCH allows it); invoiceEmailAddresses are kept in
+#: InvoiceEmailAddress joined by ";"; internalMemo is kept with the order (no InvoiceOrder
+#: member: SOAP does not show it).
+SALES_ORDER_NEW_STATE = "Draft"
+SALES_ORDER_EMAIL_SEPARATOR = ";"
 SALES_ORDER_PAGE_SIZE = 25
 SALES_ORDER_STATUSES = {"Draft": "Draft", "Web": "Web", "Offer": "Proposal",
                         "Confirmed": "Confirmed", "Invoiced": "Invoice", "Inactive": "Inactive"}

@@ -102,6 +102,39 @@ class InvoiceOps:
                 out.append(Saved(None, dict(fields), err))
         return out
 
+    def save_order_rows(self, book, oid: int, edit: Callable[[list[dict]], list[dict]]):
+        """The order's InvoiceRows changed by ``edit`` (rows as stored -> rows to save) and the
+        order saved as SaveInvoices saves it, in one write (REST's sales order lines): a
+        ``Saved``, its ``error`` the ItemRefused when refused (nothing changed)."""
+        from .master import Saved
+
+        try:
+            with self._write():
+                live = self._current(book)
+                current = live.master.get(ORDER, oid)
+                if current is None:
+                    raise errors.RecordNotFound("InvoiceOrder", oid)
+                rows = edit([dict(r) for r in current.data.get("InvoiceRows") or ()])
+                oid, data = self._order(live, {"OrderId": oid, "InvoiceRows": rows})
+                now = self.clock.now()
+                self._commit_master(live, ORDER, [(oid, data)], [], now)
+            return Saved(oid, {**data, "OrderId": oid, "DateChanged": now})
+        except errors.ItemRefused as err:
+            return Saved(None, {"OrderId": oid}, err)
+
+    def delete_order(self, book, oid: int) -> errors.ItemRefused | None:
+        """Deletes an order that is not invoiced (REST ``DELETE /salesorders/{id}``); the
+        refusal otherwise (``RecordNotFound``, ``OrderInvoiced``), nothing changed."""
+        with self._write():
+            live = self._current(book)
+            current = live.master.get(ORDER, oid)
+            if current is None:
+                return errors.RecordNotFound("InvoiceOrder", oid)
+            if current.data.get("InvoiceId"):
+                return errors.OrderInvoiced(oid)
+            self._commit_master(live, ORDER, [], [oid], self.clock.now())
+        return None
+
     def _order(self, book, fields: dict) -> tuple[int, dict]:
         given = {k: v for k, v in fields.items() if k not in COMPUTED}
         oid = fields.get("OrderId")
@@ -124,6 +157,8 @@ class InvoiceOps:
         company = self.record(book, COMPANY, data["CustomerId"])
         data.setdefault("CustomerName", company.data.get("Name") if company else "")
         if data.get("OrderStatus") in rules.INVOICED_STATES:
+            if not amounts:
+                raise errors.OrderHasNoLines(oid)
             self._invoice(book, oid, data, amounts, now)
         return oid, data
 
@@ -143,9 +178,13 @@ class InvoiceOps:
     def _rows(self, book, data: dict) -> tuple[list[dict], list[RowAmounts]]:
         include_vat = bool(data.get("IncludeVAT"))
         rows, amounts = [], []
-        for pos, given in enumerate(data.get("InvoiceRows") or (), start=1):
+        given_rows = data.get("InvoiceRows") or ()
+        taken = {r["RowId"] for r in given_rows if isinstance(r.get("RowId"), int)}
+        free = (n for n in range(1, 2**31) if n not in taken)
+        for given in given_rows:
             row = {k: v for k, v in given.items() if k != "APIException"}
-            row.setdefault("RowId", pos)
+            if not isinstance(row.get("RowId"), int):
+                row["RowId"] = next(free)
             if row.get("Type") in TEXT_ROWS:
                 rows.append(row)
                 continue

@@ -45,7 +45,7 @@ def render(err: errors.VendorError) -> tuple[int, dict, dict]:
         headers["WWW-Authenticate"] = challenge
     if isinstance(err, errors.InvalidQuery):
         return err.http_status, headers, validation_error(err.problems, err.text)
-    return err.http_status, headers, error_body(err.name, err.text)
+    return err.http_status, headers, error_body(err.name, err.text, getattr(err, "payload", None))
 
 
 def render_oauth(err: errors.OAuthError) -> tuple[int, dict, dict]:

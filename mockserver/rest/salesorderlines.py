@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from .. import errors
 from ..ledger.invoices import TEXT_ROWS
+from ..ledger.masterdata import merge
 from . import jsonout
+from .body import json_body
 from .http import INT32, drop_none, json_response, not_found, path_int
-from .salesorders import dimensions
+from .salesorderbody import row_fields
+from .salesorders import dimensions, refused
 
 
 def line(book, row: dict) -> dict:
@@ -46,6 +50,11 @@ def line(book, row: dict) -> dict:
     return item
 
 
+#: members a product brings to a row (SaveInvoices' defaults): a new product on a PATCHed line
+#: brings its own unless the body sets them
+_FROM_PRODUCT = ("Name", "ProductNo", "Price", "VatRate")
+
+
 def register(app, ctx) -> None:
     ledger = ctx.ledger
 
@@ -56,6 +65,38 @@ def register(app, ctx) -> None:
         if found is None:
             raise not_found(f"Sales order {oid}")
         return book, oid, found
+
+    def one(found: list[dict], oid: int, lid: int) -> dict:
+        row = next((r for r in found if r.get("RowId") == lid), None)
+        if row is None:
+            raise not_found(f"Sales order line {lid} of sales order {oid}")
+        return row
+
+    def body_fields(book) -> dict:
+        def tax_code(tid, number):
+            code = next((t for t in book.tax_codes.values()
+                         if (tid is not None and t.tax_id == tid)
+                         or (tid is None and t.tax_no == number)), None)
+            return (code.tax_no, code.rate) if code is not None else None
+
+        def account_number(aid):
+            found = next((a for a in book.accounts.values() if a.account_id == aid), None)
+            return found.account_no if found is not None else None
+
+        body = json_body(errors.InvalidSalesOrderLine)
+        return ledger.query(row_fields, body, tax_code, account_number)
+
+    def save(token, book, oid: int, edit, conflict: bool = False) -> None:
+        with ctx.clock_scope(token.client_id):
+            result = ledger.save_order_rows(book, oid, edit)
+        if result.error is not None:
+            if conflict and isinstance(result.error, errors.OrderInvoiced):
+                raise errors.SalesOrderConflict(result.error.text)
+            raise refused(result.error)
+
+    def answer(token, order_id: str, lid: int):
+        book, oid, found = rows(token, order_id)
+        return json_response(200, jsonout.dumps(ledger.query(line, book, one(found, oid, lid))))
 
     @app.get("/v1/salesorders/<order_id>/lines")
     def sales_order_lines(order_id: str):
@@ -70,8 +111,54 @@ def register(app, ctx) -> None:
         ctx.meta(operation="GetSalesOrderLine")
         token = ctx.authenticate("GET", "/salesorders/{id}/lines/{lineId}")
         lid = path_int("lineId", line_id, INT32)
+        return answer(token, order_id, lid)
+
+    @app.post("/v1/salesorders/<order_id>/lines")
+    def create_sales_order_line(order_id: str):
+        ctx.meta(operation="CreateSalesOrderLine")
+        token = ctx.authenticate("POST", "/salesorders/{id}/lines")
+        book, oid, _ = rows(token, order_id)
+        fields = body_fields(book)
+        added: list[int] = []
+
+        def edit(current: list[dict]) -> list[dict]:
+            added.append(max([r["RowId"] for r in current if isinstance(r.get("RowId"), int)]
+                             + [0]) + 1)
+            return [*current, {**fields, "RowId": added[-1]}]
+
+        save(token, book, oid, edit)
+        return answer(token, order_id, added[-1])
+
+    @app.patch("/v1/salesorders/<order_id>/lines/<line_id>")
+    def update_sales_order_line(order_id: str, line_id: str):
+        ctx.meta(operation="UpdateSalesOrderLine")
+        token = ctx.authenticate("PATCH", "/salesorders/{id}/lines/{lineId}")
+        lid = path_int("lineId", line_id, INT32)
         book, oid, found = rows(token, order_id)
-        row = next((r for r in found if r.get("RowId") == lid), None)
-        if row is None:
-            raise not_found(f"Sales order line {lid} of sales order {oid}")
-        return json_response(200, jsonout.dumps(ledger.query(line, book, row)))
+        one(found, oid, lid)
+        fields = body_fields(book)
+
+        def edit(current: list[dict]) -> list[dict]:
+            out = []
+            for row in current:
+                if row.get("RowId") == lid:
+                    if fields.get("ProductId", row.get("ProductId")) != row.get("ProductId"):
+                        row = {k: v for k, v in row.items()
+                               if k not in _FROM_PRODUCT or k in fields}
+                    row = merge(row, fields)
+                out.append(row)
+            return out
+
+        save(token, book, oid, edit)
+        return answer(token, order_id, lid)
+
+    @app.delete("/v1/salesorders/<order_id>/lines/<line_id>")
+    def delete_sales_order_line(order_id: str, line_id: str):
+        ctx.meta(operation="DeleteSalesOrderLine")
+        token = ctx.authenticate("DELETE", "/salesorders/{id}/lines/{lineId}")
+        lid = path_int("lineId", line_id, INT32)
+        book, oid, found = rows(token, order_id)
+        one(found, oid, lid)
+        save(token, book, oid, lambda current: [r for r in current if r.get("RowId") != lid],
+             conflict=True)
+        return json_response(204, "")
