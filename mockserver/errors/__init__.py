@@ -40,6 +40,7 @@ from mockserver.errors.control import (
     SeriesInUse,
     UsernameTaken,
     scenario_name_invalid,
+    scenario_order_refused,
     scenario_unknown,
 )
 from mockserver.errors.door import (
@@ -342,6 +343,7 @@ __all__ = [
     "SeriesInUse",
     "ControlApiOff",
     "scenario_name_invalid",
+    "scenario_order_refused",
     "scenario_unknown",
     "StoreProblem",
     "StoreDamaged",

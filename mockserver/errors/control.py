@@ -41,3 +41,8 @@ def scenario_unknown(name: str, names: list[str], hint: str | None) -> str:
     extra = f"; did you mean {hint}?" if hint else ""
     return f"No scenario named {name!r} (available: {', '.join(names) or 'none'}){extra}"
 
+
+
+def scenario_order_refused(where: str, reason: str) -> str:
+    """A scenario's order SaveInvoices refuses: the scenario is not applied."""
+    return f"{where}: the order is refused (nothing of the scenario is applied): {reason}"

@@ -48,6 +48,7 @@ from .directory import Directory, Identity, User
 from .invoices import InvoiceOps
 from .master import MasterDataOps
 from .model import Bundle, BundleList, Entry, FiscalYear, Line, Voucher
+from .scenario import orders as scenario_orders
 from .sessions import SESSION_TOUCH, SessionOperations  # noqa: F401 - SESSION_TOUCH: as before
 from .store import MemoryLog
 from .tokens import TokenStore
@@ -339,9 +340,10 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
         return info
 
     def populate(self, client_id: int, sc) -> dict:
-        """A scenario's reference data and vouchers into a client just created for it. The log
-        keeps the scenario itself (``Scenario.origin``: the file's text or the inline object),
-        its seed and time: a replay never reads the file again."""
+        """A scenario's reference data, vouchers and orders into a client just created for it.
+        The log keeps the scenario itself (``Scenario.origin``: the file's text or the inline
+        object), its seed and time: a replay never reads the file again. Its orders are saved
+        through SaveInvoices' path, whose rows the log keeps after the scenario's."""
         with self._write():
             seed = secrets.randbits(64)  # line ids drawn from a seed the log keeps
             now = self.clock.now()
@@ -349,6 +351,8 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
             self.scenario_info[client_id] = dict(result)
             self._log("scenario", {"c": client_id, "name": sc.source, "scenario": sc.origin,
                                    "seed": seed, "now": now.isoformat()})
+            if sc.orders:  # saved as SaveInvoices saves them: their own rows follow this one
+                scenario_orders.save(self, self.book(client_id), sc.orders, now.year)
             return result
 
     def _ev_scenario(self, b: dict) -> None:

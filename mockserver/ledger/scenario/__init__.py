@@ -15,7 +15,8 @@ customers[3].bank_account: must be text of digits``.
 
 Parts: ``marks`` (YAML with line marks), ``spec`` (the read scenario), ``reader`` (finding files,
 schema checks), ``apply`` (options, reference data, vouchers into a client), ``bulk`` (the bulk
-loader), ``generate`` (Faker data). The names below are the package's interface.
+loader), ``generate`` (Faker data), ``master`` (companies, products, ...), ``orders`` (orders
+and invoices, saved as SaveInvoices saves them). The names below are the package's interface.
 
 Pure: no HTTP, no spyne, no Flask.
 """

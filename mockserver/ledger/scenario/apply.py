@@ -64,7 +64,10 @@ def populate(ledger, client_id: int, sc: Scenario, id_seed=None, now=None) -> di
                                       id_seed=(sc.generate.seed, client_id))
             book.generated_lines += generated
             lines += generated
-        return {"scenario": sc.name or sc.source, "lines": lines}
+        result = {"scenario": sc.name or sc.source, "lines": lines}
+        if sc.orders:
+            result["orders"] = len(sc.orders)
+        return result
 
 
 def apply_reference_data(book: ClientBook, sc: Scenario) -> None:

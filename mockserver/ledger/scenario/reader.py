@@ -19,7 +19,7 @@ from .. import interpretations as rules
 from ..fixtures import fixtures_dir
 from ..model import Account, Customer, EntrySeries, TaxCode, TransactionType
 from ..money import HUNDRED, ZERO, add
-from . import master
+from . import master, orders
 from .marks import ScenarioError, _line_of, _Loader, _MarkedDict
 from .spec import (
     RELATIVE_DAY,
@@ -143,7 +143,7 @@ def from_origin(origin: dict, source: str) -> Scenario:
 _TOP = ("name", "description", "username", "password", "application_id", "identity_id",
         "fiscal_years", "vat_base_rate", "rate_limit", "burst_limit", "blocked", "identities",
         "use_default_reference_data", "entry_series", "accounts", "tax_codes", "types",
-        "customers", "vouchers", "generate", *master.KEYS)
+        "customers", "vouchers", "orders", "generate", *master.KEYS)
 
 
 def client_fields(data: dict, current_year: int) -> dict:
@@ -350,6 +350,8 @@ class _Reader:
         if top.get("vouchers") is not None:
             items = self.seq(top, "vouchers", "vouchers")
             sc.vouchers = [self.voucher(items, i, f"vouchers[{i}]", v) for i, v in enumerate(items)]
+        if top.get("orders") is not None:
+            sc.orders = orders.read(self, top)
         if top.get("generate") is not None:
             sc.generate = self.generate(top)
         return sc

@@ -114,6 +114,8 @@ class Scenario:
     #: companies, persons, projects, products, departments, currencies (master.py)
     master: dict[str, dict[int, dict]] = field(default_factory=dict)
     vouchers: list[VoucherSpec] = field(default_factory=list)
+    #: orders and invoices (``orders.OrderSpec``), saved as SaveInvoices saves them
+    orders: list = field(default_factory=list)
     generate: GenerateSpec | None = None
     #: what the scenario was read from, as data the log keeps (``{"text": the file's text}`` or
     #: ``{"data": the inline JSON object}``): a replay rebuilds the scenario from it, never
