@@ -1,7 +1,7 @@
 """D1-D2 properties: for any valid order (rows, quantities, prices, discounts, VAT rates,
 IncludeVAT), the totals SaveInvoices answers are the documented per-row arithmetic, the
 receivable posted is OrderTotalIncVat, the VAT posted is OrderTotalVat, and the voucher sums to
-exactly zero."""
+exactly zero, credit notes (negative quantities) included."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def decimals(low: str, high: str, places: int):
 
 rows = st.lists(st.fixed_dictionaries({
     "Name": st.sampled_from(["Kaffe", "Te", "Frakt", "Gavekort"]),
-    "Quantity": decimals("0.001", "1000", 3),
+    "Quantity": decimals("-1000", "1000", 3),  # negative: returns, credit notes
     "Price": decimals("0", "100000", 4),
     "DiscountRate": decimals("0", "100", 2),
     "VatRate": st.sampled_from([Decimal(0), Decimal(12), Decimal(15), Decimal(25)]),
@@ -69,3 +69,6 @@ def test_D2_any_invoice_posts_its_total_and_balances(tfso_client, order_rows, in
     assert receivable["customer_id"] == client._customer
     posted_vat = -sum((Decimal(ln["amount"]) for ln in lines if ln["account_no"] == 2700), Decimal(0))
     assert posted_vat == made.OrderTotalVat
+    # a negative total is a credit note: the same voucher reversed, its own title
+    title = "Kreditnota" if made.OrderTotalIncVat < 0 else "Faktura"
+    assert receivable["comment"] == f"{title} {made.InvoiceId}"

@@ -208,3 +208,50 @@ def test_D3_the_invoice_pdf_opens_and_says_what_was_invoiced(master_client):
         client.invoices.GetInvoiceDocument({"InvoiceId": 4242})
     assert err.value.message == ("Server was unable to process request. ---> Invoice with Id 4242 "
                                  "was not found.")
+
+
+def test_D2_a_credit_note_posts_the_reversed_voucher_with_its_own_number(master_client):
+    """An Invoiced order whose total is negative (returned goods) is a credit note
+    (interpretation): the invoice's voucher with every sign reversed, the next invoice number,
+    "Kreditnota N"; ReferenceInvoiceId names the invoice it credits; a refund is negative."""
+    import io
+
+    import pypdf
+
+    client = master_client(fiscal_years=[2024])
+    customer, product = setup(client)
+    sold, = save(client, {"CustomerId": customer, "OrderStatus": "Invoiced", "DateInvoiced": DAY,
+                          "InvoiceRows": {"InvoiceRow": [
+                              {"ProductId": product, "Quantity": Decimal("2")}]}})
+    assert (sold.InvoiceId, sold.OrderTotalIncVat) == (10000, Decimal("206.77"))
+    returned = {"CustomerId": customer, "OrderStatus": "Invoiced", "DateInvoiced": DAY,
+                "ReferenceInvoiceId": sold.InvoiceId, "InvoiceRows": {"InvoiceRow": [
+                    {"ProductId": product, "Quantity": Decimal("-2")}]}}
+    wrong_sign, = save(client, {**returned, "PaymentAmount": Decimal("206.77")})
+    assert wrong_sign.APIException.Message == (
+        "PaymentAmount 206.77 does not have the sign of OrderTotalIncVat -206.77; a credit "
+        "note's refund is negative.")
+    unknown, = save(client, {**returned, "ReferenceInvoiceId": 4242})
+    assert unknown.APIException.Message == "Invoice with Id 4242 was not found."
+    assert len(search(client)) == 3  # nothing of the refused ones
+    credit, = save(client, {**returned, "PaymentAmount": Decimal("-206.77")})
+    assert credit.APIException is None
+    assert (credit.InvoiceId, credit.OCR, credit.OrderTotalIncVat, credit.OrderTotalVat) == (
+        10001, "100016", Decimal("-206.77"), Decimal("-26.97"))
+    assert credit.Paid == DAY
+    rows = search(client)
+    assert [(r["AccountNo"], r["Amount"], r["InvoiceNo"], r["Comment"]) for r in rows] == [
+        (1500, Decimal("206.77"), "10000", "Faktura 10000"),
+        (3000, Decimal("-179.80"), "10000", "Kaffe 500 g"),
+        (2700, Decimal("-26.97"), "10000", "Faktura 10000"),
+        (1500, Decimal("-206.77"), "10001", "Kreditnota 10001"),
+        (3000, Decimal("179.80"), "10001", "Kaffe 500 g"),
+        (2700, Decimal("26.97"), "10001", "Kreditnota 10001"),
+        (1920, Decimal("-206.77"), None, "Utbetaling kreditnota 10001"),
+        (1500, Decimal("206.77"), "10001", "Utbetaling kreditnota 10001")]
+    assert rows[3]["TransactionNo"] == rows[0]["TransactionNo"] + 1
+    assert rows[3]["DueDate"] == dt.datetime(2024, 3, 29, tzinfo=dt.UTC)
+    pdf = client.invoices.GetInvoiceDocument({"InvoiceId": credit.InvoiceId})
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    for expected in ("Kreditnota 10001", "Krediterer faktura 10000", "-206,77"):
+        assert expected in text, (expected, text)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from ..ledger import interpretations as rules
+
 
 def _text(value) -> str:
     return str(value if value is not None else "").encode("latin-1", "replace").decode("latin-1")
@@ -41,12 +43,13 @@ def render(order: dict, seller: str, customer: dict) -> bytes:
     stamp = order.get("DateInvoiced")
     if isinstance(stamp, datetime):
         pdf.set_creation_date(stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC))
-    pdf.set_title(_text(f"Faktura {order['InvoiceId']}"))
+    title = f"{rules.document_title(order.get('OrderTotalIncVat') or 0)} {order['InvoiceId']}"
+    pdf.set_title(_text(title))
     pdf.set_author(_text(seller))
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 18)
-    pdf.cell(0, 10, _text(f"Faktura {order['InvoiceId']}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, _text(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)
     pdf.cell(0, 6, _text(seller), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
@@ -63,7 +66,8 @@ def render(order: dict, seller: str, customer: dict) -> bytes:
     pdf.ln(4)
     facts = [("Fakturanr.", order["InvoiceId"]), ("Fakturadato", _day(order.get("DateInvoiced"))),
              ("Forfallsdato", _day(order.get("DueDate"))), ("KID", order.get("OCR")),
-             ("Ordrenr.", order.get("OrderId")), ("Deres ref.", order.get("YourReference"))]
+             ("Ordrenr.", order.get("OrderId")), ("Deres ref.", order.get("YourReference")),
+             ("Krediterer faktura", order.get("ReferenceInvoiceId"))]
     for label, value in facts:
         if value:
             pdf.cell(40, 5, _text(label))

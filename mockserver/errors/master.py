@@ -85,6 +85,14 @@ class OrderHasNoLines(ItemRefused):
         super().__init__(f"InvoiceOrder with OrderId {order_id} has no row to invoice.")
 
 
+class PaymentAmountSign(ItemRefused):
+    """D2: PaymentAmount against the order's total (a refund of a credit note is negative)."""
+
+    def __init__(self, amount, total):
+        super().__init__(f"PaymentAmount {amount} does not have the sign of OrderTotalIncVat "
+                         f"{total}; a credit note's refund is negative.")
+
+
 class UnknownReference(RequestError):
     """A call that names a record the client does not have (SavePerson's CustomerId,
     SaveProjectTask's Project, SetStockQuantity's productId...): a Server fault, as the vendor's

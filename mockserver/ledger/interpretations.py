@@ -534,6 +534,11 @@ INVOICED_STATES = frozenset({"Invoiced"})
 #: credit, linked with the invoice's receivable.
 INVOICE_TYPE_NO = 1
 PAYMENT_TYPE_NO = 3
+#: A credit note is an Invoiced order whose total is negative: the same voucher with every sign
+#: reversed, the next number of the invoice series, "Kreditnota N" as its text and title.
+#: PaymentAmount has the total's sign (a refund is negative); ReferenceInvoiceId names an invoice.
+def document_title(total) -> str:
+    return "Kreditnota" if total < 0 else "Faktura"
 RECEIVABLE_ACCOUNT = 1500
 BANK_ACCOUNT = 1920
 #: output VAT rate -> (TaxNo, revenue account)

@@ -170,6 +170,11 @@ class InvoiceOps:
             raise errors.RecordNotFound("Company", cid)
         self._exists(book, PROJECT, "Project", data.get("ProjectId"))
         self._exists(book, DEPARTMENT, "Department", data.get("DepartmentId"))
+        credited = data.get("ReferenceInvoiceId")
+        if isinstance(credited, int) and credited > 0 and not any(
+                r.data.get("InvoiceId") == credited
+                for r in book.master.records.get(ORDER, {}).values()):
+            raise errors.RecordNotFound("Invoice", credited)
 
     def _exists(self, book, kind: str, what: str, rid) -> None:
         if isinstance(rid, int) and rid > 0 and book.master.get(kind, rid) is None:
@@ -229,9 +234,11 @@ class InvoiceOps:
         kid = rules.kid(invoice_id)
         total, _ = order_totals(amounts)
         cid = data["CustomerId"]
-        text = f"Faktura {invoice_id}"
+        text = f"{rules.document_title(total)} {invoice_id}"
         link = uuid.uuid5(uuid.NAMESPACE_URL, f"tfso-invoice/{book.client_id}/{invoice_id}")
         paid = data.get("PaymentAmount")
+        if isinstance(paid, Decimal) and paid and (paid < 0) != (total < 0):
+            raise errors.PaymentAmountSign(paid, total)
         receivable = Entry(date=day, account_no=rules.RECEIVABLE_ACCOUNT, amount=total,
                            customer_id=cid, due_date=due, invoice_reference_no=str(invoice_id),
                            invoice_ocr=kid, comment=text,
@@ -260,18 +267,19 @@ class InvoiceOps:
         year = fy.year if fy is not None else day.year
         vouchers = [Voucher(transaction_no=self._next_no(book, rules.INVOICE_TYPE_NO, year),
                             sort=rules.INVOICE_TYPE_NO, entries=entries)]
-        if isinstance(paid, Decimal) and paid > 0:
+        if isinstance(paid, Decimal) and paid:
             paid = cents(paid)
+            what = f"{'Utbetaling' if paid < 0 else 'Innbetaling'} {text.lower()}"
             vouchers.append(Voucher(
                 transaction_no=self._next_no(book, rules.PAYMENT_TYPE_NO, year),
                 sort=rules.PAYMENT_TYPE_NO, entries=[
                     Entry(date=day, account_no=rules.BANK_ACCOUNT, amount=paid,
-                          comment=f"Innbetaling {text.lower()}"),
+                          comment=what),
                     Entry(date=day, account_no=rules.RECEIVABLE_ACCOUNT,
                           amount=paid.copy_negate(), customer_id=cid,
                           invoice_reference_no=str(invoice_id), invoice_ocr=kid,
-                          comment=f"Innbetaling {text.lower()}", link_id=link)]))
-            if paid >= total:
+                          comment=what, link_id=link)]))
+            if abs(paid) >= abs(total):
                 data["Paid"] = invoiced
         blist = BundleList(bundles=[Bundle(year_id=year, sort=rules.INVOICE_TYPE_NO,
                                            name=text, vouchers=vouchers)],
