@@ -255,3 +255,44 @@ def test_D2_a_credit_note_posts_the_reversed_voucher_with_its_own_number(master_
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     for expected in ("Kreditnota 10001", "Krediterer faktura 10000", "-206,77"):
         assert expected in text, (expected, text)
+
+
+def test_D2_an_invoice_in_a_foreign_currency_posts_in_it_with_its_rate(master_client):
+    """An order whose Currency is not NOK posts its voucher as SaveBundleList books foreign
+    currency (S4): amounts in the currency with CurrencyRate; what converting each entry to NOK
+    rounds away is booked on 8160 (S9). The rate: Currency.Rate, else the client's currency."""
+    client = master_client(scenario={"fiscal_years": [2024],
+                                     "currencies": [{"code": "USD", "rate": "10.50"}]})
+    eur, = save(client, {"CustomerId": 123, "OrderStatus": "Invoiced", "DateInvoiced": DAY,
+                         "Currency": {"Symbol": "EUR", "Rate": Decimal("11.4567")},
+                         "InvoiceRows": {"InvoiceRow": [
+                             {"Name": "Vare", "Price": Decimal("20.07")},
+                             {"Name": "Te", "Price": Decimal("7.77"), "VatRate": Decimal("15")}]}})
+    assert (eur.InvoiceId, eur.OrderTotalIncVat, eur.OrderTotalVat) == (
+        10000, Decimal("34.03"), Decimal("6.19"))
+    usd, = save(client, {"CustomerId": 123, "OrderStatus": "Invoiced", "DateInvoiced": DAY,
+                         "Currency": {"Symbol": "USD"},
+                         "InvoiceRows": {"InvoiceRow": [{"Name": "Vare", "Price": Decimal("10")}]}})
+    assert (usd.InvoiceId, usd.OrderTotalIncVat) == (10001, Decimal("12.50"))
+    unknown, = save(client, {"CustomerId": 123, "OrderStatus": "Invoiced", "DateInvoiced": DAY,
+                             "Currency": {"Symbol": "SEK"},
+                             "InvoiceRows": {"InvoiceRow": [{"Name": "x", "Price": Decimal("1")}]}})
+    assert unknown.APIException.Message == (
+        "Currency SEK has no rate: send Currency.Rate or add the currency to the client.")
+    rows = search(client)
+    assert [(r["AccountNo"], r["Amount"], r["Currency"], r["CurrencyRate"]) for r in rows] == [
+        (1500, Decimal("34.03"), "EUR", Decimal("11.4567")),
+        (3000, Decimal("-20.07"), "EUR", Decimal("11.4567")),
+        (3000, Decimal("-7.77"), "EUR", Decimal("11.4567")),
+        (2700, Decimal("-6.19"), "EUR", Decimal("11.4567")),
+        (8160, Decimal("0.01"), "NOK", Decimal("1")),  # 389.87 - 229.94 - 89.02 - 70.92 = -0.01 NOK
+        (1500, Decimal("12.50"), "USD", Decimal("10.50")),
+        (3000, Decimal("-10.00"), "USD", Decimal("10.50")),
+        (2700, Decimal("-2.50"), "USD", Decimal("10.50"))]
+    pdf = client.invoices.GetInvoiceDocument({"InvoiceId": eur.InvoiceId})
+    import io
+
+    import pypdf
+
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "Å betale EUR" in text and "34,03" in text, text

@@ -97,8 +97,13 @@ def render(order: dict, seller: str, customer: dict) -> bytes:
     pdf.ln(4)
     total, vat = order.get("OrderTotalIncVat") or 0, order.get("OrderTotalVat") or 0
     for label, value, bold in (("Sum eks. mva", Decimal(total) - Decimal(vat), False),
-                               ("Mva", vat, False), ("Å betale NOK", total, True)):
+                               ("Mva", vat, False), (f"Å betale {_currency(order)}", total, True)):
         pdf.set_font("Helvetica", "B" if bold else "", 10)
         pdf.cell(sum(widths) - 32, 6, _text(label), align="R")
         pdf.cell(32, 6, _money(value), align="R", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def _currency(order: dict) -> str:
+    code = str((order.get("Currency") or {}).get("Symbol") or "").strip().upper()
+    return "NOK" if code in rules.LOCAL_CURRENCIES else code

@@ -89,6 +89,7 @@ from mockserver.errors.files import (
 from mockserver.errors.master import (
     CategoryInUse,
     CompanyInUse,
+    CurrencyRateUnknown,
     InvoiceNotPosted,
     ItemFault,
     ItemRefused,
@@ -284,6 +285,7 @@ __all__ = [
     "OrderNotInvoiced",
     "VatRateUnknown",
     "InvoiceNotPosted",
+    "CurrencyRateUnknown",
     "PaymentAmountSign",
     "UnknownReference",
     "ItemFault",

@@ -93,6 +93,14 @@ class PaymentAmountSign(ItemRefused):
                          f"{total}; a credit note's refund is negative.")
 
 
+class CurrencyRateUnknown(ItemRefused):
+    """D2: an invoice in a currency with no rate (not on the order, not the client's)."""
+
+    def __init__(self, code: str):
+        super().__init__(f"Currency {code} has no rate: send Currency.Rate or add the currency "
+                         "to the client.")
+
+
 class UnknownReference(RequestError):
     """A call that names a record the client does not have (SavePerson's CustomerId,
     SaveProjectTask's Project, SetStockQuantity's productId...): a Server fault, as the vendor's

@@ -537,6 +537,9 @@ PAYMENT_TYPE_NO = 3
 #: A credit note is an Invoiced order whose total is negative: the same voucher with every sign
 #: reversed, the next number of the invoice series, "Kreditnota N" as its text and title.
 #: PaymentAmount has the total's sign (a refund is negative); ReferenceInvoiceId names an invoice.
+#: An order in a foreign Currency posts its amounts in it with the rate (the order's, else the
+#: client's currency list), as SaveBundleList; rounding to NOK per entry goes to 8160.
+CURRENCY_ROUNDING_ACCOUNT = 8160
 def document_title(total) -> str:
     return "Kreditnota" if total < 0 else "Faktura"
 RECEIVABLE_ACCOUNT = 1500

@@ -26,7 +26,7 @@ from typing import Any
 from .. import errors
 from . import interpretations as rules
 from .masterdata import COMPANY, DEPARTMENT, PRODUCT, PROJECT, merge
-from .model import Bundle, BundleList, Entry, Voucher
+from .model import Bundle, BundleList, DifferenceOptions, Entry, Voucher
 from .money import CENT, HUNDRED, MONEY, ZERO, add, div, mul
 
 ORDER = "invoice_order"
@@ -265,8 +265,10 @@ class InvoiceOps:
                                  comment=text))
         fy = book.fiscal_year_for(day)
         year = fy.year if fy is not None else day.year
+        currency = self._order_currency(book, data)
         vouchers = [Voucher(transaction_no=self._next_no(book, rules.INVOICE_TYPE_NO, year),
-                            sort=rules.INVOICE_TYPE_NO, entries=entries)]
+                            sort=rules.INVOICE_TYPE_NO, entries=entries,
+                            difference_options=_rounding(currency, entries))]
         if isinstance(paid, Decimal) and paid:
             paid = cents(paid)
             what = f"{'Utbetaling' if paid < 0 else 'Innbetaling'} {text.lower()}"
@@ -278,9 +280,12 @@ class InvoiceOps:
                     Entry(date=day, account_no=rules.RECEIVABLE_ACCOUNT,
                           amount=paid.copy_negate(), customer_id=cid,
                           invoice_reference_no=str(invoice_id), invoice_ocr=kid,
-                          comment=what, link_id=link)]))
+                          comment=what, link_id=link)],
+                difference_options=_rounding(currency, [])))
+            _in_currency(currency, vouchers[-1].entries)
             if abs(paid) >= abs(total):
                 data["Paid"] = invoiced
+        _in_currency(currency, entries)
         blist = BundleList(bundles=[Bundle(year_id=year, sort=rules.INVOICE_TYPE_NO,
                                            name=text, vouchers=vouchers)],
                            save_option=0, ignore_warnings=list(rules.INVOICE_IGNORED_WARNINGS))
@@ -289,6 +294,21 @@ class InvoiceOps:
             raise errors.InvoiceNotPosted(result.reason or result.description)
         data.update(InvoiceId=invoice_id, DateInvoiced=invoiced, OCR=kid,
                     PaymentTime=term, DueDate=due)
+
+    def _order_currency(self, book, data: dict) -> tuple[str, Decimal, int] | None:
+        """(code, rate, unit) of an order in a foreign currency, else None: the order's
+        Currency.Rate/Unit when sent, else the client's currency (ClientService, scenario)."""
+        given = data.get("Currency") or {}
+        code = str(given.get("Symbol") or "").strip().upper()
+        if code in rules.LOCAL_CURRENCIES:
+            return None
+        own = next((r.data for r in book.master.records.get("currency", {}).values()
+                    if str(r.data.get("Symbol", "")).upper() == code), None)
+        rate = given.get("Rate") if "Rate" in given else (own or {}).get("Rate")
+        unit = given.get("Unit") if "Unit" in given else (own or {}).get("Unit", 1)
+        if not isinstance(rate, Decimal) or rate <= 0 or not isinstance(unit, int) or unit <= 0:
+            raise errors.CurrencyRateUnknown(code)
+        return code, rate, unit
 
     def _row_accounts(self, book, row: dict, rate: Decimal) -> tuple[int, int, int | None]:
         """(TaxNo, revenue account, VAT account) of a row: its TaxSettings, else by rate."""
@@ -400,6 +420,24 @@ class InvoiceOps:
         """The invoiced order with this InvoiceId (GetInvoiceDocument), or None."""
         found = self.orders(book, invoice_ids={invoice_id}) if isinstance(invoice_id, int) else []
         return found[0] if found else None
+
+
+def _in_currency(currency, entries: list[Entry]) -> None:
+    """S4 as SaveBundleList books foreign currency: each entry's amount in the currency, with
+    its rate and unit (the ledger converts each one to NOK, rounded to øre)."""
+    if currency is not None:
+        for e in entries:
+            e.currency_id, e.currency_rate, e.currency_unit = currency
+
+
+def _rounding(currency, entries: list[Entry]) -> DifferenceOptions | None:
+    """What converting each entry to NOK leaves (at most an øre per entry): booked on
+    ``rules.CURRENCY_ROUNDING_ACCOUNT`` through S9, as an integrator's DifferenceOptions."""
+    if currency is None:
+        return None
+    return DifferenceOptions(threshold=CENT * (len(entries) or 2),
+                             account_id=rules.CURRENCY_ROUNDING_ACCOUNT,
+                             comment="Valutaavrunding")
 
 
 def _day(value) -> date:
