@@ -83,6 +83,9 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
         made_here = store is None
         self.store = store = MemoryLog() if store is None else store
         self._last_id = 0  # the last log row applied here
+        #: counts every change made or replayed here (a write, failed too; a row applied): a
+        #: reader keeping an answer (a REST page) keeps it while this stays the same
+        self.changes = 0
         self._depth = 0  # nesting of _write()
         self._pending = 0  # the last row appended by the open transaction
         self._client_ids = itertools.count(DEMO_CLIENT_ID + 1)
@@ -136,6 +139,7 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
                 raise
             finally:
                 self._depth = 0
+                self.changes += 1
             if self._pending:
                 self._last_id = self._pending
 
@@ -171,6 +175,7 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
             self._last_id = row_id
 
     def _apply_row(self, row_id: int, kind: str, body: str) -> None:
+        self.changes += 1
         try:
             self._apply(kind, json.loads(body))
         except (ValueError, KeyError, TypeError, AttributeError, IndexError) as err:

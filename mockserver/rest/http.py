@@ -177,7 +177,7 @@ def path_int(name: str, text: str, bounds: tuple[int, int] | None = None,
 
 _LINKS: dict[tuple, str] = {}
 #: what ``request.base_url`` and ``request.args`` are made of
-_LINK_KEY = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME",
+LINK_KEY = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME",
              "PATH_INFO", "QUERY_STRING")
 
 
@@ -185,7 +185,7 @@ def link_header(page: int, more: bool) -> str:
     """RFC 8288: first, previous (after page 1) and next (when there is more). The same page of
     the same query is asked for again and again: its header is kept (a few hundred at most)."""
     env = request.environ
-    key = tuple(env.get(k) for k in _LINK_KEY) + (page, more)
+    key = tuple(env.get(k) for k in LINK_KEY) + (page, more)
     found = _LINKS.get(key)
     if found is None:
         if len(_LINKS) >= 512:

@@ -15,7 +15,7 @@ from ..codec_utils import iso_utc
 from ..ledger import interpretations as rules
 from ..ledger import queries
 from . import jsonout, openapi
-from .http import Query, drop_none, json_response, link_header
+from .http import LINK_KEY, Query, drop_none, json_response, link_header
 from .linecache import RenderedLines
 
 _GUID_RE = re.compile(openapi.GUID_PATTERN)
@@ -83,11 +83,20 @@ def register(app, ctx) -> None:
     ledger = ctx.ledger
     rendered = RenderedLines(render_line)
     app.extensions["rendered_lines"] = rendered
+    #: request URL (its query and the host its Link header names) -> (the ledger's ``changes``,
+    #: the book, body, Link) of the last answer: a page read again while nothing changed
+    pages: dict[tuple, tuple] = {}
 
     @app.get("/v1/transactionlines")
     def transaction_lines():
         ctx.meta(operation="GetTransactionLines")
         token = ctx.authenticate("GET", "/transactionlines")
+        env = request.environ
+        key = (token.client_id, *(env.get(k) for k in LINK_KEY))
+        kept = pages.get(key)
+        if kept is not None and kept[0] == ledger.changes and kept[1] is ctx.book(token):
+            return json_response(200, kept[2], {"link": kept[3]})
+        changes = ledger.changes
         q = Query(request.args)
         date_from, date_to = q.date("dateFrom"), q.date("dateTo")
         filt = dict(
@@ -113,7 +122,11 @@ def register(app, ctx) -> None:
             return rendered.array(book, lines, dimensions), more
 
         body, more = ledger.query(page_of_lines)
-        return json_response(200, body, {"link": link_header(page, more)})
+        link = link_header(page, more)
+        if len(pages) >= 256:
+            pages.clear()
+        pages[key] = (changes, book, body, link)
+        return json_response(200, body, {"link": link})
 
     @app.get("/v1/transactionlines/<line_id>")
     def transaction_line_by_id(line_id: str):
