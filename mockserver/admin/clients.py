@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from .. import errors
 from ..control.ratelimit import KEEP
 from ..ledger import scenario as scenarios
 from ..ledger.clients import ClientOptions
 from .common import (
     INT32_MAX,
-    AdminError,
     current_server,
     is_whole,
     json_body,
@@ -40,7 +40,7 @@ def create_client():
         elif isinstance(raw, dict):
             sc = scenarios.from_data(raw, source="scenario")
         else:
-            raise AdminError(400, "scenario must be a scenario name or an inline scenario object")
+            raise errors.ScenarioNotNameOrObject()
     if sc is not None:
         opts = scenarios.client_options(sc, server.clock.now().year, credentials=False,
                                         **overrides)
@@ -110,7 +110,7 @@ def add_year(client_id: int):
     body = json_body()
     year = body.get("year")
     if not is_whole(year, 1900, 9998):
-        raise AdminError(400, 'Send {"year": 2024}')
+        raise errors.SendYear()
     ledger.add_year(known_client(client_id), year)
     return jsonify({"client_id": client_id, "fiscal_years": sorted(ledger.book(client_id).fiscal_years)}), 201
 
@@ -139,12 +139,12 @@ def put_series(client_id: int):
     body = json_body()
     sid, start = body.get("id"), body.get("start")
     if not is_whole(sid, 1):
-        raise AdminError(400, 'Send {"id": 12, "name": "Import", "start": 1} (id: a positive integer)')
+        raise errors.SendSeries()
     if start is not None and not is_whole(start, 1):
-        raise AdminError(400, "start must be a positive integer, or null for a series without a start number")
+        raise errors.SeriesStartInvalid()
     name = body.get("name", f"Series {sid}")
     if not isinstance(name, str):
-        raise AdminError(400, "name must be a string")
+        raise errors.SeriesNameNotString()
     ledger.put_series(known_client(client_id), sid, name, start)
     return jsonify({"client_id": client_id,
                     "entry_series": ledger.query(_series_json, ledger.book(client_id))}), 201
@@ -163,7 +163,7 @@ def set_blocked(client_id: int):
     ledger = current_server().ledger
     body = json_body()
     if not isinstance(body.get("blocked"), bool):
-        raise AdminError(400, 'Send {"blocked": true} or {"blocked": false}')
+        raise errors.SendBlocked()
     changed = ledger.set_blocked(known_client(client_id), body["blocked"])
     return jsonify({"client_id": client_id, "blocked": body["blocked"], "identities": changed})
 
@@ -174,6 +174,6 @@ def expire_sessions():
     body = json_body()
     client_id = body.get("client_id")
     if client_id is not None and not is_whole(client_id, -INT32_MAX - 1):
-        raise AdminError(400, "client_id must be an integer")
+        raise errors.ClientIdNotInteger()
     n = ledger.expire_sessions(client_id)
     return jsonify({"expired": n})

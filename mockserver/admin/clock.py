@@ -6,10 +6,11 @@ import math
 
 from flask import Blueprint, jsonify
 
+from .. import errors
 from ..clock import ClockRangeError
 from ..codec_utils import iso_utc
 from ..journal import parse_time
-from .common import AdminError, current_server, json_body, known_client
+from .common import current_server, json_body, known_client
 
 bp = Blueprint("clock", __name__)
 
@@ -28,25 +29,25 @@ def _move_clock(client_id: int | None):
     server = current_server()
     body = json_body()
     if ("now" in body) == ("advance_seconds" in body) or set(body) - {"now", "advance_seconds"}:
-        raise AdminError(400, 'Send {"now": "2024-05-01T10:59:00Z"} or {"advance_seconds": 3600}')
+        raise errors.SendClock()
     if "now" in body:
         try:
             when = parse_time(body["now"])
         except (TypeError, ValueError, OverflowError):
-            raise AdminError(400, f"now must be an ISO 8601 time like 2024-05-01T10:59:00Z, not {body['now']!r}") from None
+            raise errors.ClockNotATime(value=body['now']) from None
         try:
             server.clock.set(when, client_id)
         except ClockRangeError as err:
-            raise AdminError(400, f"now is out of range: {err}") from None
+            raise errors.ClockOutOfRange(key="now", reason=err) from None
     else:
         seconds = body["advance_seconds"]
         if isinstance(seconds, bool) or not isinstance(seconds, int | float) \
                 or not math.isfinite(seconds):
-            raise AdminError(400, "advance_seconds must be a number of seconds")
+            raise errors.AdvanceNotANumber()
         try:
             server.clock.advance(seconds, client_id)
         except ClockRangeError as err:
-            raise AdminError(400, f"advance_seconds is out of range: {err}") from None
+            raise errors.ClockOutOfRange(key="advance_seconds", reason=err) from None
     return _clock_json(client_id)
 
 

@@ -33,8 +33,7 @@ def limit_arg(body: dict, key: str, allow_null: bool = False):
     if value is None and allow_null:
         return None
     if not is_whole(value):
-        null = " (or null for the emulator's default)" if allow_null else ""
-        raise AdminError(400, f"{key} must be a whole number, 0 or more{null}")
+        raise errors.NotACount(key, allow_null)
     return value
 
 
@@ -54,13 +53,13 @@ def json_body() -> dict:
     except MalformedJson as err:
         raise AdminError(400, err.text) from None
     if not isinstance(body, dict):
-        raise AdminError(400, "The body must be a JSON object")
+        raise errors.ControlBodyNotAnObject()
     return body
 
 
 def known_client(client_id: int):
     if client_id not in current_server().ledger.books:
-        raise AdminError(404, f"No client {client_id}", "NotFound")
+        raise errors.NoClient(client_id=client_id)
     return client_id
 
 
@@ -71,7 +70,7 @@ def int_arg(name: str) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise AdminError(400, f"{name} must be an integer, not {raw!r}") from None
+        raise errors.QueryNotAnInteger(key=name, raw=raw) from None
 
 
 def limits_json(client_id: int) -> dict:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from .. import errors
 from ..control import faults as fault_specs
-from .common import AdminError, current_server, int_arg, json_body, known_client
+from .common import current_server, int_arg, json_body, known_client
 
 bp = Blueprint("faults", __name__)
 
@@ -37,6 +38,6 @@ def clear_fault(fault_id: int):
     server = current_server()
     n = server.faults.clear(fault_id=fault_id)
     if not n:
-        raise AdminError(404, f"No fault {fault_id}", "NotFound")
+        raise errors.NoFault(fault_id=fault_id)
     return jsonify({"cleared": n})
 

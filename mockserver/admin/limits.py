@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from .. import errors
 from ..control.ratelimit import client_key
-from .common import AdminError, current_server, json_body, known_client, limit_arg
+from .common import current_server, json_body, known_client, limit_arg
 
 bp = Blueprint("limits", __name__)
 
@@ -23,7 +24,7 @@ def set_rate_limit():
     body = json_body()
     unknown = sorted(set(body) - {"rate_limit", "burst_limit"})
     if unknown or not body:
-        raise AdminError(400, 'Send {"rate_limit": 7200, "burst_limit": 0} (0 switches one off)')
+        raise errors.SendRateLimit()
     server.limiter.configure(limit_arg(body, "rate_limit"), limit_arg(body, "burst_limit"))
     return get_rate_limit()
 
@@ -52,7 +53,7 @@ def set_client_rate_limit(client_id: int):
     body = json_body()
     unknown = sorted(set(body) - {"rate_limit", "burst_limit"})
     if unknown or not body:
-        raise AdminError(400, 'Send {"rate_limit": 10} and/or {"burst_limit": 25}; null goes back to the emulator\'s default')
+        raise errors.SendClientRateLimit()
     server.limiter.configure_client(client_id, limit_arg(body, "rate_limit", allow_null=True),
                                     limit_arg(body, "burst_limit", allow_null=True))
     return client_rate_limit(client_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from .. import errors
 from ..ledger import scenario as scenarios
 from ..ledger.clients import ClientOptions
 from .common import AdminError
@@ -21,10 +22,10 @@ def client_overrides(body: dict, current_year: int | None = None) -> dict:
     (``ClientOptions`` names; relative years such as ``current-1`` resolved against
     ``current_year``, the server clock's year)."""
     if not isinstance(body, dict):
-        raise AdminError(400, "The body must be a JSON object")
+        raise errors.ControlBodyNotAnObject()
     unknown = sorted(set(body) - set(CLIENT_FIELDS))
     if unknown:
-        raise AdminError(400, f"Unknown field(s): {', '.join(unknown)}; known: {', '.join(CLIENT_FIELDS)}")
+        raise errors.UnknownClientFields(fields=', '.join(unknown), known=', '.join(CLIENT_FIELDS))
     year = current_year if current_year is not None else datetime.now(UTC).year
     try:
         return scenarios.client_fields({k: body[k] for k in _OPTIONS if k in body}, year)

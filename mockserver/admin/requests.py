@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from .common import AdminError, current_server, int_arg, is_whole, json_body
+from .. import errors
+from .common import current_server, int_arg, is_whole, json_body
 
 bp = Blueprint("requests", __name__)
 
@@ -35,7 +36,7 @@ def verify_requests():
         value = body.get(key)
         if value is not None:
             if not is_whole(value):
-                raise AdminError(400, f"{key} must be a whole number, 0 or more")
+                raise errors.NotACount(key)
             expect[key] = value
     return jsonify(server.journal.verify(**expect, **_criteria(body)))
 

@@ -27,7 +27,7 @@ from typing import overload
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from .. import __version__
+from .. import __version__, errors
 from ..codec_utils import iso_utc
 from ..control.ratelimit import client_key
 from ..journal import CriteriaError
@@ -95,8 +95,7 @@ def raw(amount: Decimal) -> str:
     return f"{amount:f}"
 
 
-class _FilterError(ValueError):
-    pass
+_FilterError = errors.FilterError
 
 
 def _date_arg(name: str, label: str) -> date | None:
@@ -106,7 +105,7 @@ def _date_arg(name: str, label: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise _FilterError(f"{label} must be a date like 2024-01-31, not {value!r}") from None
+        raise errors.FilterNotADate(label=label, value=value) from None
 
 
 @overload
@@ -118,7 +117,7 @@ def _int_arg(name: str, label: str, default: int | None = None, low: int = 0) ->
     if not value:
         return default
     if not (value.isascii() and value.isdigit()) or len(value) > 10 or int(value) < low:
-        raise _FilterError(f"{label} must be a whole number, not {value!r}")
+        raise errors.FilterNotAWholeNumber(label=label, value=value)
     return int(value)
 
 

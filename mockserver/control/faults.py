@@ -23,6 +23,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .. import errors
 from ..codec_utils import iso_utc
 from ..errors import LimitReached
 
@@ -33,8 +34,7 @@ SAVE_RESULT_TYPES = ("Ok", "DuplicateData", "DataAlreadySaved", "NotAuthenticate
                      "Exception", "NotSaved")
 
 
-class FaultSpecError(ValueError):
-    """A fault definition that cannot be used; the text names the field."""
+FaultSpecError = errors.FaultSpecError  # raised as its catalogue subclasses
 
 
 @dataclass
@@ -119,7 +119,7 @@ class Call:
 def _int(body: dict, key: str, low: int, high: int) -> int:
     value = body[key]
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise FaultSpecError(f"{key} must be an integer from {low} to {high}, not {value!r}")
+        raise errors.FaultIntOutOfRange(key=key, low=low, high=high, value=value)
     return value
 
 
@@ -129,34 +129,33 @@ def parse(body, known_services: dict[str, str], now: datetime) -> Fault:
     ``known_services``: lower-case name -> the spelling used in the journal.
     """
     if not isinstance(body, dict):
-        raise FaultSpecError("The body must be a JSON object")
+        raise errors.ControlBodyNotAnObject()
     known = set(MATCHERS) | set(ACTIONS) | {"times", "delay_ms"}
     unknown = sorted(set(body) - known)
     if unknown:
-        raise FaultSpecError(f"Unknown field(s): {', '.join(unknown)}; a fault has matchers "
-                             f"({', '.join(MATCHERS)}), times, delay_ms and one of "
-                             f"{', '.join(ACTIONS)}")
+        raise errors.FaultUnknownFields(fields=', '.join(unknown), matchers=', '.join(MATCHERS),
+                                        actions=', '.join(ACTIONS))
     actions = [a for a in ACTIONS if body.get(a) not in (None, False)]
     if len(actions) > 1:
-        raise FaultSpecError(f"Give one of {', '.join(ACTIONS)}, not {' and '.join(actions)}")
+        raise errors.FaultActionsConflict(actions=', '.join(ACTIONS), given=' and '.join(actions))
     delay = _int(body, "delay_ms", 0, 600_000) if body.get("delay_ms") is not None else 0
     if not actions and not delay:
-        raise FaultSpecError(f"Give delay_ms or one of {', '.join(ACTIONS)}")
+        raise errors.FaultNoAction(actions=', '.join(ACTIONS))
     fault = Fault(id=0, action=actions[0] if actions else "delay", created=now, delay_ms=delay)
 
     for key in ("operation", "path", "method"):
         value = body.get(key)
         if value is not None:
             if not isinstance(value, str) or not value.strip():
-                raise FaultSpecError(f"{key} must be a non-empty string")
+                raise errors.FaultMatcherEmpty(key=key)
             setattr(fault, key, value.strip())
     if fault.path is not None and not fault.path.startswith("/"):
-        raise FaultSpecError(f"path must start with '/', e.g. /v1/transactionlines, not {fault.path!r}")
+        raise errors.FaultPathRelative(path=fault.path)
     service = body.get("service")
     if service is not None:
         if not isinstance(service, str) or service.strip().lower() not in known_services:
-            raise FaultSpecError(
-                f"service must be one of {', '.join(sorted(known_services.values()))}, not {service!r}")
+            raise errors.FaultServiceUnknown(
+                services=', '.join(sorted(known_services.values())), service=service)
         fault.service = known_services[service.strip().lower()]
     if body.get("client_id") is not None:
         fault.client_id = _int(body, "client_id", 0, 2**63 - 1)
@@ -168,32 +167,32 @@ def parse(body, known_services: dict[str, str], now: datetime) -> Fault:
     elif fault.action == "soap_fault":
         text = body["soap_fault"]
         if not isinstance(text, str) or not text:
-            raise FaultSpecError("soap_fault must be the fault text, a non-empty string")
+            raise errors.FaultTextEmpty()
         fault.soap_fault = text
     elif fault.action == "result":
         fault.result = _result(body["result"], fault.operation)
     elif body.get(fault.action) is not True and fault.action != "delay":
-        raise FaultSpecError(f"{fault.action} must be true")
+        raise errors.FaultFlagNotTrue(action=fault.action)
     if fault.soap_only:
         if fault.service == "rest" or (fault.path or "").lower().startswith(("/v1", "/oauth")):
-            raise FaultSpecError(f"{fault.action} applies to SOAP calls; for REST use http_status")
+            raise errors.FaultSoapOnly(action=fault.action)
     return fault
 
 
 def _result(value, operation: str | None) -> dict:
     if not isinstance(value, dict) or not value:
-        raise FaultSpecError('result must be an object, e.g. {"Type": "SystemError", "Description": "..."}')
+        raise errors.FaultResultNotObject()
     if operation is None:
-        raise FaultSpecError("result needs operation: the operation whose result it replaces")
+        raise errors.FaultResultNoOperation()
     if operation.lower() == "savebundlelist":
         unknown = sorted(set(value) - {"Type", "Description"})
         if unknown:
-            raise FaultSpecError(f"result of SaveBundleList has Type and Description, not {', '.join(unknown)}")
+            raise errors.FaultResultFields(fields=', '.join(unknown))
         if value.get("Type") not in SAVE_RESULT_TYPES:
-            raise FaultSpecError(f"result.Type must be one of {', '.join(SAVE_RESULT_TYPES)}, "
-                                 f"not {value.get('Type')!r}")
+            raise errors.FaultResultType(types=', '.join(SAVE_RESULT_TYPES),
+                                         value=value.get('Type'))
         if not isinstance(value.get("Description", ""), str | None):
-            raise FaultSpecError("result.Description must be a string")
+            raise errors.FaultResultDescription()
     return value
 
 

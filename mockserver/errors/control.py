@@ -12,6 +12,96 @@ class AdminError(Exception):
         self.status, self.message, self.name = status, message, name
 
 
+class ControlError(AdminError):
+    """A catalogued control-API error: ``status``, ``name`` and ``template`` fixed by the class;
+    keyword fields fill the template (a template without fields is the text as written)."""
+
+    status, name, template = 400, "ValidationError", ""
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+        super().__init__(self.status, self.template.format(**fields) if fields else self.template,
+                         self.name)
+
+
+class NoClient(ControlError):
+    status, name, template = 404, "NotFound", "No client {client_id}"
+
+
+class NoFault(ControlError):
+    status, name, template = 404, "NotFound", "No fault {fault_id}"
+
+
+class NotACount(ControlError):
+    template = "{key} must be a whole number, 0 or more{null}"
+
+    def __init__(self, key: str, allow_null: bool = False):
+        super().__init__(key=key, null=" (or null for the emulator's default)" if allow_null else "")
+
+
+class QueryNotAnInteger(ControlError):
+    template = "{key} must be an integer, not {raw!r}"
+
+
+class SendClock(ControlError):
+    template = 'Send {"now": "2024-05-01T10:59:00Z"} or {"advance_seconds": 3600}'
+
+
+class ClockNotATime(ControlError):
+    template = "now must be an ISO 8601 time like 2024-05-01T10:59:00Z, not {value!r}"
+
+
+class ClockOutOfRange(ControlError):
+    """``key``: now or advance_seconds; ``reason``: the clock's own words."""
+
+    template = "{key} is out of range: {reason}"
+
+
+class AdvanceNotANumber(ControlError):
+    template = "advance_seconds must be a number of seconds"
+
+
+class SendRateLimit(ControlError):
+    template = 'Send {"rate_limit": 7200, "burst_limit": 0} (0 switches one off)'
+
+
+class SendClientRateLimit(ControlError):
+    template = ('Send {"rate_limit": 10} and/or {"burst_limit": 25}; '
+                "null goes back to the emulator's default")
+
+
+class UnknownClientFields(ControlError):
+    template = "Unknown field(s): {fields}; known: {known}"
+
+
+class ScenarioNotNameOrObject(ControlError):
+    template = "scenario must be a scenario name or an inline scenario object"
+
+
+class SendYear(ControlError):
+    template = 'Send {"year": 2024}'
+
+
+class SendSeries(ControlError):
+    template = 'Send {"id": 12, "name": "Import", "start": 1} (id: a positive integer)'
+
+
+class SeriesStartInvalid(ControlError):
+    template = "start must be a positive integer, or null for a series without a start number"
+
+
+class SeriesNameNotString(ControlError):
+    template = "name must be a string"
+
+
+class SendBlocked(ControlError):
+    template = 'Send {"blocked": true} or {"blocked": false}'
+
+
+class ClientIdNotInteger(ControlError):
+    template = "client_id must be an integer"
+
+
 class UsernameTaken(AdminError):
     """A ledger rule: usernames are unique across clients (they name the login)."""
 
