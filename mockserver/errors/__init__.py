@@ -10,7 +10,8 @@ hold them by domain:
 - ``posting``: SaveBundleList's results and the ledger's posting rules (E, S, K)
 - ``master``: master-data and invoice services (M, D1-D2); ``files``: AttachmentService (D4)
 - ``rest``, ``oauth``: the REST API's JSON errors and the token endpoint's (A5)
-- ``control``: the control API's own; ``store``: the SQLite store's
+- ``control``: the control API's own; ``control_input``: its fault definitions and dashboard
+  filters (ValueErrors); ``store``: the SQLite store's
 
 A class carries what each protocol needs: ``fault_code`` and ``soap_status`` (a SOAP fault),
 ``result_type`` (a SaveBundleList result), ``http_status`` and ``name`` (the REST JSON error),
