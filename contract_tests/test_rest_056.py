@@ -317,17 +317,17 @@ def test_A5_R6_default_token_reads_everything_and_scopes_are_per_endpoint(tfso_m
 
 
 @pytest.mark.parametrize("method,path", [
-    ("GET", "/bankaccounts"), ("POST", "/fileUpload"), ("GET", "/documents/12"),
-    ("GET", "/me/licenses"), ("GET", "/salesorders/5/attachments"),
-    ("GET", "/products/3/salestypeOverrides"),
+    ("POST", "/bankaccounts"), ("POST", "/fileUpload"), ("GET", "/fileUpload/12"),
+    ("POST", "/banktransactions"), ("GET", "/salesorders/5/attachments"),
+    ("POST", "/bankaccounts/3/balances"),
 ])
 def test_R6_unserved_vendor_operations_answer_501_naming_them(tfso_mock, method, path):
     resp = requests.request(method, f"{tfso_mock.url}/v1{path}", timeout=30)
     assert resp.status_code == 501
     assert resp.headers["Content-Type"] == "application/json; charset=utf-8"
-    template = {"/documents/12": "/documents/{documentId}",
+    template = {"/fileUpload/12": "/fileUpload/{fileId}",
                 "/salesorders/5/attachments": "/salesorders/{id}/attachments",
-                "/products/3/salestypeOverrides": "/products/{id}/salestypeOverrides"}.get(path, path)
+                "/bankaccounts/3/balances": "/bankaccounts/{id}/balances"}.get(path, path)
     assert exact(resp) == {"error": {"name": "NotImplementedError", "message":
                                      f"{method} /v1{template} is not served by tfso-mockserver"}}
     assert requests.get(f"{tfso_mock.url}/v1/nothing/here", timeout=30).status_code == 404
@@ -521,17 +521,26 @@ def test_R5_R6_py24so_reads_everything_served_and_syncs_incrementally(tfso_mock,
 # --- schemathesis over every served operation -----------------------------------------------------
 
 
-SERVED = [
+SERVED = sorted([
     "DELETE /customers/{customerId}", "DELETE /productcategories/{id}", "DELETE /products/{id}",
     "DELETE /salesorders/{id}", "DELETE /salesorders/{id}/lines/{lineId}",
+    "DELETE /products/{id}/dimensions/{dimensionId}",
+    "DELETE /products/{id}/salestypeOverrides/{salesTypeId}",
     "GET /accountbalances", "GET /accountbalances/{id}", "GET /accounts", "GET /accounts/{id}",
+    "GET /bankaccounts", "GET /bankaccounts/{id}", "GET /banktransactions",
+    "GET /banktransactions/{bankTransactionReference}",
     "GET /currencies", "GET /customers", "GET /customers/{customerId}",
     "GET /customers/{customerId}/bankaccounts",
     "GET /customers/{customerId}/bankaccounts/{accountNumber}", "GET /dimensions",
     "GET /dimensions/{dimensionType}", "GET /dimensions/{dimensionType}/elements",
-    "GET /dimensions/{dimensionType}/elements/{value}", "GET /fiscalperiods", "GET /me",
-    "GET /organization/information", "GET /paymentmethods", "GET /productcategories",
-    "GET /productcategories/{id}", "GET /products", "GET /products/{id}", "GET /productunits",
+    "GET /dimensions/{dimensionType}/elements/{value}", "GET /documents/{documentId}",
+    "GET /fiscalperiods", "GET /me", "GET /me/identifiers", "GET /me/identifiers/{id}",
+    "GET /me/licenses", "GET /me/licenses/{id}/organization",
+    "GET /organization/information", "GET /organization/people", "GET /organization/people/{id}",
+    "GET /paymentmethods", "GET /pricelists", "GET /pricelists/{listId}",
+    "GET /pricelists/{listId}/prices", "GET /productcategories",
+    "GET /productcategories/{id}", "GET /products", "GET /products/{id}",
+    "GET /products/{id}/dimensions", "GET /products/{id}/salestypeOverrides", "GET /productunits",
     "GET /salesorders", "GET /salesorders/{id}", "GET /salesorders/{id}/lines",
     "GET /salesorders/{id}/lines/{lineId}", "GET /salestypes", "GET /salestypes/{id}", "GET /taxes", "GET /taxes/{id}",
     "GET /transactionlines", "GET /transactionlines/{id}", "GET /transactiontypes",
@@ -540,14 +549,18 @@ SERVED = [
     "PATCH /salesorders/{id}/lines/{lineId}", "POST /customers",
     "POST /customers/{customerId}/bankaccounts", "POST /oauth/token", "POST /productcategories",
     "POST /products", "POST /salesorders", "POST /salesorders/{id}/lines", "POST /transactions",
-]
+    "PUT /products/{id}/dimensions/{dimensionId}",
+    "PUT /products/{id}/salestypeOverrides/{salesTypeId}",
+])
 
 
-#: writes whose schema-valid bodies the ledger's rules may still refuse (400)
+#: writes whose schema-valid bodies the ledger's rules may still refuse (400), and the bank
+#: transactions' date range (at most two years, forward: the vendor says so in words only)
 RULED = ("POST /transactions", "POST /customers", "PATCH /customers/{customerId}",
          "POST /products", "PATCH /products/{id}", "POST /productcategories",
          "PATCH /productcategories/{id}", "POST /salesorders", "PATCH /salesorders/{id}",
-         "POST /salesorders/{id}/lines", "PATCH /salesorders/{id}/lines/{lineId}")
+         "POST /salesorders/{id}/lines", "PATCH /salesorders/{id}/lines/{lineId}",
+         "GET /banktransactions", "PUT /products/{id}/salestypeOverrides/{salesTypeId}")
 
 
 def test_R5_R6_R7_A5_schemathesis_over_every_served_operation(tfso_mock, client):
@@ -564,7 +577,9 @@ def test_R5_R6_R7_A5_schemathesis_over_every_served_operation(tfso_mock, client)
                                                 "api.invoicing.salesorder:write "
                                                 "api.invoicing.salesorder:delete "
                                                 "api.invoicing.salesorder.line:write "
-                                                "api.invoicing.salesorder.line:delete")
+                                                "api.invoicing.salesorder.line:delete "
+                                                "api.product.dimension:write "
+                                                "api.product.salestype:write")
     schema = schemathesis.openapi.from_url(f"{tfso_mock.url}/v1/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
     assert sorted(op.label for op in operations) == SERVED

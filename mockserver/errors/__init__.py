@@ -196,6 +196,7 @@ from mockserver.errors.posting import (
 )
 from mockserver.errors.rest import (
     BankAccountExists,
+    BankDateRange,
     BodyNotAnObject,
     BodyNotJson,
     CustomerExists,
@@ -204,9 +205,11 @@ from mockserver.errors.rest import (
     InvalidBody,
     InvalidCategory,
     InvalidCustomer,
+    InvalidFileUpload,
     InvalidLineId,
     InvalidPathParameter,
     InvalidProduct,
+    InvalidProductLink,
     InvalidQuery,
     InvalidSalesOrder,
     InvalidSalesOrderLine,
@@ -226,6 +229,7 @@ from mockserver.errors.rest import (
     SalesOrderNoLines,
     SalesOrderRefused,
     SalesOrderStatusNotServed,
+    UploadUrlInvalid,
 )
 from mockserver.errors.session import (
     BurstLimited,
@@ -368,6 +372,10 @@ __all__ = [
     "SalesOrderNoLines",
     "SalesOrderConflict",
     "SalesOrderStatusNotServed",
+    "BankDateRange",
+    "InvalidProductLink",
+    "InvalidFileUpload",
+    "UploadUrlInvalid",
     "RestUnsupportedMediaType",
     "NotServed",
     "RestMethodNotAllowed",

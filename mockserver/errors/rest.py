@@ -176,6 +176,41 @@ class SalesOrderStatusNotServed(RestError):
     template = "status {status} is not served by tfso-mockserver (InvoiceService has no such state)"
 
 
+class BankDateRange(InvalidQuery):
+    """GET /v1/banktransactions: dateTo before dateFrom, or more than two years after it."""
+
+    template = ("dateFrom {date_from} to dateTo {date_to}: the range must run forward and span "
+                "at most two years")
+
+    def __init__(self, date_from, date_to):
+        VendorError.__init__(self, problems=[("dateTo", "range")], date_from=date_from,
+                             date_to=date_to)
+
+
+class InvalidProductLink(InvalidQuery):
+    """PUT /v1/products/{id}/dimensions/{dimensionId} and .../salestypeOverrides/{salesTypeId}:
+    every (path, keyword) problem of the JSON body."""
+
+    template = "Invalid product {what}: {shown}"
+
+    def __init__(self, problems: list[tuple[str, str]], what: str):
+        shown = ", ".join(f"{p} ({k})" for p, k in problems)
+        VendorError.__init__(self, problems=problems, shown=shown, what=what)
+
+
+class InvalidFileUpload(InvalidQuery):
+    """POST /v1/fileUpload: every (path, keyword) problem (a contentType no file type has)."""
+
+    template = "Invalid file upload: {shown}"
+
+
+class UploadUrlInvalid(RestError):
+    """PUT on an upload URL whose client, file or key is not one POST /v1/fileUpload gave."""
+
+    http_status, name = 403, "ForbiddenError"
+    template = "The upload URL is not valid"
+
+
 class RestUnsupportedMediaType(RestError):
     http_status, name = 415, "UnsupportedMediaTypeError"
     template = "The body must be application/json"

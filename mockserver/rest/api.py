@@ -20,13 +20,18 @@ from .. import errors
 from . import (
     accounting,
     bankaccounts,
+    banking,
     customers,
     dimensions,
+    documents,
     jsonout,
     oauth,
     openapi,
     organization,
+    people,
+    pricelists,
     productcategories,
+    productlinks,
     products,
     sales,
     salesorderlines,
@@ -45,7 +50,7 @@ log = logging.getLogger("mockserver.rest")
 #: the resource modules, each registering its routes; ``unserved`` last (it fills the gaps)
 RESOURCES = (oauth, transactionlines, transactions, accounting, dimensions, sales, organization,
              customers, bankaccounts, products, productcategories, salesorders, salesorderlines,
-             openapi, unserved)
+             banking, documents, people, pricelists, productlinks, openapi, unserved)
 
 
 def create_rest(server) -> Flask:

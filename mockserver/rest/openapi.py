@@ -43,6 +43,10 @@ DEVIATIONS = (
     "limit of /salesorders is an integer from 1 to 100 and its continuationToken the digits the "
     "emulator writes into the link header (the vendor: a number and any string; another value "
     "is a 400)",
+    "productIds of /pricelists/{listId}/prices is a comma-separated list of integers and "
+    "ranges (1..10), as the vendor describes it (another value is a 400)",
+    "the documents' downloadUrl and page URLs are GET /v1/documents/{documentId}/content "
+    "(?page=n), served to the same bearer token (not listed here)",
     "CustomerPostRequest has no discriminator (its mapping names the strings 'true' and 'false' "
     "for the boolean isCompany; the oneOf says the same)",
     "Line is LineWithoutId with the line's id (the vendor's allOf of the two refuses every "
@@ -74,6 +78,8 @@ PARAMETER_SCHEMAS = {
     ("/dimensions/{dimensionType}/elements", "limit"): {"type": "integer", "format": "int32",
                                                         "default": 100, "minimum": 1},
     ("/dimensions/{dimensionType}/elements", "continuationToken"): _OFFSET,
+    ("/pricelists/{listId}/prices", "productIds"): {
+        "type": "string", "pattern": r"^\s*\d+(\.\.\d+)?\s*(,\s*\d+(\.\.\d+)?\s*)*$"},
 }
 
 GUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"

@@ -8,17 +8,11 @@ import uuid
 from flask import request
 
 from ..ledger import interpretations as rules
+from ..ledger.people import first_user
 from . import jsonout
 from .http import INT32, Query, json_response
 
 _NS_PROFILE = uuid.UUID("7a0c2f7e-1f55-4b6a-9d3e-24500000a11e")
-
-
-def _first_user(ledger, client_id: int):
-    for user in ledger.directory.users.values():
-        if any(i.client_id == client_id for i in user.identities):
-            return user
-    return None
 
 
 def register(app, ctx) -> None:
@@ -43,7 +37,7 @@ def register(app, ctx) -> None:
         q.boolean("bigthumb", False)
         q.integer("maxAge", bounds=INT32)
         q.check()
-        user = ledger.query(_first_user, ledger, token.client_id)
+        user = ledger.query(first_user, ledger, token.client_id)
         first, _, last = (user.name if user else "").partition(" ")
         profile_id = user.user_id if user else uuid.uuid5(_NS_PROFILE, token.application)
         body = {"id": str(profile_id), "firstName": first or None, "lastName": last or None,
