@@ -601,21 +601,18 @@ SALES_ORDER_DIMENSIONS = (("ProjectId", 1), ("DepartmentId", 2))
 def sales_order_status(state: str | None) -> str:
     return SALES_ORDER_STATUSES.get(state or "Web", "Confirmed")
 
-#: REST ``/bankaccounts`` (no bank feed here): the organization's bank accounts are the chart's
-#: bank accounts (NS 4102 1920-1999; 1900 is cash), each with a stable BBAN of this register
-#: number, BIC below, type bban; the balance is the ledger's on it before ``before``.
+
+#: ``/bankaccounts`` (no bank feed): the chart's bank accounts (NS 4102 1920-1999; 1900 is cash),
+#: a stable BBAN of this register, this BIC, type bban, transactionType 9 (Bankbilag); balance:
+#: the ledger's before ``before``. BANK_TRANSACTIONS: the posted lines on them (id = line id).
 BANK_LEDGER_ACCOUNTS, BANK_REGISTER_NO, BANK_BIC = (1920, 1999), "1503", "DNBANOKKXXX"
-BANK_TRANSACTION_TYPE = 9  # its transactionType: the chart's "Bankbilag", when it has it
-#: ``/banktransactions``: each posted line on such an account (reference: the line id; inbound
-#: when positive; status closed: booked), its KID, else invoice number, else comment as reference.
-BANK_TRANSACTIONS = "posted lines on bank accounts"
-#: ``/me/identifiers``: the user's login name, type Email, Confirmed. ``/organization/people``:
-#: users (their contact id), then PersonService's persons: company contacts, the others.
+BANK_TRANSACTION_TYPE, BANK_TRANSACTIONS = 9, "posted lines on bank accounts"
+#: ``/me/identifiers``: the login name (Email, Confirmed); ``/organization/people``: the users
+#: (their contact id), then PersonService's persons (company contacts: Client, others: Basic).
 IDENTIFIER_TYPE, PEOPLE_TYPES = "Email", ("Organization", "Client", "Basic")
-#: ``/pricelists``: one list (ProductService has no price lists), its prices the products' Price.
+#: ``/pricelists``: one list of the products' Price (GetAllPriceLists has none); a product's
+#: REST dimensions and sales type overrides are kept under PRODUCT_REST_ONLY; ``/documents``:
+#: the files saved under the stamp number, their bytes at DOCUMENT_CONTENT (same bearer token).
 PRICE_LIST = {"id": 1, "name": "Standard", "description": None, "isInclusiveTax": False}
-#: ``/products/{id}/dimensions`` and ``/salestypeOverrides``: kept with the product under
-#: PRODUCT_REST_ONLY; a dimension of a type the client has takes any value.
 PRODUCT_DIMENSIONS, PRODUCT_SALES_TYPES = "dimensions", "salesTypeOverrides"
-#: ``/documents/{id}``: the files saved under that stamp number; its URLs point here (bearer).
 DOCUMENT_CONTENT = "/v1/documents/<document_id>/content"
