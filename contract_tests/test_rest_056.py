@@ -317,16 +317,14 @@ def test_A5_R6_default_token_reads_everything_and_scopes_are_per_endpoint(tfso_m
 
 
 @pytest.mark.parametrize("method,path", [
-    ("POST", "/bankaccounts"), ("POST", "/fileUpload"), ("GET", "/fileUpload/12"),
-    ("POST", "/banktransactions"), ("GET", "/salesorders/5/attachments"),
+    ("POST", "/bankaccounts"), ("POST", "/banktransactions"), ("GET", "/salesorders/5/attachments"),
     ("POST", "/bankaccounts/3/balances"),
 ])
 def test_R6_unserved_vendor_operations_answer_501_naming_them(tfso_mock, method, path):
     resp = requests.request(method, f"{tfso_mock.url}/v1{path}", timeout=30)
     assert resp.status_code == 501
     assert resp.headers["Content-Type"] == "application/json; charset=utf-8"
-    template = {"/fileUpload/12": "/fileUpload/{fileId}",
-                "/salesorders/5/attachments": "/salesorders/{id}/attachments",
+    template = {"/salesorders/5/attachments": "/salesorders/{id}/attachments",
                 "/bankaccounts/3/balances": "/bankaccounts/{id}/balances"}.get(path, path)
     assert exact(resp) == {"error": {"name": "NotImplementedError", "message":
                                      f"{method} /v1{template} is not served by tfso-mockserver"}}
@@ -534,7 +532,7 @@ SERVED = sorted([
     "GET /customers/{customerId}/bankaccounts/{accountNumber}", "GET /dimensions",
     "GET /dimensions/{dimensionType}", "GET /dimensions/{dimensionType}/elements",
     "GET /dimensions/{dimensionType}/elements/{value}", "GET /documents/{documentId}",
-    "GET /fiscalperiods", "GET /me", "GET /me/identifiers", "GET /me/identifiers/{id}",
+    "GET /fileUpload/{fileId}", "GET /fiscalperiods", "GET /me", "GET /me/identifiers", "GET /me/identifiers/{id}",
     "GET /me/licenses", "GET /me/licenses/{id}/organization",
     "GET /organization/information", "GET /organization/people", "GET /organization/people/{id}",
     "GET /paymentmethods", "GET /pricelists", "GET /pricelists/{listId}",
@@ -547,7 +545,8 @@ SERVED = sorted([
     "PATCH /customers/{customerId}", "PATCH /customers/{customerId}/bankaccounts/{accountNumber}",
     "PATCH /productcategories/{id}", "PATCH /products/{id}", "PATCH /salesorders/{id}",
     "PATCH /salesorders/{id}/lines/{lineId}", "POST /customers",
-    "POST /customers/{customerId}/bankaccounts", "POST /oauth/token", "POST /productcategories",
+    "POST /customers/{customerId}/bankaccounts", "POST /fileUpload", "POST /oauth/token",
+    "POST /productcategories",
     "POST /products", "POST /salesorders", "POST /salesorders/{id}/lines", "POST /transactions",
     "PUT /products/{id}/dimensions/{dimensionId}",
     "PUT /products/{id}/salestypeOverrides/{salesTypeId}",

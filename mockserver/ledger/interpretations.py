@@ -612,7 +612,9 @@ BANK_TRANSACTION_TYPE, BANK_TRANSACTIONS = 9, "posted lines on bank accounts"
 IDENTIFIER_TYPE, PEOPLE_TYPES = "Email", ("Organization", "Client", "Basic")
 #: ``/pricelists``: one list of the products' Price (GetAllPriceLists has none); a product's
 #: REST dimensions and sales type overrides are kept under PRODUCT_REST_ONLY; ``/documents``:
-#: the files saved under the stamp number, their bytes at DOCUMENT_CONTENT (same bearer token).
+#: the files saved under the stamp number, their bytes at DOCUMENT_CONTENT (same bearer token);
+#: ``/fileUpload``: a pre-signed PUT URL (client, file id, the file's secret key), saved in Journal.
 PRICE_LIST = {"id": 1, "name": "Standard", "description": None, "isInclusiveTax": False}
 PRODUCT_DIMENSIONS, PRODUCT_SALES_TYPES = "dimensions", "salesTypeOverrides"
 DOCUMENT_CONTENT = "/v1/documents/<document_id>/content"
+FILE_UPLOAD, FILE_UPLOAD_LOCATION = "/v1/fileUpload/<file_id>/content", "Journal"

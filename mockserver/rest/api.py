@@ -39,6 +39,7 @@ from . import (
     transactionlines,
     transactions,
     unserved,
+    uploads,
 )
 from . import errors as rest_errors
 from .context import RestContext
@@ -50,7 +51,7 @@ log = logging.getLogger("mockserver.rest")
 #: the resource modules, each registering its routes; ``unserved`` last (it fills the gaps)
 RESOURCES = (oauth, transactionlines, transactions, accounting, dimensions, sales, organization,
              customers, bankaccounts, products, productcategories, salesorders, salesorderlines,
-             banking, documents, people, pricelists, productlinks, openapi, unserved)
+             banking, documents, people, pricelists, productlinks, uploads, openapi, unserved)
 
 
 def create_rest(server) -> Flask:

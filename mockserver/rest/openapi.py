@@ -16,8 +16,11 @@ from flask import current_app
 from .. import __version__
 from ..ledger import interpretations as rules
 from . import vendor
+from .documents import MEDIA_TYPES
 from .http import json_response
 from .unserved import served
+
+UPLOAD_TYPES = set(MEDIA_TYPES.values())
 
 VENDOR_VERSION = vendor.VERSION
 
@@ -47,6 +50,8 @@ DEVIATIONS = (
     "ranges (1..10), as the vendor describes it (another value is a 400)",
     "the documents' downloadUrl and page URLs are GET /v1/documents/{documentId}/content "
     "(?page=n), served to the same bearer token (not listed here)",
+    "contentType of FileUploadRequest is one of the media types of AttachmentService's file "
+    "types (another is a 400); the uploadUrl takes a PUT of the bytes (no bearer token)",
     "CustomerPostRequest has no discriminator (its mapping names the strings 'true' and 'false' "
     "for the boolean isCompany; the oneOf says the same)",
     "Line is LineWithoutId with the line's id (the vendor's allOf of the two refuses every "
@@ -216,6 +221,7 @@ def build(served: set[tuple[str, str]]) -> dict:
     line = copy.deepcopy(schemas["LineWithoutId"])  # with its id, as one object (DEVIATIONS)
     line["properties"] = {**schemas["Line"]["allOf"][0]["properties"], **line["properties"]}
     schemas["Line"] = line
+    schemas["FileUploadRequest"]["properties"]["contentType"]["enum"] = sorted(UPLOAD_TYPES)
     schemas.update({"OAuthError": OAUTH_ERROR, "TokenRequest": TOKEN_REQUEST,
                     "TokenResponse": TOKEN_RESPONSE})
     return {
