@@ -607,6 +607,17 @@ def test_R5_R6_R7_A5_schemathesis_over_every_served_operation(tfso_mock, client)
     for op in operations:
         fuzz(op, schemathesis.GenerationMode.POSITIVE)
         fuzz(op, schemathesis.GenerationMode.NEGATIVE)
+    # The master-data rules refuse many schema-valid drafts (a blank name, a number in use), and
+    # which draws a seed gives changes with the served document and each Python's Hypothesis: so
+    # one body known to be acceptable goes through schemathesis' checks too, and must be taken.
+    by_label = {op.label: op for op in operations}
+    accepted = (("POST /customers", {"isCompany": True, "name": "Fuzz AS"}, 200),
+                ("POST /products", {"name": "Fuzz", "number": "FZ-1", "category": {"id": 12}}, 201))
+    for label, body, taken in accepted:
+        resp = by_label[label].Case(body=body, media_type="application/json").call_and_validate(
+            headers=auth)
+        assert resp.status_code == taken, resp.text
+        statuses[label].add(resp.status_code)
     assert 200 in statuses["GET /transactionlines"] and 400 in statuses["GET /transactionlines"]
     assert 404 in statuses["GET /transactionlines/{id}"]
     assert 400 in statuses["POST /transactions"]
