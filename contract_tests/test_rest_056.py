@@ -12,7 +12,15 @@ from decimal import Decimal
 
 import pytest
 import requests
-from transaction_helpers import ALL_SCOPES, bearer, caller, exact, rich_sale, save, transfer
+from transaction_helpers import (
+    ALL_SCOPES,
+    bearer,
+    exact,
+    rest_fixtures,
+    rich_sale,
+    save,
+    transfer,
+)
 
 from helpers import entry, voucher
 
@@ -21,16 +29,7 @@ READ = "api.accounting.transaction:read"
 WRITE = "api.accounting.transaction:write"
 
 
-@pytest.fixture
-def client(tfso_new_client):
-    c = tfso_new_client(fiscal_years=[2024])
-    yield c
-    c.reset_clock()
-
-
-@pytest.fixture
-def call(tfso_mock, client):
-    return caller(tfso_mock.url, client)
+client, call, writer = rest_fixtures(f"{READ} {WRITE}")
 
 
 
@@ -332,11 +331,6 @@ def test_R6_unserved_vendor_operations_answer_501_naming_them(tfso_mock, method,
 
 
 # --- R7: POST /transactions ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def writer(tfso_mock, client):
-    return bearer(tfso_mock.url, client, scope=f"{READ} {WRITE}")
 
 
 def sale_input(invoice: str = "R-1", **over) -> dict:

@@ -4,25 +4,12 @@ company. Over a real socket with requests and py24so."""
 
 from __future__ import annotations
 
-import pytest
-from transaction_helpers import bearer, caller, exact
+from transaction_helpers import exact, rest_fixtures
 
 WRITE = "api.crm.bankdetails:read api.crm.bankdetails:write"
 
 
-@pytest.fixture
-def client(tfso_new_client):
-    return tfso_new_client(fiscal_years=[2024])
-
-
-@pytest.fixture
-def call(tfso_mock, client):
-    return caller(tfso_mock.url, client)
-
-
-@pytest.fixture
-def writer(tfso_mock, client):
-    return bearer(tfso_mock.url, client, scope=WRITE)
+client, call, writer = rest_fixtures(WRITE)
 
 
 

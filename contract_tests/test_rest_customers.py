@@ -8,29 +8,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from transaction_helpers import bearer, caller, exact, rich_sale, save
+from transaction_helpers import exact, rest_fixtures, rich_sale, save
 
 UTC = dt.UTC
 WRITE = "api.crm.customer:read api.crm.customer:write"
 T0 = dt.datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def client(tfso_new_client):
-    c = tfso_new_client(fiscal_years=[2024])
-    c.set_time(T0)
-    yield c
-    c.reset_clock()
-
-
-@pytest.fixture
-def call(tfso_mock, client):
-    return caller(tfso_mock.url, client)
-
-
-@pytest.fixture
-def writer(tfso_mock, client):
-    return bearer(tfso_mock.url, client, scope=WRITE)
+client, call, writer = rest_fixtures(WRITE, start=T0)
 
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 import requests
-from transaction_helpers import bearer, caller, exact, save, transfer
+from transaction_helpers import bearer, exact, rest_fixtures, save, transfer
 
 from helpers import entry, voucher
 
@@ -20,17 +20,7 @@ UTC = dt.UTC
 T0 = dt.datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def client(tfso_new_client):
-    c = tfso_new_client(fiscal_years=[2024])
-    c.set_time(T0)
-    yield c
-    c.reset_clock()
-
-
-@pytest.fixture
-def call(tfso_mock, client):
-    return caller(tfso_mock.url, client)
+client, call, writer = rest_fixtures(start=T0)
 
 
 def mod11_ok(number: str) -> bool:

@@ -7,30 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from transaction_helpers import bearer, caller, exact
+from transaction_helpers import exact, rest_fixtures
 
 T0 = dt.datetime(2024, 3, 1, 8, 0, tzinfo=dt.UTC)
 WRITE = ("api.product.category:read api.product.category:write api.product.product:read "
          "api.product.product:write")
 
 
-@pytest.fixture
-def client(tfso_new_client):
-    c = tfso_new_client(fiscal_years=[2024])
-    c.set_time(T0)
-    yield c
-    c.reset_clock()
-
-
-@pytest.fixture
-def call(tfso_mock, client):
-    return caller(tfso_mock.url, client)
-
-
-@pytest.fixture
-def writer(tfso_mock, client):
-    return bearer(tfso_mock.url, client, scope=WRITE)
+client, call, writer = rest_fixtures(WRITE, start=T0)
 
 
 

@@ -9,29 +9,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from transaction_helpers import bearer, caller, exact
+from transaction_helpers import exact, rest_fixtures
 
 UTC = dt.UTC
 WRITE = "api.product.product:read api.product.product:write"
 T0 = dt.datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def client(tfso_new_client):
-    c = tfso_new_client(fiscal_years=[2024])
-    c.set_time(T0)
-    yield c
-    c.reset_clock()
-
-
-@pytest.fixture
-def call(tfso_mock, client):
-    return caller(tfso_mock.url, client)
-
-
-@pytest.fixture
-def writer(tfso_mock, client):
-    return bearer(tfso_mock.url, client, scope=WRITE)
+client, call, writer = rest_fixtures(WRITE, start=T0)
 
 
 

@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from transaction_helpers import bearer, caller, rich_sale, save
+from transaction_helpers import bearer, caller, rest_fixtures, rich_sale, save
 
 from helpers import entry, voucher
 
@@ -54,12 +54,7 @@ def read_methods(api) -> set[str]:
     return found
 
 
-@pytest.fixture
-def client(tfso_new_client):
-    c = tfso_new_client(fiscal_years=[2024])
-    c.set_time(T0)
-    yield c
-    c.reset_clock()
+client, _, _ = rest_fixtures(start=T0)
 
 
 def _state(tfso_mock, client) -> dict:

@@ -7,31 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 import requests
-from transaction_helpers import bearer, caller, exact
+from transaction_helpers import exact, rest_fixtures
 
 UTC = dt.UTC
 WRITE = "api.accounting.transaction:read api.accounting.transaction:write"
 PDF = b"%PDF-1.4 uploaded by REST"
 
 
-@pytest.fixture
-def client(tfso_new_client):
-    c = tfso_new_client(fiscal_years=[2024])
-    c.set_time(dt.datetime(2024, 3, 1, 8, 0, tzinfo=UTC))
-    yield c
-    c.reset_clock()
-
-
-@pytest.fixture
-def call(tfso_mock, client):
-    return caller(tfso_mock.url, client)
-
-
-@pytest.fixture
-def writer(tfso_mock, client):
-    return bearer(tfso_mock.url, client, scope=WRITE)
+client, call, writer = rest_fixtures(WRITE, start=dt.datetime(2024, 3, 1, 8, 0, tzinfo=UTC))
 
 
 def test_R6_an_uploaded_file_is_the_document_of_a_voucher(tfso_mock, client, call, writer):

@@ -119,3 +119,29 @@ def caller(base_url: str, client):
         return requests.request(method, f"{base_url}/v1{path}", headers=headers, timeout=30, **kw)
 
     return call
+
+
+def rest_fixtures(write_scope: str | None = None, start: dt.datetime | None = None):
+    """The fixtures the REST test modules share: ``client`` (a new client with fiscal year 2024,
+    its clock set to ``start`` when given, reset afterwards), ``call`` (requests to /v1 with its
+    default token) and ``writer`` (a token header with ``write_scope``). A module takes them with
+    ``client, call, writer = rest_fixtures(WRITE, start=T0)``; pytest finds them by name."""
+    import pytest
+
+    @pytest.fixture
+    def client(tfso_new_client):
+        c = tfso_new_client(fiscal_years=[2024])
+        if start is not None:
+            c.set_time(start)
+        yield c
+        c.reset_clock()
+
+    @pytest.fixture
+    def call(tfso_mock, client):
+        return caller(tfso_mock.url, client)
+
+    @pytest.fixture
+    def writer(tfso_mock, client):
+        return bearer(tfso_mock.url, client, scope=write_scope)
+
+    return client, call, writer
