@@ -7,12 +7,19 @@ and a product's dimensions and sales type overrides. Over a real socket with req
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
 import requests
 from transaction_helpers import bearer, exact, rest_fixtures, save, transfer
+
+from mockserver.settings import Settings
+from mockserver.testing.client import create_client
+from mockserver.testing.server import ThreadedEmulator
 
 from helpers import entry, voucher
 
@@ -276,6 +283,70 @@ def test_R6_product_dimensions_and_sales_type_overrides_stay_with_the_product(
     missing = call("GET", "/products/999999/dimensions")
     assert (missing.status_code, exact(missing)["error"]["message"]) == (
         404, "Product 999999 was not found")
+
+
+def test_R6_concurrent_link_puts_on_one_product_lose_none():
+    """Eight threads PUT the same product's dimensions (types 1-5) and sales type overrides
+    (1-3) at once over real HTTP, each its own pair, and read it back after every PUT: the
+    ledger's one read-modify-write under its lock loses no other thread's pair. The emulator
+    serves with ``threads`` (every request on a worker thread) and the
+    interpreter switches threads often, so requests really interleave."""
+    with ThreadedEmulator(Settings(serving="threads", threads=8, rate_limit=0)) as emulator:
+        client = create_client(emulator.url, emulator.admin_headers(), fiscal_years=[2024])
+        client.login()
+        made, = client.products.SaveProducts({"Product": [{"Name": "Hamret"}]})
+        pid = made.Id
+        writer = bearer(emulator.url, client, scope=(
+            "api.product.dimension:read api.product.dimension:write "
+            "api.product.salestype:read api.product.salestype:write"))
+        accounts = (1920, 1940, 1950, 3000)
+        rounds = 20
+        start = threading.Barrier(8)
+
+        def hammer(n: int) -> list[str]:
+            lost = []
+            with requests.Session() as http:
+                def go(method, path, **kw):
+                    return http.request(method, f"{emulator.url}/v1/products/{pid}{path}",
+                                        headers=writer, timeout=60, **kw)
+
+                start.wait()
+                for r in range(rounds):
+                    if n < 5:  # dimension type n + 1
+                        put = go("PUT", f"/dimensions/{n + 1}", json={"value": f"{n}-{r}"})
+                        assert put.status_code == 200, put.text
+                        got = {d["dimensionType"]: d["value"]
+                               for d in go("GET", "/dimensions").json()}
+                        if got.get(n + 1) != f"{n}-{r}":
+                            lost.append(f"dimension {n + 1} round {r}: {got.get(n + 1)}")
+                    else:  # sales type n - 4
+                        account = accounts[(n + r) % len(accounts)]
+                        put = go("PUT", f"/salestypeOverrides/{n - 4}",
+                                 json={"accountNumber": account})
+                        assert put.status_code == 200, put.text
+                        got = {o["salesTypeId"]: o["accountNumber"]
+                               for o in go("GET", "/salestypeOverrides").json()}
+                        if got.get(n - 4) != account:
+                            lost.append(f"sales type {n - 4} round {r}: {got.get(n - 4)}")
+            return lost
+
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(1e-6)  # threads switch often: overlapping requests interleave
+        try:
+            with ThreadPoolExecutor(8) as pool:
+                lost = [x for found in pool.map(hammer, range(8)) for x in found]
+        finally:
+            sys.setswitchinterval(interval)
+        assert lost == []
+        dims = exact(requests.get(f"{emulator.url}/v1/products/{pid}/dimensions",
+                                  headers=writer, timeout=30))
+        assert [(d["dimensionType"], d["value"]) for d in dims] == [
+            (n + 1, f"{n}-{rounds - 1}") for n in range(5)]
+        overrides = exact(requests.get(f"{emulator.url}/v1/products/{pid}/salestypeOverrides",
+                                       headers=writer, timeout=30))
+        assert overrides == [{"productId": pid, "salesTypeId": n - 4,
+                              "accountNumber": accounts[(n + rounds - 1) % len(accounts)]}
+                             for n in range(5, 8)]
 
 
 # --- /documents/{documentId} -------------------------------------------------------------------

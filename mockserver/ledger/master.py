@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import errors
 from . import interpretations as rules
+from . import reference
 from .masterdata import COMPANY, PRODUCT, MasterData, Record, decode, encode, merge
 from .model import Customer
 
@@ -244,6 +245,67 @@ class MasterDataOps:
         return self.save_items(book, PRODUCT, items, what="Product",
                                transient=rules.PRODUCT_TRANSIENT_FIELDS, check=unique_no)
 
+    def set_product_link(self, book, product_id: int, link: str, target: int | None, value, *,
+                         problems=(), refused: errors.VendorError | None = None) -> None:
+        """REST PUT /products/{id}/dimensions/{dimensionId} (``link`` PRODUCT_DIMENSIONS, value
+        the element) and .../salestypeOverrides/{salesTypeId} (PRODUCT_SALES_TYPES, value the
+        account; None removes the pair): one read-modify-write of the product's pairs under the
+        lock, so concurrent PUTs never lose one. ``refused`` (what the surface could not read:
+        the target id, then the body) and ``problems`` (the body's) are reported in the order
+        the vendor checks: the product, the target, then the body."""
+        with self._write():
+            book = self._current(book)
+            self._product_link_checks(book, product_id, link, target, refused)
+            assert target is not None  # else refused, raised above
+            if link == rules.PRODUCT_DIMENSIONS:
+                if reference.dimension_type(book, target) is None:
+                    raise errors.RestRecordNotFound(what=f"Dimension type {target}")
+                what = "dimension"
+            else:
+                if not any(n.id == target for n in reference.sales_types(book)):
+                    raise errors.RestRecordNotFound(what=f"Sales type {target}")
+                what = "sales type override"
+                if value is not None and value not in book.accounts:
+                    problems = [*problems, ("accountNumber", "enum")]
+            if refused is not None:
+                raise refused
+            if problems:
+                raise errors.InvalidProductLink(list(problems), what)
+            self._save_product_link(book, product_id, link, target, value)
+
+    def remove_product_link(self, book, product_id: int, link: str, target: int | None, *,
+                            refused: errors.VendorError | None = None) -> None:
+        """REST DELETE of a product's dimension or sales type override: gone, or never there
+        (both 204); the target need not exist (interpretation: nothing to remove)."""
+        with self._write():
+            book = self._current(book)
+            self._product_link_checks(book, product_id, link, target, refused)
+            assert target is not None
+            self._save_product_link(book, product_id, link, target, None)
+
+    def _product_link_checks(self, book, product_id: int, link: str, target: int | None,
+                             refused: errors.VendorError | None) -> None:
+        if link not in (rules.PRODUCT_DIMENSIONS, rules.PRODUCT_SALES_TYPES):
+            raise ValueError(link)
+        if book.master.get(PRODUCT, product_id) is None:
+            raise errors.RestRecordNotFound(what=f"Product {product_id}")
+        if target is None:
+            raise refused or ValueError("no target")
+
+    def _save_product_link(self, book, product_id: int, link: str, target: int, value) -> None:
+        rec = book.master.get(PRODUCT, product_id)
+        pairs = product_links(rec.data, link)
+        if value is None:
+            if pairs.pop(target, None) is None:
+                return  # nothing to remove: nothing written
+        else:
+            pairs[target] = value
+        kept = [[k, v] for k, v in sorted(pairs.items())]
+        saved, = self.save_products(book, [{"Id": product_id,
+                                            rules.PRODUCT_REST_ONLY: {link: kept}}])
+        if saved.error is not None:
+            raise errors.RestError(saved.error.text)
+
     def delete_product_category(self, book, category_id: int) -> list[errors.ItemRefused | None]:
         """REST DELETE /productcategories/{id} (ProductService has no delete): refused while a
         product or another category refers to it (interpretation: nothing left dangling)."""
@@ -372,6 +434,11 @@ class MasterDataOps:
         return saved.error is None
 
 
+def product_links(data: dict, link: str) -> dict:
+    """A product's pairs of ``link`` (PRODUCT_DIMENSIONS or PRODUCT_SALES_TYPES) as a dict."""
+    return {k: v for k, v in (data.get(rules.PRODUCT_REST_ONLY) or {}).get(link) or ()}
+
+
 def _apply_master(book, kind: str, puts, dels, now: datetime) -> None:
     md = book.master
     for rid, data in puts:
@@ -388,4 +455,4 @@ def _apply_master(book, kind: str, puts, dels, now: datetime) -> None:
         book.customers = customers
 
 
-__all__ = ["MasterDataOps", "Saved"]
+__all__ = ["MasterDataOps", "Saved", "product_links"]
