@@ -12,7 +12,6 @@ moving anyone else's).
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 #: The span the clock can be moved within. Wider than any fiscal year the control API sets up
@@ -50,6 +49,21 @@ class _Setting:
         self.offset = timedelta(0)
 
 
+class _Scope:
+    __slots__ = ("local", "client_id", "previous")
+
+    def __init__(self, local: threading.local, client_id: int | None):
+        self.local, self.client_id = local, client_id
+
+    def __enter__(self) -> None:
+        local = self.local
+        self.previous = getattr(local, "scope", None)
+        local.scope = self.client_id
+
+    def __exit__(self, *exc) -> None:
+        self.local.scope = self.previous
+
+
 class Clock:
     def __init__(self):
         self._lock = threading.Lock()
@@ -61,15 +75,20 @@ class Clock:
 
     def now(self) -> datetime:
         """Aware UTC now, truncated to milliseconds (what .NET round-trips)."""
-        scope = getattr(self._local, "scope", None)
-        setting = self._clients.get(scope) if scope is not None else None
+        clients = self._clients  # every request reads the clock a few times: no client's own
+        setting = None  # setting (the usual case) costs no look-up of the request's scope
+        if clients:
+            scope = getattr(self._local, "scope", None)
+            if scope is not None:
+                setting = clients.get(scope)
         if setting is None:
             base = self._base_global()
         elif setting.fixed is not None:
             base = setting.fixed
         else:
             base = self._base_global() + setting.offset
-        return base.replace(microsecond=base.microsecond // 1000 * 1000)
+        micro = base.microsecond % 1000
+        return base.replace(microsecond=base.microsecond - micro) if micro else base
 
     def now_for(self, client_id: int | None) -> datetime:
         """``now()`` as ``client_id`` sees it, from any thread (sweeping expired sessions and
@@ -79,17 +98,14 @@ class Clock:
 
     def _base_global(self) -> datetime:
         g = self._global
-        return g.fixed if g.fixed is not None else datetime.now(UTC) + g.offset
+        if g.fixed is not None:
+            return g.fixed
+        return datetime.now(UTC) + g.offset if g.offset else datetime.now(UTC)
 
-    @contextmanager
-    def scope(self, client_id: int | None):
-        """Read the clock as ``client_id`` sees it for the duration of a request."""
-        previous = getattr(self._local, "scope", None)
-        self._local.scope = client_id
-        try:
-            yield
-        finally:
-            self._local.scope = previous
+    def scope(self, client_id: int | None) -> _Scope:
+        """Read the clock as ``client_id`` sees it for the duration of a request (a ``with``
+        block; a plain class rather than ``@contextmanager``: it runs on every request)."""
+        return _Scope(self._local, client_id)
 
     # --- moving -----------------------------------------------------------------------------
 

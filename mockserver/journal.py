@@ -221,8 +221,8 @@ class RequestJournal:
         for key, limit in (("path", PATH_MAX), ("operation", TEXT_MAX), ("fault", TEXT_MAX),
                            ("fault_detail", TEXT_MAX)):
             text = entry.get(key)
-            if not text or not isinstance(text, str):
-                continue
+            if not text or not isinstance(text, str) or (not scrub and len(text) <= limit):
+                continue  # (what ``shorten`` would give back unchanged)
             if scrub:  # scrubbed, then cut: a secret is never kept half
                 text = self.scrub(text[:_SCRUB_MAX])
             entry[key] = shorten(text, limit, len(entry[key]))

@@ -118,6 +118,10 @@ class Deferred:
                 gc.enable()
         if not queue:
             self.pending.pop(client_id, None)
+            # The book is whole and lives as long as its client: out of the cyclic collector's
+            # way, or the next full collection walks every replayed line (a long pause for
+            # whoever's request triggers it), as the bulk loader does after a big load.
+            gc.freeze()
 
     def start(self, budget_s: float) -> None:
         """Replay queues inline for up to ``budget_s``, then leave the rest to a thread."""

@@ -18,6 +18,7 @@ from typing import Any
 from .. import errors
 from . import interpretations as rules
 from .book import ClientBook, VoucherKey
+from .ids import uuid4_from
 from .model import NIL_GUID, Bundle, BundleList, Entry, Line, TaxCode, Voucher, VoucherRecord
 from .money import CENT, HUNDRED, MONEY, ZERO, add, div, mul, ore
 
@@ -78,7 +79,7 @@ _ids = random.Random()
 def new_line_id() -> uuid.UUID:
     """A random (version 4) GUID for a new line. Line ids need to be unique, not secret: drawn
     from ``random`` rather than ``uuid.uuid4()``, which makes a system call per id."""
-    return uuid.UUID(int=_ids.getrandbits(128), version=4)
+    return uuid4_from(_ids)
 
 
 def _fingerprint(year: int, type_no: int, entries: Sequence[Any]) -> str:
@@ -340,7 +341,7 @@ class _Planner:
                 vat_amount=e.vat_amount if not generated else ZERO,
                 tax_no=code.tax_no if code else 0, department_id=e.department_id,
                 project_id=e.project_id,
-                dimensions=tuple((d.type, d.value) for d in e.dimensions),
+                dimensions=tuple([(d.type, d.value) for d in e.dimensions]) if e.dimensions else (),
                 invoice_no=e.invoice_reference_no, ocr=e.invoice_ocr, comment=e.comment,
                 stamp_no=e.stamp_no, bank_account_no=e.bank_account_no,
                 link_guid=e.link_id if e.link_id != NIL_GUID else None,

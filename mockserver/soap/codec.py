@@ -61,12 +61,15 @@ _NUM_WS = " \t\n\v\f\r"
 #: The white space XmlConvert trims (XmlConvert.WhitespaceChars)
 _XML_WS = " \t\n\r"
 _UNSIGNED = frozenset({"unsignedByte"})
+_WIDE_INTS = frozenset({"int", "long"})
 _DEC_SCALE_MAX = 28
 _DEC_COEFF_MAX = 2**96
 
 
 def _parse_int(text: str, xsd: str) -> int:
     """XmlConvert.ToInt16/32/64 (white space and a sign allowed) and ToByte (no sign)."""
+    if len(text) < 10 and xsd in _WIDE_INTS and text.isdecimal() and text.isascii():
+        return int(text)  # up to nine plain digits: inside Int32's range, nothing to check
     digits = text.strip(_NUM_WS)
     body = digits[1:] if digits[:1] in ("+", "-") and xsd not in _UNSIGNED else digits
     if not (body.isdecimal() and body.isascii()):
@@ -86,6 +89,10 @@ def _parse_decimal(text: str, xsd: str) -> Decimal:
     rounds them; a value beyond its range overflows."""
     if not _DEC_RE.match(text):
         raise Unconvertible(DotNet.FORMAT)
+    if len(text) <= _DEC_SCALE_MAX:
+        # at most 28 digits: a coefficient below 10**28 < 2**96, a scale of at most 27 and a
+        # value below DECIMAL_MAX, so nothing to round or refuse (the checks below agree)
+        return Decimal(text.strip(_NUM_WS))
     text = text.strip(_NUM_WS)
     try:
         value = Decimal(text)
