@@ -76,6 +76,10 @@ def _narrow(body: bytes) -> bytes:
 def dtd_in_prolog(body: bytes) -> bool:
     """Whether a ``<!DOCTYPE`` (or any other ``<!`` declaration) comes before the root
     element, in any encoding; an unterminated comment is left for the parser to report."""
+    if body.startswith(b"<?xml"):  # the usual prolog, the declaration alone: no scan needed
+        end = body.find(b"?>") + 2
+        if end > 1 and body[end:end + 1] == b"<" and body[end + 1:end + 2].isalpha():
+            return False  # (what the scan below finds: the root element right after it)
     body = _narrow(body)
     prolog = _PROLOG.match(body)
     assert prolog is not None  # every part of the pattern is optional: it matches at 0
