@@ -70,6 +70,10 @@ def _parse_int(text: str, xsd: str) -> int:
     """XmlConvert.ToInt16/32/64 (white space and a sign allowed) and ToByte (no sign)."""
     if len(text) < 10 and xsd in _WIDE_INTS and text.isdecimal() and text.isascii():
         return int(text)  # up to nine plain digits: inside Int32's range, nothing to check
+    return _parse_int_general(text, xsd)
+
+
+def _parse_int_general(text: str, xsd: str) -> int:
     digits = text.strip(_NUM_WS)
     body = digits[1:] if digits[:1] in ("+", "-") and xsd not in _UNSIGNED else digits
     if not (body.isdecimal() and body.isascii()):
@@ -93,6 +97,12 @@ def _parse_decimal(text: str, xsd: str) -> Decimal:
         # at most 28 digits: a coefficient below 10**28 < 2**96, a scale of at most 27 and a
         # value below DECIMAL_MAX, so nothing to round or refuse (the checks below agree)
         return Decimal(text.strip(_NUM_WS))
+    return _parse_decimal_general(text, xsd)
+
+
+def _parse_decimal_general(text: str, xsd: str) -> Decimal:
+    if not _DEC_RE.match(text):
+        raise Unconvertible(DotNet.FORMAT)
     text = text.strip(_NUM_WS)
     try:
         value = Decimal(text)

@@ -79,7 +79,11 @@ def dtd_in_prolog(body: bytes) -> bool:
     if body.startswith(b"<?xml"):  # the usual prolog, the declaration alone: no scan needed
         end = body.find(b"?>") + 2
         if end > 1 and body[end:end + 1] == b"<" and body[end + 1:end + 2].isalpha():
-            return False  # (what the scan below finds: the root element right after it)
+            return False  # (what the scan finds: the root element right after it)
+    return _declaration_in_prolog(body)
+
+
+def _declaration_in_prolog(body: bytes) -> bool:
     body = _narrow(body)
     prolog = _PROLOG.match(body)
     assert prolog is not None  # every part of the pattern is optional: it matches at 0
