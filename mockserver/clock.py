@@ -52,7 +52,7 @@ class _Setting:
 class _Scope:
     __slots__ = ("local", "client_id", "previous")
 
-    def __init__(self, local: threading.local, client_id: int | None):
+    def __init__(self, local: threading.local, client_id: int | None) -> None:
         self.local, self.client_id = local, client_id
 
     def __enter__(self) -> None:
