@@ -610,7 +610,8 @@ BANK_TRANSACTION_TYPE, BANK_TRANSACTIONS = 9, "posted lines on bank accounts"
 #: ``/me/identifiers``: the login name (Email, Confirmed); ``/organization/people``: the users
 #: (their contact id), then PersonService's persons (company contacts: Client, others: Basic).
 IDENTIFIER_TYPE, PEOPLE_TYPES = "Email", ("Organization", "Client", "Basic")
-#: ``/pricelists``: one list of the products' Price (GetAllPriceLists has none); a product's
+#: ``/pricelists``: this standard list of the products' Price, then the scenario's price lists
+#: (GetAllPriceLists' records, ids from 2; currency NOK unless given); a product's
 #: REST dimensions and sales type overrides are kept under PRODUCT_REST_ONLY; ``/documents``:
 #: the files saved under the stamp number, their bytes at DOCUMENT_CONTENT (same bearer token);
 #: ``/fileUpload``: a pre-signed PUT URL (client, file id, the file's secret key), saved in Journal.

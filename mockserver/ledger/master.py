@@ -28,12 +28,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .. import errors
 from . import interpretations as rules
 from . import reference
-from .masterdata import COMPANY, PRODUCT, MasterData, Record, decode, encode, merge
+from .masterdata import COMPANY, PRICE_LIST, PRODUCT, MasterData, Record, decode, encode, merge
 from .model import Customer
 
 
@@ -306,6 +307,26 @@ class MasterDataOps:
         if saved.error is not None:
             raise errors.RestError(saved.error.text)
 
+    def price_lists(self, book) -> list[tuple[int, dict]]:
+        """(id, members) of REST ``/pricelists``: the standard list (``rules.PRICE_LIST``,
+        the products' own prices) first, then the scenario's (GetAllPriceLists'), by id."""
+        std: dict[str, Any] = rules.PRICE_LIST
+        standard = {"Name": std["name"], "Description": std["description"],
+                    "IncVat": std["isInclusiveTax"], "Currency": None}
+        return [(int(std["id"]), standard),
+                *((r.id, r.data) for r in self.records(book, PRICE_LIST))]
+
+    def price_list_prices(self, book, list_id: int) -> list[tuple[int, Decimal]] | None:
+        """(product id, price) of one list, by product id; None: no such list. The standard
+        list's are the products' ``Price`` (none: 0)."""
+        if list_id == rules.PRICE_LIST["id"]:
+            return [(r.id, _decimal(r.data.get("Price"))) for r in self.records(book, PRODUCT)]
+        rec = self.record(book, PRICE_LIST, list_id)
+        if rec is None:
+            return None
+        return sorted((int(pid), _decimal(price))
+                      for pid, price in (rec.data.get("Prices") or {}).items())
+
     def delete_product_category(self, book, category_id: int) -> list[errors.ItemRefused | None]:
         """REST DELETE /productcategories/{id} (ProductService has no delete): refused while a
         product or another category refers to it (interpretation: nothing left dangling)."""
@@ -432,6 +453,10 @@ class MasterDataOps:
         """Change some fields of one record (SetStockQuantity); False when it does not exist."""
         saved, = self.save_records(book, kind, [(rid, fields)], what=what)
         return saved.error is None
+
+
+def _decimal(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value or 0))
 
 
 def product_links(data: dict, link: str) -> dict:

@@ -27,12 +27,13 @@ PRODUCT = "product"
 DEPARTMENT = "department"
 CURRENCY = "currency"
 USER = "user"
+PRICE_LIST = "price_list"
 #: The kinds whose ids are numbered per client (the others: the caller's own ids).
 KINDS = (COMPANY, PERSON, PROJECT, PRODUCT, DEPARTMENT, CURRENCY, USER, "company_category",
          "customer_category", "company_relation", "company_map", "industry", "status",
          "crm_group", "person_note", "person_category", "project_task", "project_role",
          "project_type", "project_status", "project_category", "pipeline", "product_category",
-         "price_list", "discount_price_group", "discount_category")
+         PRICE_LIST, "discount_price_group", "discount_category")
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """Scenario files' master data (SPEC M1-M5): companies, persons, projects, products,
-departments and currencies, read with the scenario reader's checks and put into the client's
+departments, currencies and price lists, read with the scenario reader's checks and put into the client's
 ``MasterData`` (``masterdata.py``) when the scenario is applied.
 
 Each item names its members in the scenario's snake_case; they are stored as the vendor's
@@ -13,6 +13,12 @@ saved record. Companies are also the ledger's customers (the same ids)::
     products:  [{id: 1, no: SKU-1, name: Kaffe, price: "89.90", stock: "12"}]
     departments: [{id: 3, name: Salg}]
     currencies: [{code: EUR, rate: "11.50"}]
+    price_lists: [{id: 2, name: Forhandler, currency: NOK, include_vat: false,
+                   prices: [{product_id: 1, price: "79.00"}]}]
+
+Price lists are ProductService's (GetAllPriceLists, GetPriceList) and REST ``/pricelists`` after
+the standard list 1 (``interpretations.PRICE_LIST``: the products' own prices), so their ids
+start at 2.
 """
 
 from __future__ import annotations
@@ -20,10 +26,19 @@ from __future__ import annotations
 import re
 
 from .. import interpretations as rules
-from ..masterdata import COMPANY, CURRENCY, DEPARTMENT, PERSON, PRODUCT, PROJECT
+from ..masterdata import (
+    COMPANY,
+    CURRENCY,
+    DEPARTMENT,
+    PERSON,
+    PRICE_LIST,
+    PRODUCT,
+    PROJECT,
+)
 from ..model import Customer
 
-KEYS = ("companies", "persons", "projects", "products", "departments", "currencies")
+KEYS = ("companies", "persons", "projects", "products", "departments", "currencies",
+        "price_lists")
 
 #: scenario key -> (member, reader kind); "id" and "name" are read for every kind
 _MEMBERS = {
@@ -40,9 +55,12 @@ _MEMBERS = {
                  "tax_rate": ("TaxRate", "decimal"), "category_id": ("CategoryId", "int")},
     "departments": {"name": ("Name", "text!")},
     "currencies": {"code": ("Symbol", "code"), "rate": ("Rate", "decimal"), "unit": ("Unit", "int")},
+    "price_lists": {"name": ("Name", "text!"), "description": ("Description", "text"),
+                    "currency": ("Currency", "code?"), "include_vat": ("IncVat", "bool"),
+                    "prices": ("Prices", "prices")},
 }
 _KINDS = {"companies": COMPANY, "persons": PERSON, "projects": PROJECT, "products": PRODUCT,
-          "departments": DEPARTMENT, "currencies": CURRENCY}
+          "departments": DEPARTMENT, "currencies": CURRENCY, "price_lists": PRICE_LIST}
 
 
 def read(r, top) -> dict[str, dict[int, dict]]:
@@ -61,6 +79,10 @@ def read(r, top) -> dict[str, dict[int, dict]]:
                 rid = r.integer(item, "id", f"{path}.id", low=1, default=None)
             else:
                 rid = r.integer(item, "id", f"{path}.id", low=1, required=True)
+            if key == "price_lists" and rid == rules.PRICE_LIST["id"]:
+                r.fail(item, "id", f"{path}.id", f"{rid} is the standard price list (the "
+                       "products' own prices): number the scenario's lists from "
+                       f"{rid + 1}")
             data: dict = {}
             for name, (member, kind) in members.items():
                 value = _value(r, item, name, f"{path}.{name}", kind)
@@ -90,8 +112,12 @@ def _value(r, item, name, path, kind):
         return r.decimal(item, name, path)
     if kind == "bool":
         return r.boolean(item, name, path, default=None) if name in item else None
-    if kind == "code":
-        text = r.text(item, name, path, required=True)
+    if kind == "prices":
+        return _prices(r, item, name, path) if item.get(name) is not None else None
+    if kind in ("code", "code?"):
+        text = r.text(item, name, path, required=kind == "code")
+        if text is None:
+            return None
         if not re.fullmatch(r"[A-Za-z]{3}", text):
             r.fail(item, name, path, f"must be a three-letter currency code, not {text!r}")
         return text.upper()
@@ -103,6 +129,22 @@ def _value(r, item, name, path, kind):
     if kind == "phone":
         return {"Primary": {"Value": text}}
     return [{"Type": "Primary", "Value": text}]  # email_list
+
+
+def _prices(r, item, name, path) -> dict[str, object]:
+    """A price list's ``prices: [{product_id, price}]`` as ``{"3": Decimal}`` (the record's
+    ``Prices``: JSON keys, as the log keeps them), one price per product."""
+    items = r.seq(item, name, path)
+    out: dict[str, object] = {}
+    for i, entry in enumerate(items):
+        at = f"{path}[{i}]"
+        entry = r.mapping(items, i, at, entry, ("product_id", "price"))
+        pid = r.integer(entry, "product_id", f"{at}.product_id", low=1, required=True)
+        price = r.decimal(entry, "price", f"{at}.price", required=True)
+        if str(pid) in out:
+            r.fail(items, i, at, f"repeats product {pid} (one price per product)")
+        out[str(pid)] = price
+    return out
 
 
 def apply(book, master: dict[str, dict[int, dict]]) -> None:
