@@ -2,6 +2,7 @@
 
     python bench/inprocess.py                 # every operation, best of 5 rounds
     python bench/inprocess.py save --profile  # a cProfile of one operation (sorted by tottime)
+    python bench/inprocess.py save --against /path/to/other/checkout   # before/after, in turns
 
 ``bench/run.py`` measures what a client sees through waitress; this measures only the application
 (front door, SOAP wire layer, ledger), single-threaded, as the best of several rounds of process
@@ -95,13 +96,73 @@ def measure(ip: InProcess, load: tuple, n: int, rounds: int) -> float:
     return best * 1e6
 
 
+_TURN_WORKER = r"""
+import sys, time
+sys.path.insert(0, sys.argv[1] + "/bench")
+import inprocess
+ip = inprocess.InProcess()
+load = ip.loads()[sys.argv[2]]
+n = int(sys.argv[3])
+for _ in range(n):
+    ip.call(*load[1:5])
+print("ready", flush=True)
+for _ in sys.stdin:
+    t = time.process_time()
+    for _ in range(n):
+        ip.call(*load[1:5])
+    print((time.process_time() - t) / n * 1e6, flush=True)
+"""
+
+
+def against(other: str, ops: list[str], n: int, rounds: int) -> None:
+    """This checkout and ``other`` in two processes that take turns, round by round: on a shared
+    machine both see the same neighbours, so the median of the per-round ratios is steady where
+    two separate runs differ by 30 % or more."""
+    import os
+    import statistics
+    import subprocess
+
+    here = str(Path(__file__).resolve().parents[1])
+    for op in ops:
+        procs = []
+        for root in (other, here):  # each imports its own mockserver first
+            env = dict(os.environ, PYTHONPATH=root)
+            procs.append(subprocess.Popen([sys.executable, "-c", _TURN_WORKER, root, op, str(n)],
+                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                          text=True, cwd=root, env=env))
+        try:
+            for proc in procs:
+                if proc.stdout.readline().strip() != "ready":
+                    raise RuntimeError(f"{op}: a worker did not start")
+            times: list[list[float]] = [[], []]
+            for r in range(rounds):
+                for i in ((0, 1) if r % 2 else (1, 0)):
+                    procs[i].stdin.write("go\n")
+                    procs[i].stdin.flush()
+                    times[i].append(float(procs[i].stdout.readline()))
+        finally:
+            for proc in procs:
+                proc.stdin.close()
+                proc.wait()
+        ratio = statistics.median(b / a for a, b in zip(times[0], times[1], strict=True))
+        print(f"{op:8s} other {statistics.median(times[0]):7.1f} us, this checkout "
+              f"{statistics.median(times[1]):7.1f} us CPU per call (medians of {rounds} rounds "
+              f"of {n}); this/other {ratio:.3f} (median of the per-round ratios)")
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("ops", nargs="*", help="save, entry, login, rest, health (default: all)")
     p.add_argument("-n", type=int, default=2000, help="calls per round (2000)")
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--profile", action="store_true", help="cProfile the calls instead")
+    p.add_argument("--against", metavar="CHECKOUT",
+                   help="compare with another checkout of the project (e.g. a `git worktree` "
+                        "of main): rounds in turns, the ratio of each round")
     args = p.parse_args(argv)
+    if args.against:
+        against(args.against, args.ops or ["save"], min(args.n, 300), max(args.rounds, 20))
+        return 0
     ip = InProcess()
     loads = ip.loads()
     for op in args.ops or list(loads):
