@@ -9,22 +9,10 @@
 // Prints one line per step (contract_tests/interop/README.md); test_php_soapclient.py compares
 // the output line by line. Exits 1 with the SoapFault on stderr if a step fails unexpectedly.
 
-$cfg = json_decode($argv[1], true, 512, JSON_THROW_ON_ERROR);
-$scenario = json_decode(file_get_contents($cfg['scenario']), true, 512, JSON_THROW_ON_ERROR);
-$base = rtrim($cfg['base_url'], '/');
+require __DIR__ . '/soap.php';
 
-function client(array $cfg, string $wsdl, string $path): SoapClient
-{
-    return new SoapClient($wsdl, [
-        'location' => rtrim($cfg['base_url'], '/') . $path,
-        'soap_version' => $cfg['soap_version'] === '1.2' ? SOAP_1_2 : SOAP_1_1,
-        'trace' => true,
-        'exceptions' => true,
-        'cache_wsdl' => WSDL_CACHE_NONE,
-        'features' => SOAP_SINGLE_ELEMENT_ARRAYS,
-        'connection_timeout' => 10,
-    ]);
-}
+$cfg = config($argv);
+$scenario = json_decode(file_get_contents($cfg['scenario']), true, 512, JSON_THROW_ON_ERROR);
 
 function media_type(string $headers): string
 {
@@ -42,13 +30,7 @@ function save_line(string $name, $result): string
     return $line;
 }
 
-$auth = client($cfg, $cfg['auth_wsdl'], '/authenticate/v001/authenticate.asmx');
-$login = $auth->Login(['credential' => [
-    'ApplicationId' => $cfg['application_id'],
-    'Username' => $cfg['username'],
-    'Password' => $cfg['password'],
-]]);
-$session = $login->LoginResult;
+[$auth, $session] = login($cfg);
 echo "Login: $session\n";
 $cookies = $auth->__getCookies();
 $cookie = $cookies['ASP.NET_SessionId'][0] ?? null;

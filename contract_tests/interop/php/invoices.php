@@ -11,24 +11,9 @@
 //
 // Prints one line per step; test_php_invoices.py compares the lines.
 
-$cfg = json_decode($argv[1], true, 512, JSON_THROW_ON_ERROR);
+require __DIR__ . '/soap.php';
 
-function client(array $cfg, string $wsdl, string $path, ?string $session): SoapClient
-{
-    $c = new SoapClient($wsdl, [
-        'location' => rtrim($cfg['base_url'], '/') . $path,
-        'soap_version' => $cfg['soap_version'] === '1.2' ? SOAP_1_2 : SOAP_1_1,
-        'trace' => true,
-        'exceptions' => true,
-        'cache_wsdl' => WSDL_CACHE_NONE,
-        'features' => SOAP_SINGLE_ELEMENT_ARRAYS,
-        'connection_timeout' => 10,
-    ]);
-    if ($session !== null) {
-        $c->__setCookie('ASP.NET_SessionId', $session);
-    }
-    return $c;
-}
+$cfg = config($argv);
 
 function order_line(string $op, $o): string
 {
@@ -39,12 +24,7 @@ function order_line(string $op, $o): string
         . " OrderTotalVat={$o->OrderTotalVat}$invoice$error";
 }
 
-$auth = client($cfg, $cfg['auth_wsdl'], '/authenticate/v001/authenticate.asmx', null);
-$session = $auth->Login(['credential' => [
-    'ApplicationId' => $cfg['application_id'],
-    'Username' => $cfg['username'],
-    'Password' => $cfg['password'],
-]])->LoginResult;
+[, $session] = login($cfg);
 echo 'Login: ' . (strlen($session) === 24 ? 'ok' : "unexpected '$session'") . "\n";
 
 $companies = client($cfg, $cfg['company_wsdl'], '/CRM/Company/V001/CompanyService.asmx', $session);

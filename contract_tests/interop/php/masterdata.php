@@ -8,38 +8,19 @@
 //
 // Prints one line per step; test_php_masterdata.py compares the lines.
 
-$cfg = json_decode($argv[1], true, 512, JSON_THROW_ON_ERROR);
+require __DIR__ . '/soap.php';
 
-function client(array $cfg, string $wsdl, string $path): SoapClient
-{
-    return new SoapClient($wsdl, [
-        'location' => rtrim($cfg['base_url'], '/') . $path,
-        'soap_version' => $cfg['soap_version'] === '1.2' ? SOAP_1_2 : SOAP_1_1,
-        'trace' => true,
-        'exceptions' => true,
-        'cache_wsdl' => WSDL_CACHE_NONE,
-        'features' => SOAP_SINGLE_ELEMENT_ARRAYS,
-        'connection_timeout' => 10,
-    ]);
-}
-
-$auth = client($cfg, $cfg['auth_wsdl'], '/authenticate/v001/authenticate.asmx');
-$session = $auth->Login(['credential' => [
-    'ApplicationId' => $cfg['application_id'],
-    'Username' => $cfg['username'],
-    'Password' => $cfg['password'],
-]])->LoginResult;
+$cfg = config($argv);
+[, $session] = login($cfg);
 echo 'Login: ' . (strlen($session) === 24 ? 'ok' : "unexpected '$session'") . "\n";
 
-$clients = client($cfg, $cfg['client_wsdl'], '/Client/V001/ClientService.asmx');
-$clients->__setCookie('ASP.NET_SessionId', $session);
+$clients = client($cfg, $cfg['client_wsdl'], '/Client/V001/ClientService.asmx', $session);
 $info = $clients->GetClientInformation()->GetClientInformationResult;
 echo "GetClientInformation: {$info->Name} | UserId positive: " . ($info->UserId > 0 ? 'yes' : 'no') . "\n";
 $currencies = $clients->GetCurrencyList()->GetCurrencyListResult->Currency;
 echo 'GetCurrencyList: ' . implode(',', array_map(fn($c) => "{$c->Symbol}={$c->Id}", $currencies)) . "\n";
 
-$companies = client($cfg, $cfg['company_wsdl'], '/CRM/Company/V001/CompanyService.asmx');
-$companies->__setCookie('ASP.NET_SessionId', $session);
+$companies = client($cfg, $cfg['company_wsdl'], '/CRM/Company/V001/CompanyService.asmx', $session);
 $saved = $companies->SaveCompanies(['companies' => ['Company' => [
     ['Name' => 'PHP Kunde AS', 'OrganizationNumber' => '912345678', 'BankAccountNo' => '15031122222'],
     ['Id' => 4242, 'Name' => 'Finnes ikke AS'],
