@@ -28,7 +28,7 @@ from uuid import UUID
 from .. import errors
 from ..clock import Clock
 from ..limits import Limits
-from . import clients, fixtures, logcodec, posting
+from . import changecount, clients, fixtures, logcodec, posting
 from . import interpretations as rules
 from . import scenario as scenarios
 from .attachments import AttachmentOps
@@ -83,9 +83,13 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
         made_here = store is None
         self.store = store = MemoryLog() if store is None else store
         self._last_id = 0  # the last log row applied here
-        #: counts every change made or replayed here (a write, failed too; a row applied): a
-        #: reader keeping an answer (a REST page) keeps it while this stays the same
+        #: counts every change made or replayed here (a write, failed too; a row applied)
         self.changes = 0
+        #: the same per client (``changecount.py``): a reader keeping an answer built from one
+        #: client's book (a REST page) keeps it while ``client_changes`` stays the same
+        self.change_counts = changecount.ChangeCounts()
+        self._written: set | None = None  # what the open transaction touched (its clients)
+        self._named: set[int] = set()  # the books the open transaction read (``_current``)
         self._depth = 0  # nesting of _write()
         self._pending = 0  # the last row appended by the open transaction
         self._client_ids = itertools.count(DEMO_CLIENT_ID + 1)
@@ -129,25 +133,35 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
             store.begin()
             self._depth = 1
             self._pending = 0
+            written = self._written = set()
+            self._named = set()
             try:
                 self._catch_up(always=True)
                 yield
                 store.commit()
             except BaseException:
+                # what it did before failing stays in memory: the books it read, else all
+                written.update(self._named or (changecount.ALL,))
                 if store.rollback() and self._pending:  # memory changed with the log: rebuild
+                    written.add(changecount.ALL)
                     self._rebuild()
                 raise
             finally:
                 self._depth = 0
                 self.changes += 1
+                self._written = None
+                self.change_counts.count(written)
             if self._pending:
                 self._last_id = self._pending
 
-    def _log(self, kind: str, body) -> None:
+    def _log(self, kind: str, body, client: int | None = None) -> None:
         """Append one change (inside ``_write()``); ``body``: a dict, or a function making it
-        (what a request makes: a ``MemoryLog`` never calls it)."""
+        (what a request makes: a ``MemoryLog`` never calls it; then ``client`` names the
+        body's ``c``)."""
         row = self.store.append(kind, body)
         self._pending = row
+        if self._written is not None:
+            self._written.add(changecount.touched(kind, body, client))
         if kind == "reset":
             self.store.forget_before(row)
 
@@ -171,11 +185,16 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
             if deferred.wants(kind, client, body) and type(client) is int:
                 deferred.queue(row_id, kind, client, body)
             else:
-                apply(row_id, kind, body)
+                apply(row_id, kind, body, client)
             self._last_id = row_id
 
-    def _apply_row(self, row_id: int, kind: str, body: str) -> None:
+    def client_changes(self, client_id: int) -> tuple[int, int]:
+        """What an answer built from this client's book is valid for (``changecount.py``)."""
+        return self.change_counts.of(client_id)
+
+    def _apply_row(self, row_id: int, kind: str, body: str, client=None) -> None:
         self.changes += 1
+        self.change_counts.count((changecount.touched(kind, None, client),))
         try:
             self._apply(kind, json.loads(body))
         except (ValueError, KeyError, TypeError, AttributeError, IndexError) as err:
@@ -232,6 +251,8 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
         now_book = self.books.get(book.client_id)
         if now_book is None:
             raise errors.NotAuthenticated()
+        if self._written is not None:
+            self._named.add(book.client_id)
         return now_book
 
     # --- clients ---------------------------------------------------------------------------
@@ -411,7 +432,7 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
                 result.vouchers += [_key(pv) for pv in planned]
             if done:
                 encode = logcodec.encode_voucher
-                self._log("bundles", lambda: {
+                self._log("bundles", client=book.client_id, body=lambda: {
                     "c": book.client_id, "now": now.isoformat(),
                     "bundles": [[encode(pv) for pv in planned] for planned in done]})
             return result
@@ -478,9 +499,9 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
                 raise errors.UnknownLink(link_id)
             now = self.clock.now()
             self._apply_link(book, line_ids, link_id, replace, now)
-            self._log("link", lambda: {"c": book.client_id, "lines": [lid.hex for lid in line_ids],
-                                       "link": link_id, "replace": replace,
-                                       "now": now.isoformat()})
+            self._log("link", client=book.client_id, body=lambda: {
+                "c": book.client_id, "lines": [lid.hex for lid in line_ids], "link": link_id,
+                "replace": replace, "now": now.isoformat()})
             return True
 
     @staticmethod
@@ -504,8 +525,9 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
                     raise errors.UnknownLine(lid)
             now = self.clock.now()
             updated = self._apply_due(book, items, now)
-            self._log("due", lambda: {"c": book.client_id, "now": now.isoformat(),
-                                      "items": [[lid.hex, logcodec._iso(due)] for lid, due in items]})
+            self._log("due", client=book.client_id, body=lambda: {
+                "c": book.client_id, "now": now.isoformat(),
+                "items": [[lid.hex, logcodec._iso(due)] for lid, due in items]})
             return updated
 
     @staticmethod

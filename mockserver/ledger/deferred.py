@@ -107,7 +107,8 @@ class Deferred:
         self.loading = client_id
         try:
             for row_id, kind, body in rows:
-                self.ledger._apply_row(row_id, kind, bodies[row_id] if body is None else body)
+                self.ledger._apply_row(row_id, kind, bodies[row_id] if body is None else body,
+                                       client_id)
         except Exception as err:  # noqa: BLE001 - kept and raised to every reader of the book
             self.failed[client_id] = err
             self.pending.pop(client_id, None)

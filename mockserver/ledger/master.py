@@ -64,7 +64,7 @@ class MasterDataOps:
         clock: Clock
         directory: Directory
         _write: Callable[[], AbstractContextManager]
-        _log: Callable[[str, Any], None]
+        _log: Callable[..., None]
         _current: Callable[[ClientBook], ClientBook]
         book: Callable[[int], ClientBook]
 
@@ -74,10 +74,9 @@ class MasterDataOps:
                        now: datetime) -> None:
         _apply_master(book, kind, puts, dels, now)
         if puts or dels:
-            self._log("master", lambda: {"c": book.client_id, "kind": kind,
-                                         "now": now.isoformat(),
-                                         "put": [[rid, encode(data)] for rid, data in puts],
-                                         "del": list(dels)})
+            self._log("master", client=book.client_id, body=lambda: {
+                "c": book.client_id, "kind": kind, "now": now.isoformat(),
+                "put": [[rid, encode(data)] for rid, data in puts], "del": list(dels)})
 
     def _ev_master(self, b: dict) -> None:
         _apply_master(self.book(b["c"]), b["kind"],
