@@ -15,7 +15,8 @@ from ..codec_utils import iso_utc
 from ..ledger import interpretations as rules
 from ..ledger import queries
 from . import jsonout, openapi
-from .http import LINK_KEY, Query, drop_none, json_response, link_header
+from .http import Query, drop_none, json_response, link_header
+from .lean import KeptPages, LeanLines
 from .linecache import RenderedLines
 
 _GUID_RE = re.compile(openapi.GUID_PATTERN)
@@ -83,20 +84,31 @@ def register(app, ctx) -> None:
     ledger = ctx.ledger
     rendered = RenderedLines(render_line)
     app.extensions["rendered_lines"] = rendered
-    #: request URL (its query and the host its Link header names) -> (the ledger's ``changes``,
-    #: the book, body, Link) of the last answer: a page read again while nothing changed
-    pages: dict[tuple, tuple] = {}
+    #: the last answer per client and request URL (its query and the host its Link header
+    #: names), kept while the client's book stays the same: a page read again is answered
+    #: from here, by ``lean.py`` without Flask
+    pages = KeptPages()
+    app.extensions["kept_pages"] = pages
+
+    def line_text(book, line_id: uuid.UUID, dimensions: bool) -> str | None:
+        def the_line():
+            line = queries.posted_line(book, line_id)
+            return rendered.text(book, line, dimensions) if line is not None else None
+
+        return ledger.query(the_line)
+
+    app.extensions["lean_lines"] = LeanLines(ctx.server, pages, line_text)
 
     @app.get("/v1/transactionlines")
     def transaction_lines():
         ctx.meta(operation="GetTransactionLines")
         token = ctx.authenticate("GET", "/transactionlines")
-        env = request.environ
-        key = (token.client_id, *(env.get(k) for k in LINK_KEY))
-        kept = pages.get(key)
-        if kept is not None and kept[0] == ledger.changes and kept[1] is ctx.book(token):
-            return json_response(200, kept[2], {"link": kept[3]})
-        changes = ledger.changes
+        key = KeptPages.key(token.client_id, request.environ)
+        book = ctx.book(token)
+        changes = ledger.client_changes(token.client_id)
+        kept = pages.get(key, changes, book)
+        if kept is not None:
+            return json_response(200, kept[0], {"link": kept[1]})
         q = Query(request.args)
         date_from, date_to = q.date("dateFrom"), q.date("dateTo")
         filt = dict(
@@ -114,18 +126,16 @@ def register(app, ctx) -> None:
         page = q.integer("page", 1, minimum=1)
         dimensions = q.boolean("includeDimensions", False)
         q.check()
-        book = ctx.book(token)
         wanted = queries.LineFilter(date_from=date_from, date_to=date_to, **filt)
 
         def page_of_lines():
             lines, more = queries.find_lines(book, wanted, limit, page)
             return rendered.array(book, lines, dimensions), more
 
-        body, more = ledger.query(page_of_lines)
+        text, more = ledger.query(page_of_lines)
+        body = text.encode()
         link = link_header(page, more)
-        if len(pages) >= 256:
-            pages.clear()
-        pages[key] = (changes, book, body, link)
+        pages.put(key, changes, book, body, link)
         return json_response(200, body, {"link": link})
 
     @app.get("/v1/transactionlines/<line_id>")
@@ -138,13 +148,7 @@ def register(app, ctx) -> None:
         q = Query(request.args)
         dimensions = q.boolean("includeDimensions", False)
         q.check()
-        book = ctx.book(token)
-
-        def the_line():
-            line = queries.posted_line(book, wanted)
-            return rendered.text(book, line, dimensions) if line is not None else None
-
-        body = ledger.query(the_line)
+        body = line_text(ctx.book(token), wanted, dimensions)
         if body is None:
             raise errors.LineNotFound(line_id=line_id)
         return json_response(200, body)
