@@ -11,7 +11,8 @@ Every vendor request (SOAP paths, ``/v1``, ``/oauth``) goes the same way:
 3. in that client's clock (``Clock.scope``): count it against the hourly quota and the burst
    throttle (L1, L4), refusing with the vendor's answer when over;
 4. apply an injected fault if one matches (``control/faults.py``);
-5. dispatch to the SOAP handler or the REST app;
+5. dispatch to the SOAP handler or the REST app (a page of ``/v1/transactionlines`` read again
+   while nothing changed, or one line, is written without Flask: ``rest/lean.py``);
 6. add ``APILimitRemaining`` / ``APILimitReset`` (L2) and record it in the request journal.
 
 Whatever goes wrong, the answer is a SOAP fault on SOAP paths and JSON elsewhere.
