@@ -90,6 +90,7 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
         self.change_counts = changecount.ChangeCounts()
         self._written: set | None = None  # what the open transaction touched (its clients)
         self._named: set[int] = set()  # the books the open transaction read (``_current``)
+        self._writer = 0  # the thread running the open transaction
         self._depth = 0  # nesting of _write()
         self._pending = 0  # the last row appended by the open transaction
         self._client_ids = itertools.count(DEMO_CLIENT_ID + 1)
@@ -135,6 +136,7 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
             self._pending = 0
             written = self._written = set()
             self._named = set()
+            self._writer = threading.get_ident()
             try:
                 self._catch_up(always=True)
                 yield
@@ -251,7 +253,7 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
         now_book = self.books.get(book.client_id)
         if now_book is None:
             raise errors.NotAuthenticated()
-        if self._written is not None:
+        if self._written is not None and self._writer == threading.get_ident():
             self._named.add(book.client_id)
         return now_book
 
