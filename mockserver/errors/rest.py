@@ -233,3 +233,42 @@ class RestInternalError(RestError):
     http_status, name = 500, "InternalServerError"
     template = "Internal error: {error}"
 
+
+
+# --- a sales order's attachments (raised by ledger/orderattachments.py) -----------------------
+
+
+class OrderAttachmentInvoiced(RestError):
+    """POST /v1/salesorders/{id}/attachments on an invoiced order: the spec's 403 (its text)."""
+
+    http_status, name = 403, "ForbiddenError"
+    template = "Order is already invoiced, cannot add attachments"
+
+
+class OrderAttachmentMediaType(RestError):
+    """A Content-Type the spec's request body does not list (interpretation: 415)."""
+
+    http_status, name = 415, "UnsupportedMediaTypeError"
+    template = ("Content-Type {media_type} is not accepted for a sales order attachment; send "
+                "application/pdf or image/png (or multipart/form-data with one such file)")
+
+
+class OrderAttachmentEmpty(RestError):
+    template = "The attachment is empty; send the file's bytes as the request body"
+
+
+class OrderAttachmentNotOfType(RestError):
+    template = "The body is not a file of type {media_type}"
+
+
+class OrderAttachmentTooLarge(RestError):
+    """The spec: "should be less than 4 MB" (interpretation: 413)."""
+
+    http_status, name = 413, "PayloadTooLargeError"
+    template = "An attachment is at most {limit} bytes (less than 4 MB); this one is {size} bytes"
+
+
+class OrderAttachmentForm(RestError):
+    """A multipart/form-data body without exactly one file part."""
+
+    template = "A multipart/form-data body must carry exactly one file, not {count}"

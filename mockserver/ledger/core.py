@@ -48,6 +48,7 @@ from .directory import Directory, Identity, User
 from .invoices import InvoiceOps
 from .master import MasterDataOps
 from .model import Bundle, BundleList, Entry, FiscalYear, Line, Voucher
+from .orderattachments import OrderAttachmentOps
 from .scenario import orders as scenario_orders
 from .sessions import SESSION_TOUCH, SessionOperations  # noqa: F401 - SESSION_TOUCH: as before
 from .store import MemoryLog
@@ -66,7 +67,8 @@ class SaveResult:
     reason: str = ""
 
 
-class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps, InvoiceOps):
+class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps, InvoiceOps,
+             OrderAttachmentOps):
     #: how long start-up replays queued books before a thread takes over (``deferred.py``)
     startup_budget_s = STARTUP_BUDGET_S
 

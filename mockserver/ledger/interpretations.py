@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from uuid import UUID, uuid5
 
+from . import interpretations_rest as _rest
+
 #: Currency codes that mean "the client's own currency": no conversion for the balance check.
 LOCAL_CURRENCIES = frozenset({"", "NOK", "LOCAL"})
 
@@ -619,3 +621,9 @@ PRICE_LIST = {"id": 1, "name": "Standard", "description": None, "isInclusiveTax"
 PRODUCT_DIMENSIONS, PRODUCT_SALES_TYPES = "dimensions", "salesTypeOverrides"
 DOCUMENT_CONTENT = "/v1/documents/<document_id>/content"
 FILE_UPLOAD, FILE_UPLOAD_LOCATION = "/v1/fileUpload/<file_id>/content", "Journal"
+
+#: the sibling module's rows (``interpretations_rest``), read from here like every other
+ORDER_ATTACHMENT_TYPES = _rest.ORDER_ATTACHMENT_TYPES
+ORDER_ATTACHMENT_MAX_BYTES = _rest.ORDER_ATTACHMENT_MAX_BYTES
+ORDER_ATTACHMENT_NAMES = _rest.ORDER_ATTACHMENT_NAMES
+ORDER_ATTACHMENT_TAGS = _rest.ORDER_ATTACHMENT_TAGS

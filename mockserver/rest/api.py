@@ -34,6 +34,7 @@ from . import (
     productlinks,
     products,
     sales,
+    salesorderattachments,
     salesorderlines,
     salesorders,
     transactionlines,
@@ -51,6 +52,7 @@ log = logging.getLogger("mockserver.rest")
 #: the resource modules, each registering its routes; ``unserved`` last (it fills the gaps)
 RESOURCES = (oauth, transactionlines, transactions, accounting, dimensions, sales, organization,
              customers, bankaccounts, products, productcategories, salesorders, salesorderlines,
+             salesorderattachments,
              banking, documents, people, pricelists, productlinks, uploads, openapi, unserved)
 
 

@@ -58,9 +58,17 @@ DEVIATIONS = (
     "line that has an id: LineWithoutId has additionalProperties false)",
     "GET /salesorders/{id}/lines answers every line of the order (the vendor names no paging "
     "parameter for it)",
+    "POST /salesorders/{id}/attachments: its multipart/form-data body is an object with one "
+    "binary file part (the vendor: a binary string), 413 above the spec's \"less than 4 MB\"; "
+    "415 and 413 answers are documented",
     "POST /oauth/token (the vendor serves it at https://login.24sevenoffice.com/oauth/token)",
     "operations the emulator does not serve are left out (they answer 501)",
 )
+
+ATTACHMENT_POST = ("POST", "/salesorders/{id}/attachments")
+#: the multipart body of ATTACHMENT_POST: one file part (DEVIATIONS)
+_FILE_PART = {"type": "object", "required": ["file"],
+              "properties": {"file": {"type": "string", "format": "binary"}}}
 
 _ISO_DAY_OR_TIME = {"anyOf": [{"type": "string", "format": "date"},
                               {"type": "string", "format": "date-time"}]}
@@ -185,6 +193,12 @@ def _operation(method: str, path: str, op: dict, path_params: bool) -> dict:
         errors["400"] = _json({"anyOf": [_ref("ValidationError"), _ref("Error")]},
                               "The body is malformed, or the ledger refused it (nothing booked).")
         errors["415"] = _json(_ref("Error"), "The body is not application/json.")
+    if (method, path) == ATTACHMENT_POST:
+        op["requestBody"]["content"]["multipart/form-data"]["schema"] = _FILE_PART
+        errors["400"] = _json(_ref("Error"), "The file is empty or not of its Content-Type.")
+        errors["413"] = _json(_ref("Error"), "The file is 4 MB or more.")
+        errors["415"] = _json(_ref("Error"), "The Content-Type is not application/pdf, "
+                                             "image/png or multipart/form-data.")
     for status, answer in errors.items():
         if status not in responses or "content" not in responses[status]:
             responses[status] = {**responses.get(status, {}), **answer}
