@@ -11,10 +11,10 @@ from ..ledger.clients import ClientOptions
 from .common import AdminError
 
 CLIENT_FIELDS = ("name", "fiscal_years", "blocked", "identities", "vat_base_rate", "username",
-                 "password", "scenario", "rate_limit", "burst_limit")
+                 "password", "oauth", "scenario", "rate_limit", "burst_limit")
 #: the fields that are client options (the others: the scenario and the rate limits)
 _OPTIONS = ("name", "fiscal_years", "blocked", "identities", "vat_base_rate", "username",
-            "password")
+            "password", "oauth")
 
 
 def client_overrides(body: dict, current_year: int | None = None) -> dict:

@@ -38,6 +38,9 @@ class ClientOptions:
     application_id: UUID | None = None
     identity_id: UUID | None = None
     client_id: int | None = None
+    #: the OAuth application's default scopes (a token asked for without ``scope``); None:
+    #: every read scope (``interpretations.OAUTH_DEFAULT_SCOPES``)
+    oauth_scopes: list[str] | None = None
     #: ledger lines its scenario will generate (checked against the limits before anything)
     generated_lines: int = 0
 
@@ -72,6 +75,8 @@ def client_spec(opts: ClientOptions, this_year: int, next_id: Callable[[], int])
         },
         "extra": extras,
     }
+    if opts.oauth_scopes is not None:
+        spec["oauth"]["scopes"] = list(opts.oauth_scopes)
     for extra in opts.extra_identities:
         extra_id = next_id()
         extras.append({

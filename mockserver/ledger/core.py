@@ -357,8 +357,9 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
                 for i in user.identities
             ],
         }
+        app = self.tokens.register(info["oauth"], client_id)
+        info["oauth"]["scopes"] = list(app.default_scopes)  # shown: what a token gets unasked
         self.credentials[client_id] = info
-        self.tokens.register(info["oauth"], client_id)
         for ident in extra:
             self.credentials[ident.client_id] = {**info, "client_id": ident.client_id,
                                                  "identity_id": str(ident.identity_id)}

@@ -1,7 +1,7 @@
 """OAuth2 client credentials for the REST API (SPEC A5): applications, access tokens, scopes.
 
 Every emulated client gets one application (``oauth: {client_id, client_secret, organization}``
-in ``POST /__admin/clients``). A token is bound to that one client, carries scopes and expires
+in ``POST /__admin/clients``, with ``scopes``: its default scopes when the client set them). A token is bound to that one client, carries scopes and expires
 by the emulator's clock. Tokens look like the vendor's (Auth0) JWTs, so clients that decode them
 to read ``exp`` work, but they are checked by look-up: a reset or an expiry ends them for good.
 Nothing here knows about HTTP: it raises the catalogue's OAuth errors (``errors.OAuthError``
@@ -38,6 +38,9 @@ class Application:
     organization: str
     ledger_client_id: int
     scopes: tuple[str, ...] = rules.OAUTH_SCOPES
+    #: what a token asked for without ``scope`` carries: the scopes approved for the
+    #: application (``oauth: {scopes}`` of the client), else every read scope
+    default_scopes: tuple[str, ...] = rules.OAUTH_DEFAULT_SCOPES
 
 
 @dataclass(frozen=True)
@@ -89,8 +92,10 @@ class TokenStore:
 
     def register(self, oauth: dict, ledger_client_id: int,
                  scopes: tuple[str, ...] = rules.OAUTH_SCOPES) -> Application:
+        defaults = oauth.get("scopes")
         app = Application(oauth["client_id"], oauth["client_secret"], oauth["organization"],
-                          ledger_client_id, tuple(scopes))
+                          ledger_client_id, tuple(scopes),
+                          rules.OAUTH_DEFAULT_SCOPES if defaults is None else tuple(defaults))
         with self._lock:
             self.applications[app.client_id] = app
         return app
@@ -125,7 +130,7 @@ class TokenStore:
             if not granted:
                 raise errors.ScopeNotGranted(scope=scope.strip())
         else:
-            granted = frozenset(app.scopes) & frozenset(rules.OAUTH_DEFAULT_SCOPES)
+            granted = frozenset(app.scopes) & frozenset(app.default_scopes)
         expires = now + timedelta(seconds=rules.TOKEN_LIFETIME_SECONDS)
         text = self._jwt(app, audience or rules.OAUTH_AUDIENCE, granted, now, expires)
         token = AccessToken(text, app.client_id, app.ledger_client_id, app.organization,

@@ -25,7 +25,7 @@ def client_options(sc: Scenario, current_year: int, base=None, credentials: bool
     """
     opts = base or ClientOptions()
     values: dict[str, object] = {"name": sc.name, "fiscal_years": sc.years(current_year),
-              "vat_base_rate": sc.vat_base_rate}
+              "vat_base_rate": sc.vat_base_rate, "oauth_scopes": sc.oauth_scopes}
     if credentials:
         values.update(username=sc.username, password=sc.password,
                       application_id=sc.application_id, identity_id=sc.identity_id)

@@ -141,7 +141,7 @@ def from_origin(origin: dict, source: str) -> Scenario:
 
 
 _TOP = ("name", "description", "username", "password", "application_id", "identity_id",
-        "fiscal_years", "vat_base_rate", "rate_limit", "burst_limit", "blocked", "identities",
+        "fiscal_years", "vat_base_rate", "rate_limit", "burst_limit", "blocked", "identities", "oauth",
         "use_default_reference_data", "entry_series", "accounts", "tax_codes", "types",
         "customers", "vouchers", "orders", "generate", *master.KEYS)
 
@@ -333,6 +333,7 @@ class _Reader:
         sc.use_default_reference_data = self.boolean(top, "use_default_reference_data",
                                                      "use_default_reference_data", default=True)
         sc.identities = client.get("extra_identities", [])
+        sc.oauth_scopes = client.get("oauth_scopes")
         for key, reader in (("entry_series", self.series), ("accounts", self.account),
                             ("tax_codes", self.tax_code), ("types", self.type_),
                             ("customers", self.customer)):
@@ -377,6 +378,27 @@ class _Reader:
             out["blocked"] = self.boolean(top, "blocked", "blocked")
         if top.get("identities") is not None:
             out["extra_identities"] = self.identities(top)
+        if top.get("oauth") is not None:
+            out["oauth_scopes"] = self.oauth_scopes(top)
+        return out
+
+    def oauth_scopes(self, top) -> list[str] | None:
+        """``oauth: {scopes: [...]}``: the application's default scopes (what a token asked for
+        without ``scope`` carries), each a scope of ``rules.OAUTH_SCOPES``."""
+        oauth = self.mapping(top, "oauth", "oauth", top["oauth"], ("scopes",))
+        if oauth.get("scopes") is None:
+            return None
+        items = self.seq(oauth, "scopes", "oauth.scopes")
+        out: list[str] = []
+        for i, value in enumerate(items):
+            path = f"oauth.scopes[{i}]"
+            if not isinstance(value, str) or value not in rules.OAUTH_SCOPES:
+                hint = difflib.get_close_matches(str(value), rules.OAUTH_SCOPES, n=1)
+                extra = f" (did you mean {hint[0]}?)" if hint else ""
+                self.fail(items, i, path, f"{value!r} is not a scope of the vendor's OpenAPI "
+                          f"0.56.0{extra}; the scopes: {', '.join(rules.OAUTH_SCOPES)}")
+            if value not in out:
+                out.append(value)
         return out
 
     def years(self, container, key, path: str) -> list[int | str]:

@@ -105,6 +105,8 @@ class Scenario:
     burst_limit: int | None = None
     blocked: bool = False
     identities: list[dict] = field(default_factory=list)
+    #: the application's default OAuth scopes (``oauth: {scopes}``); None: every read scope
+    oauth_scopes: list[str] | None = None
     use_default_reference_data: bool = True
     entry_series: dict[int, EntrySeries] = field(default_factory=dict)
     accounts: dict[int, Account] = field(default_factory=dict)
