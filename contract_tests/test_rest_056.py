@@ -19,6 +19,7 @@ from transaction_helpers import (
     rest_fixtures,
     rich_sale,
     save,
+    token_response,
     transfer,
 )
 
@@ -316,15 +317,13 @@ def test_A5_R6_default_token_reads_everything_and_scopes_are_per_endpoint(tfso_m
 
 
 @pytest.mark.parametrize("method,path", [
-    ("POST", "/bankaccounts"), ("POST", "/banktransactions"), ("GET", "/salesorders/5/attachments"),
-    ("POST", "/bankaccounts/3/balances"),
+    ("POST", "/bankaccounts"), ("POST", "/banktransactions"), ("POST", "/bankaccounts/3/balances"),
 ])
 def test_R6_unserved_vendor_operations_answer_501_naming_them(tfso_mock, method, path):
     resp = requests.request(method, f"{tfso_mock.url}/v1{path}", timeout=30)
     assert resp.status_code == 501
     assert resp.headers["Content-Type"] == "application/json; charset=utf-8"
-    template = {"/salesorders/5/attachments": "/salesorders/{id}/attachments",
-                "/bankaccounts/3/balances": "/bankaccounts/{id}/balances"}.get(path, path)
+    template = {"/bankaccounts/3/balances": "/bankaccounts/{id}/balances"}.get(path, path)
     assert exact(resp) == {"error": {"name": "NotImplementedError", "message":
                                      f"{method} /v1{template} is not served by tfso-mockserver"}}
     assert requests.get(f"{tfso_mock.url}/v1/nothing/here", timeout=30).status_code == 404
@@ -533,7 +532,8 @@ SERVED = sorted([
     "GET /pricelists/{listId}/prices", "GET /productcategories",
     "GET /productcategories/{id}", "GET /products", "GET /products/{id}",
     "GET /products/{id}/dimensions", "GET /products/{id}/salestypeOverrides", "GET /productunits",
-    "GET /salesorders", "GET /salesorders/{id}", "GET /salesorders/{id}/lines",
+    "GET /salesorders", "GET /salesorders/{id}", "GET /salesorders/{id}/attachments",
+    "GET /salesorders/{id}/lines",
     "GET /salesorders/{id}/lines/{lineId}", "GET /salestypes", "GET /salestypes/{id}", "GET /taxes", "GET /taxes/{id}",
     "GET /transactionlines", "GET /transactionlines/{id}", "GET /transactiontypes",
     "PATCH /customers/{customerId}", "PATCH /customers/{customerId}/bankaccounts/{accountNumber}",
@@ -541,19 +541,22 @@ SERVED = sorted([
     "PATCH /salesorders/{id}/lines/{lineId}", "POST /customers",
     "POST /customers/{customerId}/bankaccounts", "POST /fileUpload", "POST /oauth/token",
     "POST /productcategories",
-    "POST /products", "POST /salesorders", "POST /salesorders/{id}/lines", "POST /transactions",
+    "POST /products", "POST /salesorders", "POST /salesorders/{id}/attachments",
+    "POST /salesorders/{id}/lines", "POST /transactions",
     "PUT /products/{id}/dimensions/{dimensionId}",
     "PUT /products/{id}/salestypeOverrides/{salesTypeId}",
 ])
 
 
-#: writes whose schema-valid bodies the ledger's rules may still refuse (400), and the bank
-#: transactions' date range (at most two years, forward: the vendor says so in words only)
+#: writes whose schema-valid bodies the ledger's rules may still refuse (400; an attachment's
+#: bytes must be a file of its Content-Type), and the bank transactions' date range (at most two
+#: years, forward: the vendor says so in words only)
 RULED = ("POST /transactions", "POST /customers", "PATCH /customers/{customerId}",
          "POST /products", "PATCH /products/{id}", "POST /productcategories",
          "PATCH /productcategories/{id}", "POST /salesorders", "PATCH /salesorders/{id}",
          "POST /salesorders/{id}/lines", "PATCH /salesorders/{id}/lines/{lineId}",
-         "GET /banktransactions", "PUT /products/{id}/salestypeOverrides/{salesTypeId}")
+         "GET /banktransactions", "PUT /products/{id}/salestypeOverrides/{salesTypeId}",
+         "POST /salesorders/{id}/attachments")
 
 
 def test_R5_R6_R7_A5_schemathesis_over_every_served_operation(tfso_mock, client):
@@ -563,6 +566,8 @@ def test_R5_R6_R7_A5_schemathesis_over_every_served_operation(tfso_mock, client)
     from hypothesis import HealthCheck, Phase, given, settings
     from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
+    # schemathesis writes PNGs itself (a file of the type); a PDF body is bytes as drawn
+    schemathesis.serializer.alias("application/pdf", "application/octet-stream")
     save(client, [rich_sale(10000)])
     auth = bearer(tfso_mock.url, client, scope=f"{ALL_SCOPES} {WRITE} api.crm.customer:write "
                                                 "api.product.product:write api.product.category:write "
@@ -571,6 +576,7 @@ def test_R5_R6_R7_A5_schemathesis_over_every_served_operation(tfso_mock, client)
                                                 "api.invoicing.salesorder:delete "
                                                 "api.invoicing.salesorder.line:write "
                                                 "api.invoicing.salesorder.line:delete "
+                                                "api.invoicing.salesorder.attachment:write "
                                                 "api.product.dimension:write "
                                                 "api.product.salestype:write")
     schema = schemathesis.openapi.from_url(f"{tfso_mock.url}/v1/openapi.json")
@@ -612,6 +618,19 @@ def test_R5_R6_R7_A5_schemathesis_over_every_served_operation(tfso_mock, client)
             headers=auth)
         assert resp.status_code == taken, resp.text
         statuses[label].add(resp.status_code)
+    # an order's attachment: a PDF, raw and as the multipart file part the served document says
+    buyer = requests.post(f"{tfso_mock.url}/v1/customers", headers=auth, timeout=30,
+                          json={"isCompany": True, "name": "Fuzz kunde"}).json()["id"]
+    order = requests.post(f"{tfso_mock.url}/v1/salesorders", headers=auth, timeout=30, json={
+        "customer": {"id": buyer, "name": "Fuzz kunde"}})
+    assert order.status_code == 200, order.text
+    label = "POST /salesorders/{id}/attachments"
+    for body, media in ((b"%PDF-1.4 fuzz", "application/pdf"),
+                        ({"file": b"%PDF-1.4 fuzz"}, "multipart/form-data")):
+        resp = by_label[label].Case(path_parameters={"id": order.json()["id"]}, body=body,
+                                    media_type=media).call_and_validate(headers=auth)
+        assert resp.status_code == 201, resp.text
+        statuses[label].add(resp.status_code)
     assert 200 in statuses["GET /transactionlines"] and 400 in statuses["GET /transactionlines"]
     assert 404 in statuses["GET /transactionlines/{id}"]
     assert 400 in statuses["POST /transactions"]
@@ -627,6 +646,40 @@ def test_A5_the_emulators_scope_list_is_the_vendors():
     assert set(rules.OAUTH_DEFAULT_SCOPES) == read
     assert WRITE in rules.OAUTH_SCOPES and WRITE not in read
     assert len(rules.OAUTH_SCOPES) == len(set(rules.OAUTH_SCOPES)) == 40
+
+
+def test_A5_an_applications_default_scopes_are_what_a_token_gets_unasked(tfso_mock,
+                                                                          tfso_new_client):
+    """``oauth: {scopes}`` of POST /__admin/clients: the scopes approved for the application;
+    a token asked for without ``scope`` carries exactly them, one asked for with ``scope`` may
+    still get another scope; an unknown scope is a 400 of the control API naming it."""
+    approved = [READ, WRITE]
+    made = tfso_new_client(fiscal_years=[2024], oauth={"scopes": approved})
+    assert made.info["oauth"]["scopes"] == approved
+    unasked = token_response(tfso_mock.url, made)
+    assert unasked.json()["scope"] == f"{READ} {WRITE}"
+    asked = token_response(tfso_mock.url, made, scope="api.crm.customer:read")
+    assert asked.json()["scope"] == "api.crm.customer:read"
+    plain = tfso_new_client(fiscal_years=[2024])
+    assert set(plain.info["oauth"]["scopes"]) == set(ALL_SCOPES.split())
+    assert set(token_response(tfso_mock.url, plain).json()["scope"].split()) == set(
+        ALL_SCOPES.split())
+    url = f"{tfso_mock.url}/__admin/clients"
+    headers = tfso_mock.admin_headers()
+    wrong = requests.post(url, json={"oauth": {"scopes": [READ, "api.accounting.transaction:wrte"]}},
+                          headers=headers, timeout=30)
+    assert wrong.status_code == 400
+    assert wrong.json()["error"]["message"].startswith(
+        "oauth.scopes[1]: 'api.accounting.transaction:wrte' is not a scope of the vendor's "
+        "OpenAPI 0.56.0 (did you mean api.accounting.transaction:write?); the scopes: "
+        "api.accounting.account:read, ")
+    for body, message in (({"oauth": ["x"]}, "oauth: must be a mapping (key: value)"),
+                          ({"oauth": {"scope": []}},
+                           "oauth.scope: unknown field (did you mean scopes?); known fields: "
+                           "scopes"),
+                          ({"oauth": {"scopes": WRITE}}, "oauth.scopes: must be a list")):
+        resp = requests.post(url, json=body, headers=headers, timeout=30)
+        assert (resp.status_code, resp.json()["error"]["message"]) == (400, message)
 
 
 def test_R6_R7_the_plugins_mock_client_reaches_every_endpoint(client):

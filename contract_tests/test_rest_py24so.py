@@ -15,19 +15,19 @@ import re
 from decimal import Decimal
 
 import pytest
-from transaction_helpers import bearer, caller, rest_fixtures, rich_sale, save
+from transaction_helpers import ALL_SCOPES, bearer, caller, rich_sale, save
 
 from helpers import entry, voucher
 
 UTC = dt.UTC
 T0 = dt.datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 
-#: read methods py24so has that its own token cannot run: the vendor puts GET /fileUpload/{id}
-#: under api.accounting.transaction:write, and py24so asks for no scope (read scopes only)
-NEEDS_A_WRITE_SCOPE = {"files.get_status": "api.accounting.transaction:write"}
-#: not served yet (a sales order's attachments): py24so gets the 501 naming it; once served,
-#: this test fails until it runs it too
-NOT_SERVED_YET = {"sales_orders.attachments.list": "/salesorders/{id}/attachments"}
+#: py24so asks for no scope: the application's default scopes (``oauth: {scopes}`` of the
+#: client, as approved in the vendor's developer portal) are every read scope and the write
+#: scopes of GET /fileUpload/{id} (api.accounting.transaction:write) and the uploads
+UPLOAD = "api.accounting.transaction:write"
+ATTACH = "api.invoicing.salesorder.attachment:write"
+PDF = b"%PDF-1.4\n% py24so\n%%EOF\n"
 
 
 def read_methods(api) -> set[str]:
@@ -54,7 +54,13 @@ def read_methods(api) -> set[str]:
     return found
 
 
-client, _, _ = rest_fixtures(start=T0)
+@pytest.fixture
+def client(tfso_new_client):
+    c = tfso_new_client(fiscal_years=[2024],
+                        oauth={"scopes": [*ALL_SCOPES.split(), UPLOAD, ATTACH]})
+    c.set_time(T0)
+    yield c
+    c.reset_clock()
 
 
 def _state(tfso_mock, client) -> dict:
@@ -100,7 +106,7 @@ def _state(tfso_mock, client) -> dict:
 
 
 def test_issue15_py24so_runs_every_read_method_with_the_states_data(tfso_mock, client):
-    from py24so import APIStatusError, Client24SO, ClientOptions
+    from py24so import Client24SO, ClientOptions
 
     s = _state(tfso_mock, client)
     old, new = s["old"], s["new"]
@@ -206,17 +212,29 @@ def test_issue15_py24so_runs_every_read_method_with_the_states_data(tfso_mock, c
         assert [(ln.type, ln.product.id, ln.quantity, ln.price) for ln in lines] == [
             ("product", s["product"], 2, 89.9)]
         assert run("sales_orders.lines.get", s["order"], lines[0].id).id == lines[0].id
-        for name, path in NOT_SERVED_YET.items():
-            with pytest.raises(APIStatusError) as refused:
-                run(name, s["order"])
-            assert (refused.value.status_code, refused.value.body["error"]["message"]) == (
-                501, f"GET /v1{path} is not served by tfso-mockserver")
-            ran.discard(name)
+
+        # --- uploads: py24so's token carries the application's default write scopes ---------
+        assert run("sales_orders.attachments.list", s["order"]) == []
+        attached = api.sales_orders.attachments.upload(s["order"], PDF, filename="ordre.pdf")
+        assert attached.model_dump() == {
+            "file_id": "1", "order_id": s["order"], "file_name": "ordre.pdf",
+            "media_type": "application/pdf", "size": len(PDF),
+            "timestamp": T0 + dt.timedelta(minutes=10), "tags": []}
+        assert run("sales_orders.attachments.list", s["order"]) == [attached]
+        uploaded = api.files.upload(PDF, content_type="application/pdf")
+        assert (uploaded.status, uploaded.document_id) == ("Completed", 32)
+        status = run("files.get_status", uploaded.file_id)
+        assert (status.file_id, status.status, status.document_id) == (
+            uploaded.file_id, "Completed", 32)
+        assert run("documents.get", 32).content_type == "application/pdf"
 
         every = read_methods(api)
-    missing = every - ran - set(NEEDS_A_WRITE_SCOPE) - set(NOT_SERVED_YET)
+        every = read_methods(api)
+    missing = every - ran
     assert not missing, f"py24so read methods not run: {sorted(missing)}"
-    ops = [r for r in client.requests(service="rest") if r["operation"] != "GetAccessToken"]
-    assert ops and all(r["status"] == 200 for r in ops
-                       if r["operation"] != "NotImplemented"), [
-        (r["operation"], r["status"]) for r in ops if r["status"] != 200]
+    ops = [(r["operation"], r["status"]) for r in client.requests(service="rest")
+           if r["operation"] != "GetAccessToken"]
+    assert ops and all(status == (201 if op == "AddSalesOrderAttachment" else 200)
+                       for op, status in ops), ops
+    assert {"AddSalesOrderAttachment", "CreateFileUpload", "UploadFile",
+            "GetFileUploadStatus"} <= {op for op, _ in ops}

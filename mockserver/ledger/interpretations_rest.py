@@ -6,8 +6,9 @@ OAuth scopes. Each constant is one row of the README's fidelity table marked *in
 from __future__ import annotations
 
 #: ``POST /salesorders/{id}/attachments``: the spec's request body media types that carry a
-#: file (``application/pdf``, ``image/png``; a ``multipart/form-data`` body's file part must be
-#: one of them), as AttachmentService's file types, whose first bytes the content must have.
+#: file (``application/pdf``, ``image/png``; a ``multipart/form-data`` body's one file part must
+#: be one of them: a part without a type, or ``application/octet-stream``, is taken by its file
+#: name's extension, else by its first bytes), as AttachmentService's file types, whose first bytes the content must have.
 #: An attachment is kept with its order, not as an AttachmentService file: no stamp number,
 #: not in GetFileInfo. Its ``fileId`` is its own id as a string; ``timestamp`` when it was added
 #: (the client's clock); ``tags`` always ``[]`` (nothing sets them); ``fileName`` the

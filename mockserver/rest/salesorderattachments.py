@@ -5,9 +5,11 @@ order of that id, kept by the ledger (``ledger/orderattachments.py``, which chec
 POST takes the file as the spec says: the raw bytes as the body, ``Content-Type`` its media type
 (``application/pdf``, ``image/png``), the name in ``Content-Disposition`` (``filename*`` of
 RFC 6266/5987 before ``filename``); or ``multipart/form-data`` with one file part, whose own
-type and name count. Answers 201 with the ``SalesOrderAttachment``."""
+type and name count (a part without a type: by its name, else by its first bytes). Answers 201 with the ``SalesOrderAttachment``."""
 
 from __future__ import annotations
+
+import mimetypes
 
 from flask import request
 from werkzeug.http import parse_options_header
@@ -38,6 +40,19 @@ def _file_name(disposition: str | None) -> str | None:
     return name or None
 
 
+def _part_media(part, content: bytes) -> str:
+    """A file part's own type; without one (or ``application/octet-stream``, what many clients
+    send) the type its name says, else the one its first bytes are (interpretation)."""
+    media = _media(part.content_type)
+    if media in ("", "application/octet-stream"):
+        guessed = mimetypes.guess_type(part.filename or "")[0] or ""
+        if guessed in rules.ORDER_ATTACHMENT_TYPES:
+            return guessed
+        return next((m for m, kind in rules.ORDER_ATTACHMENT_TYPES.items()
+                     if rules.is_attachment_type(kind, content)), media)
+    return media
+
+
 def upload() -> tuple[str | None, str, bytes]:
     """(file name, media type, bytes) of the request, raw or as a multipart file part."""
     media = _media(request.headers.get("Content-Type"))
@@ -46,7 +61,8 @@ def upload() -> tuple[str | None, str, bytes]:
         if len(parts) != 1:
             raise errors.OrderAttachmentForm(count=len(parts))
         part = parts[0]
-        return (part.filename or None), _media(part.content_type), part.read()
+        content = part.read()
+        return (part.filename or None), _part_media(part, content), content
     return _file_name(request.headers.get("Content-Disposition")), media, request.get_data()
 
 
