@@ -828,7 +828,7 @@ def admin_cases(t: Target) -> list[Case]:
             (b'{"name": ["x"]}', "name: must be text, not ['x']"),
             (b'{"\'; DROP TABLE clients; --": 1}', "Unknown field(s): '; DROP TABLE clients; --; known: "
                                                     "name, fiscal_years, blocked, identities, vat_base_rate, "
-                                                    "username, password, scenario, rate_limit, burst_limit")):
+                                                    "username, password, oauth, scenario, rate_limit, burst_limit")):
         call(f"clients {body[:30]!r}", "POST", "/__admin/clients", body, admin_error(400, "ValidationError", message))
     call("clients a taken username", "POST", "/__admin/clients",
          json.dumps({"username": t.info["username"].upper()}).encode(),
