@@ -81,8 +81,8 @@ def test_every_block_is_run_or_listed_with_a_reason():
     run, skipped = plan(text)
     firsts = {b["code"].splitlines()[0] for b in skipped if b["lang"] in ("sh", "python")}
     assert firsts == set(NOT_RUN), "NOT_RUN lists a block the README no longer has"
-    assert [b["kind"] for b in run] == ["python", "sh", "python", "python", "python", "pytest",
-                                        "sh", "pytest", "pytest"]
+    assert [b["kind"] for b in run] == ["python", "sh", "python", "python", "python", "python",
+                                        "pytest", "sh", "pytest", "pytest"]
     for b in skipped:
         if b["lang"] == "yaml":
             assert isinstance(yaml.safe_load(b["code"]), dict), b["line"]
@@ -176,7 +176,7 @@ def test_rest_with_python_pages_through_the_demo_clients_lines(report):
 
 
 def test_py24so_syncs_the_demo_clients_lines_modified_since(report):
-    out = _block(report, "from py24so import Client24SO")["stdout"].splitlines()
+    out = _block(report, "modified_from=last_sync")["stdout"].splitlines()
     listed, summary = out[:-1], out[-1]
     assert listed  # the demo client's lines were all booked after 1 January
     for line in listed:
@@ -184,6 +184,12 @@ def test_py24so_syncs_the_demo_clients_lines_modified_since(report):
         assert period.startswith(str(TODAY.year)) and period.endswith("-01") and account.isdigit()
         Decimal(amount)
     assert summary == f"{len(listed)} lines modified since {TODAY.year}-01-01T00:00:00+00:00"
+
+
+def test_py24so_attaches_a_file_to_an_order_and_uploads_a_receipt(report):
+    """The application's default scopes carry the write scopes py24so cannot ask for."""
+    out = _block(report, "api.sales_orders.attachments.upload")["stdout"].splitlines()
+    assert out == ["1 order.pdf application/pdf 14", "['order.pdf']", "Completed 1"]
 
 
 def test_transaction_service_lists_the_lines_and_what_changed(report):
