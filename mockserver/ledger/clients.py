@@ -60,6 +60,13 @@ def client_spec(opts: ClientOptions, this_year: int, next_id: Callable[[], int])
     client_id = opts.client_id or next_id()
     name = opts.name or f"Mock Client {client_id} AS"
     extras: list[dict] = []
+    oauth: dict = {
+        "client_id": f"mock-{client_id}-{secrets.token_hex(4)}",
+        "client_secret": secrets.token_urlsafe(24),
+        "organization": str(uuid.uuid5(NS_FY, f"organization/{client_id}")),
+    }
+    if opts.oauth_scopes is not None:
+        oauth["scopes"] = list(opts.oauth_scopes)
     spec = {
         "client_id": client_id, "name": name, "years": list(years),
         "base_rate": str(opts.vat_base_rate), "blocked": opts.blocked,
@@ -68,15 +75,9 @@ def client_spec(opts: ClientOptions, this_year: int, next_id: Callable[[], int])
         "password": opts.password or secrets.token_urlsafe(12),
         "user_id": str(uuid.uuid4()),
         "application_id": str(opts.application_id or uuid.uuid4()),
-        "oauth": {
-            "client_id": f"mock-{client_id}-{secrets.token_hex(4)}",
-            "client_secret": secrets.token_urlsafe(24),
-            "organization": str(uuid.uuid5(NS_FY, f"organization/{client_id}")),
-        },
+        "oauth": oauth,
         "extra": extras,
     }
-    if opts.oauth_scopes is not None:
-        spec["oauth"]["scopes"] = list(opts.oauth_scopes)
     for extra in opts.extra_identities:
         extra_id = next_id()
         extras.append({
