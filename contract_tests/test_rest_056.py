@@ -664,6 +664,11 @@ def test_A5_an_applications_default_scopes_are_what_a_token_gets_unasked(tfso_mo
     assert set(plain.info["oauth"]["scopes"]) == set(ALL_SCOPES.split())
     assert set(token_response(tfso_mock.url, plain).json()["scope"].split()) == set(
         ALL_SCOPES.split())
+    # a scenario's oauth block sets them too; the body's own wins over the scenario's
+    scenario = tfso_new_client(scenario={"fiscal_years": [2024], "oauth": {"scopes": [WRITE]}})
+    assert token_response(tfso_mock.url, scenario).json()["scope"] == WRITE
+    both = tfso_new_client(scenario={"oauth": {"scopes": [WRITE]}}, oauth={"scopes": [READ]})
+    assert both.info["oauth"]["scopes"] == [READ]
     url = f"{tfso_mock.url}/__admin/clients"
     headers = tfso_mock.admin_headers()
     wrong = requests.post(url, json={"oauth": {"scopes": [READ, "api.accounting.transaction:wrte"]}},
