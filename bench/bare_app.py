@@ -25,10 +25,28 @@ BODY = (
 HEADERS = [("Content-Type", "text/xml; charset=utf-8"), ("Content-Length", str(len(BODY)))]
 
 
+_SIZED: dict[int, tuple[list, bytes]] = {}
+
+
+def _sized(n: int) -> tuple[list, bytes]:
+    """``?bytes=N``: fixed JSON of N bytes, the size of a REST page, to tell the cost of its
+    bytes from the emulator's work on it."""
+    if n not in _SIZED:
+        body = (b'[' + b'{"id":"x"},' * (n // 11) + b'{}]')[:max(n - 1, 1)] + b"]"
+        _SIZED[n] = ([("Content-Type", "application/json; charset=utf-8"),
+                      ("Content-Length", str(len(body)))], body)
+    return _SIZED[n]
+
+
 def app(environ, start_response):
     length = environ.get("CONTENT_LENGTH") or ""
     if length.isdigit() and int(length):
         environ["wsgi.input"].read(int(length))
+    query = environ.get("QUERY_STRING", "")
+    if query.startswith("bytes=") and query[6:].isdigit():
+        headers, body = _sized(min(int(query[6:]), 10_000_000))
+        start_response("200 OK", headers)
+        return [body]
     start_response("200 OK", HEADERS)
     return [BODY]
 

@@ -514,6 +514,21 @@ def rest_rows(driver: Driver, srv: Server, creds: dict) -> list[Row]:
                                     {"Authorization": f"Bearer {token}"},
                                     expect=r'^\[\{"id":'))
     rows[1].extra["op"] = "rest"
+    _, _, page = request("GET", srv.base + lines_path(year), None, {"Authorization": f"Bearer {token}"})
+    rows[1].extra["page_bytes"] = len(page)
+    return rows
+
+
+def run_bare_sized(driver: Driver, args, log: Path, size: int) -> list[Row]:
+    """The floor for a REST page: the bare app answering a GET with fixed JSON of the page's
+    size, so what a page costs beyond its bytes is the emulator's own work."""
+    srv = start_bare(log, args.threads)
+    try:
+        rows = driver.pair(srv, Load(f"bare WSGI GET (the emulator's server, {size:,} fixed "
+                                     f"bytes: a REST page's size)", "GET", f"/?bytes={size}", {}))[0]
+    finally:
+        srv.stop()
+    rows[1].extra["bare"] = "get_page"
     return rows
 
 
@@ -672,6 +687,15 @@ def verdicts(bare: list[Row], rows: list[Row], lines: int) -> list[str]:
             f"GET /v1/transactionlines at {rest.conns} connections {rest.rps:,.0f} req/s >= "
             f"{TARGET_REST_SHARE}x the bare app's fixed GET {get_many.rps:,.0f} "
             f"({rest.rps / get_many.rps:.2f}x)")
+        sized = next((r for r in bare if r.extra.get("bare") == "get_page"), None)
+        if sized is not None:
+            out.append(f"  [info] GET /v1/transactionlines at {rest.conns} connections: "
+                       f"{rest.rps / sized.rps:.2f}x the bare app's GET of the same "
+                       f"{rest.extra['page_bytes']:,} bytes ({sized.rps:,.0f} req/s, "
+                       f"{sized.cpu_ms:.3f} ms CPU/req against the page's {rest.cpu_ms:.3f}): "
+                       f"the page's bytes cost the bare app {sized.cpu_ms - get_many.cpu_ms:+.3f} "
+                       f"ms over its fixed GET, the emulator's own work on a kept page "
+                       f"{rest.cpu_ms - sized.cpu_ms:.3f} ms")
     else:
         say(None, "GET /v1/transactionlines: not available yet")
     scale = [r for r in rows if "ratio" in r.extra]
@@ -733,6 +757,9 @@ def main(argv=None) -> int:
         try:
             bare = run_bare(driver, args, log)
             rows = run_emulator(driver, args, log)
+            rest = next((r for r in rows if r.extra.get("op") == "rest"), None)
+            if rest is not None:
+                bare += run_bare_sized(driver, args, log, rest.extra["page_bytes"])
             if args.compare:
                 rows += run_bare(driver, args, log, "waitress")
                 rows += run_emulator(driver, args, log, "threads")
