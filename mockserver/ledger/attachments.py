@@ -20,27 +20,19 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from .. import errors
 from . import interpretations as rules
 from .masterdata import Record
+from .parts import MasterWriteParts
 
 ATTACHMENT = "attachment"
 
 
-class AttachmentOps:
+class AttachmentOps(MasterWriteParts):
     """Mixed into ``Ledger`` (``lock``, ``clock``, ``store``, ``limits``, ``_write``,
     ``_commit_master``, ``_current``)."""
-
-    lock: Any
-    clock: Any
-    store: Any
-    limits: Any
-    _write: Callable[[], Any]
-    _current: Callable[[Any], Any]
-    _commit_master: Callable[..., None]
 
     #: the largest request body the server reads (``Settings.max_body``; the app sets it):
     #: what GetMaxRequestLength answers, in kB

@@ -28,6 +28,7 @@ from . import interpretations as rules
 from .masterdata import COMPANY, DEPARTMENT, PRODUCT, PROJECT, merge
 from .model import Bundle, BundleList, DifferenceOptions, Entry, Voucher
 from .money import CENT, HUNDRED, MONEY, ZERO, add, div, mul
+from .parts import MasterWriteParts
 
 ORDER = "invoice_order"
 #: members a client cannot set: the emulator computes them
@@ -69,15 +70,10 @@ def order_totals(amounts: list[RowAmounts]) -> tuple[Decimal, Decimal]:
     return cents(add(*(a.net for a in amounts), vat)), vat
 
 
-class InvoiceOps:
+class InvoiceOps(MasterWriteParts):
     """Mixed into ``Ledger`` (``lock``, ``clock``, ``_write``, ``_current``, ``_commit_master``,
     ``record``, ``save_bundle_list``)."""
 
-    lock: Any
-    clock: Any
-    _write: Callable[[], Any]
-    _current: Callable[[Any], Any]
-    _commit_master: Callable[..., None]
     record: Callable[..., Any]
     save_bundle_list: Callable[..., Any]
 

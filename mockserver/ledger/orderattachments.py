@@ -17,28 +17,19 @@ types, the size, the bytes of the declared type) are checked here, under the led
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from typing import Any
 
 from .. import errors
 from . import interpretations as rules
 from .invoices import ORDER
 from .masterdata import Record
+from .parts import MasterWriteParts
 
 ORDER_ATTACHMENT = "order_attachment"
 
 
-class OrderAttachmentOps:
+class OrderAttachmentOps(MasterWriteParts):
     """Mixed into ``Ledger`` (``lock``, ``clock``, ``store``, ``limits``, ``_write``, ``_current``,
     ``_commit_master``)."""
-
-    lock: Any
-    clock: Any
-    store: Any
-    limits: Any
-    _write: Callable[[], Any]
-    _current: Callable[[Any], Any]
-    _commit_master: Callable[..., None]
 
     def attach_to_order(self, book, order_id: int, file_name: str, media_type: str,
                         content: bytes) -> dict:
