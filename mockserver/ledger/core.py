@@ -85,10 +85,9 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
         made_here = store is None
         self.store = store = MemoryLog() if store is None else store
         self._last_id = 0  # the last log row applied here
-        #: counts every change made or replayed here (a write, failed too; a row applied)
-        self.changes = 0
-        #: the same per client (``changecount.py``): a reader keeping an answer built from one
-        #: client's book (a REST page) keeps it while ``client_changes`` stays the same
+        #: every change made or replayed here (a write, failed too; a row applied), counted per
+        #: client (``changecount.py``): a reader keeping an answer built from one client's book
+        #: (a REST page) keeps it while ``client_changes`` stays the same
         self.change_counts = changecount.ChangeCounts()
         self._written: set | None = None  # what the open transaction touched (its clients)
         self._named: set[int] = set()  # the books the open transaction read (``_current``)
@@ -152,7 +151,6 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
                 raise
             finally:
                 self._depth = 0
-                self.changes += 1
                 self._written = None
                 self.change_counts.count(written)
             if self._pending:
@@ -197,7 +195,6 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
         return self.change_counts.of(client_id)
 
     def _apply_row(self, row_id: int, kind: str, body: str, client=None) -> None:
-        self.changes += 1
         self.change_counts.count((changecount.touched(kind, None, client),))
         try:
             self._apply(kind, json.loads(body))
