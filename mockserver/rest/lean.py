@@ -21,6 +21,7 @@ import re
 import threading
 import uuid
 
+from .. import errors
 from . import openapi, vendor
 from .http import LINK_KEY
 
@@ -66,11 +67,12 @@ class KeptPages:
 
 
 class LeanLines:
-    def __init__(self, server, pages: KeptPages, line_text):
+    def __init__(self, server, pages: KeptPages, line_text, bearer):
         """``line_text(book, line_id, dimensions)``: one line's JSON text, or None (read
-        under the ledger's lock, as the Flask view reads it)."""
+        under the ledger's lock, as the Flask view reads it); ``bearer(header)``: the live
+        token or a raised 401 (``RestContext.bearer``)."""
         self.ledger = server.ledger
-        self.clock = server.clock
+        self.bearer = bearer
         self.pages = pages
         self.line_text = line_text
         self._pages_scopes = vendor.required_scopes("GET", "/transactionlines")
@@ -95,22 +97,13 @@ class LeanLines:
         return None
 
     def _token(self, environ, scopes: frozenset[str]):
-        """The live token holding ``scopes`` (``RestContext.authenticate`` without its
-        errors: None whenever it would refuse)."""
-        header = environ.get("HTTP_AUTHORIZATION", "").strip()
-        scheme, _, value = header.partition(" ")
-        value = value.strip()
-        if scheme.lower() != "bearer" or not value:
+        """The live token holding ``scopes`` (``RestContext.bearer``), else None: Flask then
+        answers with the exact error."""
+        try:
+            token = self.bearer(environ.get("HTTP_AUTHORIZATION", ""))
+        except errors.RestError:
             return None
-        ledger = self.ledger
-        found = ledger.tokens.lookup(value)
-        if found is None:
-            return None
-        with self.clock.scope(found.client_id):
-            token, _ = ledger.tokens.validate(found.token, self.clock.now())
-        if token is None or token.client_id not in ledger.books or not scopes <= token.scopes:
-            return None
-        return token
+        return token if scopes <= token.scopes else None
 
     def _page(self, environ, client_id: int):
         book = self.ledger.books.get(client_id)

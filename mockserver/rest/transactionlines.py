@@ -97,7 +97,7 @@ def register(app, ctx) -> None:
 
         return ledger.query(the_line)
 
-    app.extensions["lean_lines"] = LeanLines(ctx.server, pages, line_text)
+    app.extensions["lean_lines"] = LeanLines(ctx.server, pages, line_text, ctx.bearer)
 
     @app.get("/v1/transactionlines")
     def transaction_lines():
