@@ -31,7 +31,7 @@ class OrderAttachmentOps(MasterWriteParts):
     """Mixed into ``Ledger`` (``lock``, ``clock``, ``store``, ``limits``, ``_write``, ``_current``,
     ``_commit_master``)."""
 
-    def attach_to_order(self, book, order_id: int, file_name: str, media_type: str,
+    def attach_to_order(self, book, order_id: int, file_name: str | None, media_type: str,
                         content: bytes) -> dict:
         """Adds a file to an order that is not invoiced; refused (nothing written): no such
         order (404), invoiced, then the catalogue's ``OrderAttachment*`` checks of the file."""
@@ -43,6 +43,8 @@ class OrderAttachmentOps(MasterWriteParts):
             if order.data.get("InvoiceId"):
                 raise errors.OrderAttachmentInvoiced()
             self._check_attachment(media_type, content)
+            # no name given: the interpretation's name for its type
+            file_name = file_name or rules.ORDER_ATTACHMENT_NAMES.get(media_type, "attachment")
             now = self.clock.now()
             aid = book.master.next_id(ORDER_ATTACHMENT)
             data = {"OrderId": order_id, "FileName": file_name, "MediaType": media_type,

@@ -85,7 +85,6 @@ def register(app, ctx) -> None:
         token = ctx.authenticate("POST", "/salesorders/{id}/attachments")
         oid = path_int("id", order_id, INT32)
         name, media, content = upload()
-        name = name or rules.ORDER_ATTACHMENT_NAMES.get(media, "attachment")
         with ctx.clock_scope(token.client_id):
             made = ledger.attach_to_order(ctx.book(token), oid, name, media, content)
         return json_response(201, jsonout.dumps(attachment(made)))
