@@ -488,3 +488,57 @@ def test_client_page_shows_invoices_and_attachments(browser, emulator, client):
     head, *lines, total = voucher_rows(browser, "ledger", 10001)
     assert [ln[0] for ln in lines] == ["1500", "3000", "2700"]
     assert total[-1] == "In balance"
+
+
+def _token_scopes(client) -> list[str]:
+    """The scope a token asked for without ``scope`` carries, from the real token endpoint."""
+    resp = requests.post(f"{client.base_url}/oauth/token", timeout=30, data={
+        "grant_type": "client_credentials", "client_id": client.info["oauth"]["client_id"],
+        "client_secret": client.info["oauth"]["client_secret"]})
+    assert resp.status_code == 200, resp.text
+    return sorted(resp.json()["scope"].split())
+
+
+def _oauth_section(driver) -> tuple[list[str], list[str]]:
+    facts = [e.text for e in css(driver, "#oauth dl.facts dd")]
+    return facts, [e.text for e in css(driver, "#oauth-scopes li")]
+
+
+def test_client_page_shows_the_approved_oauth_scopes(browser, emulator):
+    from mockserver.ledger.interpretations import OAUTH_DEFAULT_SCOPES
+
+    approved = ["api.invoicing.salesorder:write", "api.crm.customer:read"]
+    made = emulator.client(login=False, oauth={"scopes": approved})
+    browser.get(f"{emulator.url}/__admin/ui/clients/{made.client_id}")
+    facts, scopes = _oauth_section(browser)
+    oauth = made.info["oauth"]
+    assert facts == [oauth["client_id"], oauth["organization"],
+                     "The 2 scopes approved for this application"]
+    assert scopes == approved
+    assert sorted(scopes) == _token_scopes(made)  # what the page says a token carries, it does
+    assert "client_secret" not in browser.page_source and oauth["client_secret"] not in browser.page_source
+    assert one(browser, "nav.sections a[href='#oauth']").text == "OAuth"
+
+    # a scenario file's oauth section: the same setting, shown the same way
+    made = emulator.client(login=False, scenario={"oauth": {"scopes": ["api.me.profile:read"]}})
+    browser.get(f"{emulator.url}/__admin/ui/clients/{made.client_id}")
+    facts, scopes = _oauth_section(browser)
+    assert facts[2] == "The 1 scope approved for this application"
+    assert scopes == ["api.me.profile:read"] == _token_scopes(made)
+
+    # none approved at all: the token carries none
+    made = emulator.client(login=False, oauth={"scopes": []})
+    browser.get(f"{emulator.url}/__admin/ui/clients/{made.client_id}")
+    facts, scopes = _oauth_section(browser)
+    assert facts[2] == ("None approved for this application: a token asked for without scope "
+                        "carries none")
+    assert scopes == []
+
+    # without oauth.scopes: every read scope of the spec
+    made = emulator.client(login=False)
+    browser.get(f"{emulator.url}/__admin/ui/clients/{made.client_id}")
+    facts, scopes = _oauth_section(browser)
+    assert facts[2] == (f"Every read scope of the OpenAPI 0.56.0 ({len(OAUTH_DEFAULT_SCOPES)}): "
+                        "the default when no scopes are approved")
+    assert scopes == list(OAUTH_DEFAULT_SCOPES)
+    assert sorted(scopes) == _token_scopes(made)

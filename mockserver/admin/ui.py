@@ -248,6 +248,7 @@ def create_ui(server) -> Blueprint:
             page=page, page_number=number, drafts=drafts, draft_count=draft_count,
             entries=entries, years=years, series=views.entry_series(ledger, client_id),
             rate=_rate(client_id), clock=_clock(client_id), faults=faults,
+            oauth=views.oauth_application(ledger, client_id),
             accounts=sorted(account_names.items()), customers=customers,
             orders=ledger.orders(book),
             files=[documents.file_json(f) for f in ledger.files(book, saved_only=False)],

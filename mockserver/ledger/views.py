@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from .. import errors
+from . import interpretations as rules
 from . import queries
 from .book import ClientBook, VoucherKey
 from .model import Line
@@ -143,3 +144,15 @@ def client_summary(ledger, client_id: int) -> dict:
                 "fiscal_years": [fy for fy, _ in queries.fiscal_years(book)],
                 "ledger_lines": book.count_ledger_lines(),
                 "journal_vouchers": len(book.journal)}
+
+
+def oauth_application(ledger, client_id: int) -> dict:
+    """The client's OAuth application as the dashboard shows it: its client id, organization
+    and default scopes (what a token asked for without ``scope`` carries), never its secret.
+    ``every_read``: the default scopes are every read scope, the set a client made without
+    ``oauth.scopes`` gets."""
+    with ledger.lock:
+        oauth = dict(ledger.credentials.get(client_id, {}).get("oauth") or {})
+    scopes = list(oauth.get("scopes") or ())
+    return {"client_id": oauth.get("client_id"), "organization": oauth.get("organization"),
+            "scopes": scopes, "every_read": tuple(scopes) == rules.OAUTH_DEFAULT_SCOPES}
