@@ -12,6 +12,7 @@ moving anyone else's).
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 #: The span the clock can be moved within. Wider than any fiscal year the control API sets up
@@ -19,6 +20,25 @@ from datetime import UTC, datetime, timedelta
 #: "the previous year" can never overflow.
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9998, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: the last real millisecond read and its datetime (one tuple: replaced whole, never torn)
+_last_real: tuple[int, datetime] = (-1, _EPOCH)
+
+
+def utc_now_ms() -> datetime:
+    """Real UTC now truncated to milliseconds, one shared datetime per millisecond: a request
+    reads the clock several times, and ``datetime.now().replace(microsecond=…)`` costs about
+    3 µs where this costs well under one (issue 18)."""
+    global _last_real
+    ms = time.time_ns() // 1_000_000
+    last = _last_real
+    if last[0] == ms:
+        return last[1]
+    value = _EPOCH + timedelta(milliseconds=ms)
+    _last_real = (ms, value)
+    return value
 
 
 class ClockRangeError(ValueError):
@@ -100,7 +120,7 @@ class Clock:
         g = self._global
         if g.fixed is not None:
             return g.fixed
-        return datetime.now(UTC) + g.offset if g.offset else datetime.now(UTC)
+        return utc_now_ms() + g.offset if g.offset else utc_now_ms()
 
     def scope(self, client_id: int | None) -> _Scope:
         """Read the clock as ``client_id`` sees it for the duration of a request (a ``with``

@@ -174,8 +174,20 @@ def shorten(text: str, limit: int, length: int | None = None) -> str:
     return f"{text[:limit]}... ({length} characters)"
 
 
+#: what a request's meta may add to its entry, in the entry's order
+_OPTIONAL = ("fault", "fault_detail", "warnings", "result_type", "result_description",
+             "rate_limited", "injected_fault", "dropped")
+#: texts kept at most this long
+_BOUNDED = (("path", PATH_MAX), ("operation", TEXT_MAX), ("fault", TEXT_MAX),
+            ("fault_detail", TEXT_MAX))
+
+
 def _cost(entry: dict) -> int:
-    return ENTRY_OVERHEAD + sum(len(v) for v in entry.values() if isinstance(v, str))
+    cost = ENTRY_OVERHEAD
+    for value in entry.values():
+        if value.__class__ is str:
+            cost += len(value)
+    return cost
 
 
 def _public(entry: dict) -> dict:
@@ -196,30 +208,33 @@ class RequestJournal:
         self._entries: deque[dict] = deque(maxlen=size)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        #: the last time recorded and its text
+        self._time: tuple = (None, "")
 
     def record(self, environ, status: int | None, started: float, meta: dict) -> dict:
         now = self.clock.now()
+        when = self._time
+        if when[0] is not now:  # the clock gives one datetime per millisecond: format it once
+            when = self._time = (now, iso_utc(now))
+        get = meta.get
         entry = {
             "id": 0,
-            "time": iso_utc(now),
+            "time": when[1],
             "method": environ.get("REQUEST_METHOD", ""),
             "path": environ.get("PATH_INFO", ""),
-            "service": meta.get("service"),
-            "operation": meta.get("operation"),
-            "client_id": meta.get("client_id"),
+            "service": get("service"),
+            "operation": get("operation"),
+            "client_id": get("client_id"),
             "remote_addr": environ.get("REMOTE_ADDR"),
             "status": status,
             "duration_ms": round((time.perf_counter() - started) * 1000, 3),
             "_at": now,
         }
-        for key in ("fault", "fault_detail", "warnings", "result_type", "result_description",
-                    "rate_limited",
-                    "injected_fault", "dropped"):
-            if meta.get(key):
+        for key in _OPTIONAL:
+            if get(key):
                 entry[key] = meta[key]
         scrub = self.scrub is not None and (status is None or status >= 400 or "fault" in entry)
-        for key, limit in (("path", PATH_MAX), ("operation", TEXT_MAX), ("fault", TEXT_MAX),
-                           ("fault_detail", TEXT_MAX)):
+        for key, limit in _BOUNDED:
             text = entry.get(key)
             if not text or not isinstance(text, str) or (not scrub and len(text) <= limit):
                 continue  # (what ``shorten`` would give back unchanged)

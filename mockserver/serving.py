@@ -54,15 +54,31 @@ SERVING = ("loop", "threads")
 FRAMING_SLACK = 64 * 1024
 
 
+#: a response header name -> ``(as waitress writes it, as the application wrote it)`` in the
+#: header block's bytes, for the names waitress changes (None for the others); the application
+#: writes a few dozen names, each worked out once
+_RESPELLED: dict[str, tuple[bytes, bytes] | None] = {}
+
+
+def _respelling(name: str) -> tuple[bytes, bytes] | None:
+    found = _RESPELLED.get(name, False)
+    if found is False:
+        normal = "-".join(x.capitalize() for x in name.split("-"))
+        found = None if normal == name else (f"\r\n{normal}: ".encode("latin-1"),
+                                              f"\r\n{name}: ".encode("latin-1"))
+        if len(_RESPELLED) < 512:
+            _RESPELLED[name] = found
+    return found  # type: ignore[return-value]
+
+
 class _CaseKeepingTask(WSGITask):
     def build_response_header(self):
-        originals = {k: k for k, _ in self.response_headers}
+        """Waitress capitalises header names (``Apilimitremaining``); clients read
+        ``APILimitRemaining`` as the vendor spells it, case-sensitively: put them back."""
+        respell = [r for k, _ in self.response_headers if (r := _respelling(k)) is not None]
         head = super().build_response_header()
-        for name in originals:
-            normal = "-".join(x.capitalize() for x in name.split("-"))
-            if normal != name:
-                head = head.replace(f"\r\n{normal}: ".encode("latin-1"),
-                                    f"\r\n{name}: ".encode("latin-1"))
+        for normal, name in dict.fromkeys(respell):
+            head = head.replace(normal, name)
         return head
 
 

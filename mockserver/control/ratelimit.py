@@ -25,6 +25,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from .. import errors
 
@@ -68,7 +69,7 @@ class Decision:
 
     @property
     def reset_header(self) -> str:
-        return self.reset.strftime(RESET_FORMAT)
+        return _reset_text(self.reset)
 
     def error(self) -> errors.RateLimited:
         """L1: the vendor error for a request refused by the hourly quota."""
@@ -77,6 +78,12 @@ class Decision:
 
 def _hour(now: datetime) -> datetime:
     return now.replace(minute=0, second=0, microsecond=0)
+
+
+@lru_cache(maxsize=64)
+def _reset_text(reset: datetime) -> str:
+    """APILimitReset's text: the same few hours on every response, formatted once each."""
+    return reset.strftime(RESET_FORMAT)
 
 
 class RateLimiter:
@@ -90,6 +97,18 @@ class RateLimiter:
         self._client_limits: dict[int, dict[str, int | None]] = {}
         self._hours: dict[tuple, list] = {}  # key -> [hour start, count]
         self._bursts: dict[tuple, deque] = {}  # key -> times of recent admitted requests
+        #: the hour of the last decision, its end, and the answer while the quota is off:
+        #: every request falls in the same hour as the one before it, almost always
+        self._span: tuple[datetime, datetime, Decision] | None = None
+
+    def _hour_span(self, now: datetime) -> tuple[datetime, datetime, Decision]:
+        """``(hour start, next full hour, the allowed answer with the quota off)`` of ``now``."""
+        span = self._span
+        if span is None or not span[0] <= now < span[1]:
+            hour = _hour(now)
+            reset = hour + HOUR
+            span = self._span = (hour, reset, Decision(True, 0, 0, reset))
+        return span
 
     # --- configuration ------------------------------------------------------------------
 
@@ -128,8 +147,7 @@ class RateLimiter:
     def hit(self, key: tuple) -> Decision:
         """Count one request of ``key`` and decide. Read the clock in the caller's scope."""
         now = self.clock.now()
-        hour = _hour(now)
-        reset = hour + HOUR
+        hour, reset, off = self._hour_span(now)
         with self._lock:
             hourly, burst = self.limits(key)
             recent: deque | None = None  # the burst window, when there is a burst limit
@@ -148,7 +166,7 @@ class RateLimiter:
             if hourly <= 0:
                 if recent is not None:
                     recent.append(now)
-                return Decision(True, 0, 0, reset)
+                return off
             window = self._hours.get(key)
             if window is None or window[0] != hour:
                 if len(self._hours) > 50000:
@@ -167,14 +185,13 @@ class RateLimiter:
     def peek(self, key: tuple) -> Decision:
         """The state of ``key`` without counting a request (WSDL documents, status calls)."""
         now = self.clock.now()
-        hour = _hour(now)
-        reset = hour + HOUR
+        hour, reset, off = self._hour_span(now)
         with self._lock:
             hourly, _ = self.limits(key)
             window = self._hours.get(key)
             used = window[1] if window and window[0] == hour else 0
         if hourly <= 0:
-            return Decision(True, 0, 0, reset)
+            return off
         over = max(0, used - hourly)
         return Decision(over == 0, hourly, max(0, hourly - used), reset, over_by=over)
 

@@ -1,7 +1,9 @@
-"""Random version-4 GUIDs for new ledger lines, made without ``UUID.__init__``'s checks."""
+"""Random version-4 GUIDs for new ledger lines, made without ``UUID.__init__``'s checks, and
+the trace ids of REST answers."""
 
 from __future__ import annotations
 
+import os
 import random
 import uuid
 
@@ -19,3 +21,22 @@ def uuid4_from(rng: random.Random) -> uuid.UUID:
     object.__setattr__(u, "int", value)
     object.__setattr__(u, "is_safe", _UNKNOWN)
     return u
+
+
+#: new line GUIDs and trace ids are drawn from here. A forked worker (``--workers``) draws
+#: its own: an unseeded copy of the parent's state would give every worker the same GUIDs.
+RNG = random.Random()
+os.register_at_fork(after_in_child=RNG.seed)
+
+
+def new_line_id() -> uuid.UUID:
+    """A random (version 4) GUID for a new line. Line ids need to be unique, not secret: drawn
+    from ``random`` rather than ``uuid.uuid4()``, which makes a system call per id."""
+    return uuid4_from(RNG)
+
+
+def trace_id() -> str:
+    """A REST answer's ``X-Trace-Id`` (or an error's ``trackingId``): 32 hex digits of a
+    version-4 UUID, as ``uuid.uuid4().hex`` gives. Every REST answer has one; ids to tell
+    answers apart, not secrets, so drawn from ``random`` (about ten times faster)."""
+    return "%032x" % ((RNG.getrandbits(128) & _UUID_CLEAR) | _UUID_V4)

@@ -7,7 +7,6 @@ is committed only when every voucher in it planned cleanly, so a bundle is all-o
 from __future__ import annotations
 
 import hashlib
-import random
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from typing import Any
 from .. import errors
 from . import interpretations as rules
 from .book import ClientBook, VoucherKey
-from .ids import uuid4_from
+from .ids import new_line_id
 from .model import NIL_GUID, Bundle, BundleList, Entry, Line, TaxCode, Voucher, VoucherRecord
 from .money import CENT, HUNDRED, MONEY, ZERO, add, div, mul, ore
 
@@ -73,13 +72,6 @@ def _local(entry: Entry) -> Decimal:
     return cents(entry.amount)
 
 
-_ids = random.Random()
-
-
-def new_line_id() -> uuid.UUID:
-    """A random (version 4) GUID for a new line. Line ids need to be unique, not secret: drawn
-    from ``random`` rather than ``uuid.uuid4()``, which makes a system call per id."""
-    return uuid4_from(_ids)
 
 
 def _fingerprint(year: int, type_no: int, entries: Sequence[Any]) -> str:

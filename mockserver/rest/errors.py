@@ -10,9 +10,9 @@ headers and body: the one place each shape is written.
 from __future__ import annotations
 
 import json
-import uuid
 
 from .. import errors
+from ..ledger.ids import trace_id
 
 
 def error_body(name: str, message: str | None = None, payload: dict | None = None) -> dict:
@@ -21,7 +21,7 @@ def error_body(name: str, message: str | None = None, payload: dict | None = Non
         error["message"] = message
     if payload is not None:
         error["payload"] = payload
-    return {"error": error, "trackingId": uuid.uuid4().hex[:12]}
+    return {"error": error, "trackingId": trace_id()[:12]}
 
 
 def validation_error(errors: list[tuple[str, str]], message: str | None = None) -> dict:

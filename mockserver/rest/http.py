@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
@@ -12,6 +11,7 @@ from urllib.parse import urlencode
 from flask import Response, request
 
 from .. import errors
+from ..ledger.ids import trace_id
 from ..ledger.queries import utc
 
 # ASCII digits only (a bare \d takes '２' or '١' too), and \Z: $ lets a trailing newline in.
@@ -29,7 +29,7 @@ INT64 = (-(2**63), 2**63 - 1)
 
 def json_response(status: int, text: str, headers: dict | None = None) -> Response:
     resp = Response(text, status=status, content_type="application/json; charset=utf-8")
-    resp.headers["X-Trace-Id"] = uuid.uuid4().hex
+    resp.headers["X-Trace-Id"] = trace_id()
     for k, v in (headers or {}).items():
         resp.headers[k] = v
     return resp

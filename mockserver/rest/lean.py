@@ -22,6 +22,7 @@ import threading
 import uuid
 
 from .. import errors
+from ..ledger.ids import trace_id
 from . import openapi, vendor
 from .http import LINK_KEY
 
@@ -135,4 +136,4 @@ class LeanLines:
 def _headers(body: bytes, more: list) -> list[tuple[str, str]]:
     """Flask's headers of ``http.json_response``, in its order."""
     return [_CONTENT_TYPE, ("Content-Length", str(len(body))),
-            ("X-Trace-Id", uuid.uuid4().hex), *more]
+            ("X-Trace-Id", trace_id()), *more]
