@@ -687,6 +687,33 @@ def test_A5_an_applications_default_scopes_are_what_a_token_gets_unasked(tfso_mo
         assert (resp.status_code, resp.json()["error"]["message"]) == (400, message)
 
 
+@pytest.mark.parametrize(("typed", "hint"), [
+    ("api.files:write", None),  # was "did you mean api.crm.bankdetails:write?"
+    ("api.crm.customer:wirte", "api.crm.customer:write"),
+    ("api.crm.customers:read", "api.crm.customer:read"),
+    ("accounting.transaction:write", "api.accounting.transaction:write"),
+    ("api.accounting.transaction.write", "api.accounting.transaction:write"),
+    ("API.Me.Profile:Read", "api.me.profile:read"),
+    ("api.invoicing.salesorder.lines:delete", "api.invoicing.salesorder.line:delete"),
+    ("api.product.product:delete", None),  # no such action for the resource
+    ("api.accounting.account:write", None),
+    ("api.crm.customer", None),
+    ("api.crm.contact:read", None),
+])
+def test_A5_a_mistyped_scope_gets_a_near_suggestion_or_none(tfso_mock, typed, hint):
+    """The control API's hint for an unknown scope compares the resource and the action apart
+    (both must be close), so a scope of another resource is never offered."""
+    from mockserver.ledger.interpretations import OAUTH_SCOPES
+
+    resp = requests.post(f"{tfso_mock.url}/__admin/clients", json={"oauth": {"scopes": [typed]}},
+                         headers=tfso_mock.admin_headers(), timeout=30)
+    extra = f" (did you mean {hint}?)" if hint else ""
+    assert (resp.status_code, resp.json()) == (400, {"error": {
+        "name": "ValidationError",
+        "message": f"oauth.scopes[0]: {typed!r} is not a scope of the vendor's OpenAPI 0.56.0"
+                   f"{extra}; the scopes: {', '.join(OAUTH_SCOPES)}"}})
+
+
 def test_R6_R7_the_plugins_mock_client_reaches_every_endpoint(client):
     """MockClient.rest_get works for every served GET path; MockClient.rest posts with a write
     scope it asks for."""

@@ -18,15 +18,46 @@ import json
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from difflib import SequenceMatcher
 
 from .. import errors
 from . import interpretations as rules
 
 GRANT_TYPE = "client_credentials"
 ISSUER = "https://login.24sevenoffice.com/"
+
+#: how alike (``difflib`` ratio) a mistyped scope's resource and action must each be to a
+#: scope's to be suggested: a typo or a plural, not another resource sharing ``api.``/``:write``
+RESOURCE_CUTOFF = 0.85
+ACTION_CUTOFF = 0.6
+
+
+def _scope_parts(scope: str) -> tuple[str, str]:
+    """``api.crm.customer:read`` -> ``("crm.customer", "read")``; a '.' for the ':' is read
+    as one (``api.crm.customer.read``)."""
+    text = scope.strip().lower()
+    resource, sep, action = text.rpartition(":")
+    if not sep:
+        resource, _, action = text.rpartition(".")
+    return resource.removeprefix("api."), action
+
+
+def closest_scope(value: str, scopes: Iterable[str]) -> str | None:
+    """The scope a mistyped one most likely meant, or None when none is close. Resource and
+    action are compared apart: on the whole string every scope shares ``api.`` and an action,
+    so ``api.files:write`` came out as ``api.crm.bankdetails:write``."""
+    resource, action = _scope_parts(value)
+    best, best_score = None, 0.0
+    for scope in scopes:
+        their_resource, their_action = _scope_parts(scope)
+        near = SequenceMatcher(None, resource, their_resource).ratio()
+        act = SequenceMatcher(None, action, their_action).ratio()
+        if near >= RESOURCE_CUTOFF and act >= ACTION_CUTOFF and near + act > best_score:
+            best, best_score = scope, near + act
+    return best
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from .. import interpretations as rules
 from ..fixtures import fixtures_dir
 from ..model import Account, Customer, EntrySeries, TaxCode, TransactionType
 from ..money import HUNDRED, ZERO, add
+from ..tokens import closest_scope
 from . import master, orders
 from .marks import ScenarioError, _line_of, _Loader, _MarkedDict
 from .spec import (
@@ -393,8 +394,8 @@ class _Reader:
         for i, value in enumerate(items):
             path = f"oauth.scopes[{i}]"
             if not isinstance(value, str) or value not in rules.OAUTH_SCOPES:
-                hint = difflib.get_close_matches(str(value), rules.OAUTH_SCOPES, n=1)
-                extra = f" (did you mean {hint[0]}?)" if hint else ""
+                hint = closest_scope(str(value), rules.OAUTH_SCOPES)
+                extra = f" (did you mean {hint}?)" if hint else ""
                 self.fail(items, i, path, f"{value!r} is not a scope of the vendor's OpenAPI "
                           f"0.56.0{extra}; the scopes: {', '.join(rules.OAUTH_SCOPES)}")
             if value not in out:
