@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ... import errors
 from ..book import ClientBook
 from ..clients import ClientOptions
 from . import master
 from .bulk import load_vouchers
 from .generate import _add_customers, generate_vouchers
-from .marks import ScenarioError
 from .spec import Scenario, resolve_days, resolve_years
 
 # --- applying ---------------------------------------------------------------------------------
@@ -85,8 +85,8 @@ def apply_reference_data(book: ClientBook, sc: Scenario) -> None:
         book.vat_base_rate = sc.vat_base_rate
     for ttype in book.types.values():
         if ttype.series_id not in book.series:
-            raise ScenarioError(f"{sc.source}: types: TypeNo {ttype.type_no} uses entry series "
-                                f"{ttype.series_id}, which the client does not have")
+            raise errors.ScenarioTypeWithoutSeries(source=sc.source, type_no=ttype.type_no,
+                                                   series_id=ttype.series_id)
     if sc.generate is not None and sc.generate.customers:
         _add_customers(book, sc.generate.customers, sc.generate.seed)
 

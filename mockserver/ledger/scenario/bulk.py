@@ -69,7 +69,7 @@ def _load(book: ClientBook, vouchers: Iterable[VoucherSpec], now: datetime, chec
     for v in vouchers:
         ttype = book.types.get(v.type_no)
         if ttype is None:
-            raise ScenarioError(f"{v.where}.type_no: TypeNo {v.type_no} does not exist")
+            raise errors.ScenarioNoType(where=v.where, type_no=v.type_no)
         first = v.entries[0].date
         assert not isinstance(first, RelativeDay)  # loaders get resolve_days's vouchers
         fy = book.fiscal_year_for(first)
@@ -119,19 +119,19 @@ def _load(book: ClientBook, vouchers: Iterable[VoucherSpec], now: datetime, chec
 
 def _check_voucher(book: ClientBook, v: VoucherSpec, fy) -> None:
     if fy is None:
-        raise ScenarioError(f"{v.where}.date: {v.entries[0].date} is in no fiscal year of the "
-                            f"client ({', '.join(str(y) for y in sorted(book.fiscal_years)) or 'none'})")
+        years = ", ".join(str(y) for y in sorted(book.fiscal_years)) or "none"
+        raise errors.ScenarioDateInNoYear(where=v.where, day=v.entries[0].date, years=years)
     for j, e in enumerate(v.entries):
         where = v.entry_where[j] if v.entry_where else f"{v.where}.lines[{j}]"
         if not fy.contains(e.date):
-            raise ScenarioError(f"{where}.date: {e.date} is outside fiscal year {fy.year} of the voucher")
+            raise errors.ScenarioDateOutsideYear(where=where, day=e.date, year=fy.year)
         if e.account_no not in book.accounts:
-            raise ScenarioError(f"{where}.account: account {e.account_no} does not exist")
+            raise errors.ScenarioNoAccount(where=where, account_no=e.account_no)
         if e.tax_no and int(e.tax_no) not in book.tax_codes:
-            raise ScenarioError(f"{where}.tax_no: TaxNo {e.tax_no} does not exist")
+            raise errors.ScenarioNoTaxCode(where=where, tax_no=e.tax_no)
         if e.customer_id and e.customer_id not in book.customers:
-            raise ScenarioError(f"{where}.customer_id: customer {e.customer_id} does not exist")
+            raise errors.ScenarioNoCustomer(where=where, customer_id=e.customer_id)
     if add(*(e.amount for e in v.entries)):
-        raise ScenarioError(f"{v.where}: the voucher is not in balance")
+        raise errors.ScenarioVoucherNotInBalance(where=v.where)
 
 

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from ... import errors
 from .. import interpretations as rules
 from ..book import ClientBook
 from ..model import Customer
 from ..money import HUNDRED, add, cents, div, mul
 from .bulk import load_vouchers
-from .marks import ScenarioError
 from .spec import EntrySpec, GenerateSpec, VoucherSpec
 
 # --- generated data (Faker, seeded) ------------------------------------------------------------
@@ -75,18 +75,18 @@ def generate_vouchers(book: ClientBook, spec: GenerateSpec, today: date,
         have = getattr(book, kind)
         missing = [str(n) for n in needed if n not in have]
         if missing:
-            raise ScenarioError(f"{where}: generate: needs {kind} {', '.join(missing)}")
+            raise errors.ScenarioGenerateNeeds(where=where, kind=kind, missing=", ".join(missing))
     years = sorted(book.fiscal_years.values(), key=lambda f: f.start)
     if not years:
-        raise ScenarioError(f"{where}: generate: the client has no fiscal years")
+        raise errors.ScenarioGenerateNoYears(where=where)
     start = spec.start or years[0].start
     end = spec.end or min(years[-1].end, max(today, years[0].start))
     if book.fiscal_year_for(start) is None or book.fiscal_year_for(end) is None:
-        raise ScenarioError(f"{where}: generate: {start}..{end} is not inside the client's fiscal years")
+        raise errors.ScenarioGenerateOutsideYears(where=where, start=start, end=end)
     customers = [c for c in book.customers.values() if c.customer_id < 10000 or c.customer_id > 20000]
     customers = customers or list(book.customers.values())
     if not customers:
-        raise ScenarioError(f"{where}: generate: the client has no customers; add some or set generate.customers")
+        raise errors.ScenarioGenerateNoCustomers(where=where)
     suppliers = [c for c in book.customers.values() if c not in customers] or customers
     fake = _faker(spec.seed)
     rng = random.Random(spec.seed)

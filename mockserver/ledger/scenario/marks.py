@@ -8,10 +8,8 @@ from decimal import Decimal, InvalidOperation
 
 import yaml
 
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be used. The text names the source, the line and the field."""
-
+from ... import errors
+from ...errors import ScenarioError  # noqa: F401 (re-exported: ``scenario.ScenarioError``)
 
 # --- YAML with line marks ----------------------------------------------------------------------
 
@@ -53,9 +51,9 @@ def _construct_map(loader: _Loader, node):
         try:
             hash(key)
         except TypeError:
-            raise ScenarioError(f"line {line}: a key must be plain text") from None
+            raise errors.ScenarioKeyNotText(line=line) from None
         if key in data:
-            raise ScenarioError(f"line {line}: {key} is given twice (first on line {data.lines[key]})")
+            raise errors.ScenarioKeyTwice(line=line, key=key, first=data.lines[key])
         data[key] = loader.construct_object(value_node, deep=True)
         data.lines[key] = line
 
@@ -78,7 +76,7 @@ def _construct_decimal(loader: _Loader, node):
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
-        raise ScenarioError(f"line {node.start_mark.line + 1}: {text!r} is not a finite number")
+        raise errors.ScenarioNotFinite(line=node.start_mark.line + 1, value=text)
     return value
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 
+from ... import errors
 from .. import interpretations as rules
 from ..masterdata import (
     COMPANY,
@@ -80,9 +81,8 @@ def read(r, top) -> dict[str, dict[int, dict]]:
             else:
                 rid = r.integer(item, "id", f"{path}.id", low=1, required=True)
             if key == "price_lists" and rid == rules.PRICE_LIST["id"]:
-                r.fail(item, "id", f"{path}.id", f"{rid} is the standard price list (the "
-                       "products' own prices): number the scenario's lists from "
-                       f"{rid + 1}")
+                r.fail(item, "id", f"{path}.id",
+                       errors.ScenarioStandardPriceList(id=rid, first=rid + 1))
             data: dict = {}
             for name, (member, kind) in members.items():
                 value = _value(r, item, name, f"{path}.{name}", kind)
@@ -92,7 +92,7 @@ def read(r, top) -> dict[str, dict[int, dict]]:
                 rid = rid or rules.currency_id(data["Symbol"])
                 data["Id"] = rid
             if rid in records:
-                r.fail(items, i, path, f"repeats {rid} (ids must be unique)")
+                r.fail(items, i, path, errors.ScenarioRepeatedId(key=rid))
             records[rid] = data
         out[key] = records
     return out
@@ -104,7 +104,7 @@ def _value(r, item, name, path, kind):
     if kind == "digits":
         text = r.text(item, name, path)
         if text and not re.fullmatch(r"[0-9 .]+", text):
-            r.fail(item, name, path, f"must be digits (spaces and dots allowed), not {text!r}")
+            r.fail(item, name, path, errors.ScenarioNotDigits(value=text))
         return text
     if kind == "int":
         return r.integer(item, name, path, low=0)
@@ -119,7 +119,7 @@ def _value(r, item, name, path, kind):
         if text is None:
             return None
         if not re.fullmatch(r"[A-Za-z]{3}", text):
-            r.fail(item, name, path, f"must be a three-letter currency code, not {text!r}")
+            r.fail(item, name, path, errors.ScenarioNotACurrencyCode(value=text))
         return text.upper()
     text = r.text(item, name, path)
     if text is None:
@@ -142,7 +142,7 @@ def _prices(r, item, name, path) -> dict[str, object]:
         pid = r.integer(entry, "product_id", f"{at}.product_id", low=1, required=True)
         price = r.decimal(entry, "price", f"{at}.price", required=True)
         if str(pid) in out:
-            r.fail(items, i, at, f"repeats product {pid} (one price per product)")
+            r.fail(items, i, at, errors.ScenarioRepeatedProduct(product_id=pid))
         out[str(pid)] = price
     return out
 

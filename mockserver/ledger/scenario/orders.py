@@ -89,7 +89,7 @@ def _members(r, item, path: str, members: dict) -> dict:
         p = f"{path}.{name}"
         if item.get(name) is None:
             if kind == "id!":
-                r.fail(item, name, p, "is required")
+                r.fail(item, name, p, errors.ScenarioRequired())
             continue
         if kind in ("id", "id!"):
             value = r.integer(item, name, p, low=1)
@@ -106,8 +106,9 @@ def _members(r, item, path: str, members: dict) -> dict:
             known = STATES if kind == "state" else ROW_TYPES
             if value not in known:
                 hint = difflib.get_close_matches(value, known, n=1)
-                extra = f" (did you mean {hint[0]}?)" if hint else ""
-                r.fail(item, name, p, f"must be one of {', '.join(known)}, not {value!r}{extra}")
+                r.fail(item, name, p, errors.ScenarioNotOneOf(
+                    known=", ".join(known), value=value,
+                    hint=errors.did_you_mean(hint[0] if hint else None)))
         else:
             value = r.text(item, name, p, max_len=200)
         out[member] = value

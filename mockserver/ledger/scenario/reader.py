@@ -49,12 +49,12 @@ def resolve_path(name_or_path: str) -> Path:
     """A scenario name (``webshop``) from fixtures/scenarios/, or a path to a YAML file."""
     text = str(name_or_path).strip()
     if not text:
-        raise ScenarioError("A scenario needs a name or a path")
+        raise errors.ScenarioNoName()
     candidate = Path(text).expanduser()
     if candidate.suffix.lower() in (".yaml", ".yml", ".json") or "/" in text or "\\" in text:
         if candidate.is_file():
             return candidate
-        raise ScenarioError(f"Scenario file {text} does not exist")
+        raise errors.ScenarioFileMissing(path=text)
     named = scenario_dir() / f"{text}.yaml"
     if named.is_file():
         return named
@@ -118,7 +118,7 @@ def parse_text(text: str, source: str = "scenario") -> Scenario:
         mark = getattr(err, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark is not None else ""
         problem = getattr(err, "problem", None) or str(err)
-        raise ScenarioError(f"{source}{where}: not valid YAML: {problem}") from None
+        raise errors.ScenarioNotYaml(source=source, where=where, problem=problem) from None
     if data is None:
         data = _MarkedDict()
         data.line, data.lines = 1, {}
@@ -166,9 +166,10 @@ class _Reader:
     def __init__(self, source: str | None):
         self.source = source
 
-    def fail(self, container, key, path: str, problem: str) -> NoReturn:
+    def fail(self, container, key, path: str, problem: ScenarioError) -> NoReturn:
+        """Raise ``problem`` (a catalogue refusal) with the place of the value before it."""
         where = self.where(container, key)
-        raise ScenarioError(f"{where}: {path}: {problem}" if where else f"{path}: {problem}")
+        raise problem.at(f"{where}: {path}" if where else path)
 
     def where(self, container, key) -> str | None:
         """``file, line N`` (or the file, or None for a control-API body) of a value."""
@@ -179,20 +180,19 @@ class _Reader:
 
     def mapping(self, container, key, path: str, value, known: Iterable[str]) -> dict:
         if not isinstance(value, dict):
-            self.fail(container, key, path, "must be a mapping (key: value)")
+            self.fail(container, key, path, errors.ScenarioNotAMapping())
         known = tuple(known)
         for k in value:
             if k not in known:
                 hint = difflib.get_close_matches(str(k), known, n=1)
-                extra = f" (did you mean {hint[0]}?)" if hint else ""
-                self.fail(value, k, f"{path}.{k}" if path else str(k),
-                          f"unknown field{extra}; known fields: {', '.join(known)}")
+                self.fail(value, k, f"{path}.{k}" if path else str(k), errors.ScenarioUnknownField(
+                    hint=errors.did_you_mean(hint[0] if hint else None), known=", ".join(known)))
         return value
 
     def seq(self, container, key, path: str) -> list:
         value = container[key]
         if not isinstance(value, list):
-            self.fail(container, key, path, "must be a list")
+            self.fail(container, key, path, errors.ScenarioNotAList())
         return value
 
     # a required value, or one with a default, is never None (the overloads say so)
@@ -211,29 +211,28 @@ class _Reader:
                 required=False) -> int | None:
         if key not in container or container[key] is None:
             if required:
-                self.fail(container, key, path, "is required")
+                self.fail(container, key, path, errors.ScenarioRequired())
             return default
         value = container[key]
         if isinstance(value, bool) or not isinstance(value, int | Decimal) or (
                 isinstance(value, Decimal) and value != value.to_integral_value()):
-            self.fail(container, key, path, f"must be a whole number, not {value!r}")
+            self.fail(container, key, path, errors.ScenarioNotAWholeNumber(value=value))
         value = int(value)
         if (low is not None and value < low) or (high is not None and value > high):
-            bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
-            self.fail(container, key, path, f"must be {bounds}, not {value}")
+            self.fail(container, key, path, errors.ScenarioOutOfBounds(low, high, value))
         return value
 
     def text(self, container, key, path: str, default=None, required=False, max_len=None):
         if key not in container or container[key] is None:
             if required:
-                self.fail(container, key, path, "is required")
+                self.fail(container, key, path, errors.ScenarioRequired())
             return default
         value = container[key]
         if isinstance(value, bool) or not isinstance(value, str | int):
-            self.fail(container, key, path, f"must be text, not {value!r}")
+            self.fail(container, key, path, errors.ScenarioNotText(value=value))
         value = str(value)
         if max_len is not None and len(value) > max_len:
-            self.fail(container, key, path, f"is {len(value)} characters long; at most {max_len} are allowed")
+            self.fail(container, key, path, errors.ScenarioTooLong(length=len(value), max_len=max_len))
         return value
 
     def boolean(self, container, key, path: str, default=False) -> bool:
@@ -241,7 +240,7 @@ class _Reader:
             return default
         value = container[key]
         if not isinstance(value, bool):
-            self.fail(container, key, path, f"must be true or false, not {value!r}")
+            self.fail(container, key, path, errors.ScenarioNotABoolean(value=value))
         return value
 
     @overload
@@ -257,11 +256,11 @@ class _Reader:
                 required=False) -> Decimal | None:
         if key not in container or container[key] is None:
             if required:
-                self.fail(container, key, path, "is required")
+                self.fail(container, key, path, errors.ScenarioRequired())
             return default
         value = container[key]
         if isinstance(value, bool):
-            self.fail(container, key, path, f"must be a number, not {value!r}")
+            self.fail(container, key, path, errors.ScenarioNotANumber(value=value))
         if isinstance(value, float):  # JSON bodies: read the shortest text, never the binary
             value = repr(value)
         try:
@@ -269,7 +268,7 @@ class _Reader:
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite():
-            self.fail(container, key, path, f"must be a number, not {value!r}")
+            self.fail(container, key, path, errors.ScenarioNotANumber(value=value))
         return number
 
     @overload
@@ -283,7 +282,7 @@ class _Reader:
         """A date; with ``relative`` also ``current-MM-DD`` / ``current-N-MM-DD``."""
         if key not in container or container[key] is None:
             if required:
-                self.fail(container, key, path, "is required")
+                self.fail(container, key, path, errors.ScenarioRequired())
             return None
         value = container[key]
         if isinstance(value, datetime):
@@ -298,13 +297,13 @@ class _Reader:
             try:
                 date(2000, int(month), int(day))  # a leap year: 29 February is a day
             except ValueError:
-                self.fail(container, key, path, f"{text!r} is not a day of the year")
+                self.fail(container, key, path, errors.ScenarioNotADayOfTheYear(value=text))
             return RelativeDay(offset, int(month), int(day))
         try:
             return date.fromisoformat(text)
         except ValueError:
-            also = " or relative to the clock's year like current-01-31" if relative else ""
-            self.fail(container, key, path, f"must be a date like 2024-01-31{also}, not {value!r}")
+            refusal = errors.ScenarioNotADateOrRelative if relative else errors.ScenarioNotADate
+            self.fail(container, key, path, refusal(value=value))
 
     def guid(self, container, key, path: str) -> uuid.UUID | None:
         if key not in container or container[key] is None:
@@ -312,7 +311,7 @@ class _Reader:
         try:
             return uuid.UUID(str(container[key]))
         except ValueError:
-            self.fail(container, key, path, f"must be a GUID, not {container[key]!r}")
+            self.fail(container, key, path, errors.ScenarioNotAGuid(value=container[key]))
 
     # --- the document ---
 
@@ -346,7 +345,7 @@ class _Reader:
                 path = f"{key}[{i}]"
                 obj_key, obj = reader(items, i, path, item)
                 if obj_key in target:
-                    self.fail(items, i, path, f"repeats {obj_key} (ids must be unique)")
+                    self.fail(items, i, path, errors.ScenarioRepeatedId(key=obj_key))
                 target[obj_key] = obj
         sc.master = master.read(self, top)
         if top.get("vouchers") is not None:
@@ -373,7 +372,7 @@ class _Reader:
             rate = self.decimal(top, "vat_base_rate", "vat_base_rate")
             if rate is not None and not ZERO <= rate <= HUNDRED:
                 self.fail(top, "vat_base_rate", "vat_base_rate",
-                          f"must be from 0 to 100, not {rate}")
+                          errors.ScenarioOutOfBounds(0, 100, rate))
             out["vat_base_rate"] = rate
         if top.get("blocked") is not None:
             out["blocked"] = self.boolean(top, "blocked", "blocked")
@@ -395,9 +394,9 @@ class _Reader:
             path = f"oauth.scopes[{i}]"
             if not isinstance(value, str) or value not in rules.OAUTH_SCOPES:
                 hint = closest_scope(str(value), rules.OAUTH_SCOPES)
-                extra = f" (did you mean {hint}?)" if hint else ""
-                self.fail(items, i, path, f"{value!r} is not a scope of the vendor's OpenAPI "
-                          f"0.56.0{extra}; the scopes: {', '.join(rules.OAUTH_SCOPES)}")
+                self.fail(items, i, path, errors.ScenarioUnknownScope(
+                    value=value, hint=errors.did_you_mean(hint),
+                    scopes=", ".join(rules.OAUTH_SCOPES)))
             if value not in out:
                 out.append(value)
         return out
@@ -408,14 +407,13 @@ class _Reader:
         for i, value in enumerate(items):
             if isinstance(value, int) and not isinstance(value, bool):
                 if not 1900 <= value <= 9998:
-                    self.fail(items, i, f"{path}[{i}]", f"must be a year from 1900 to 9998, not {value}")
+                    self.fail(items, i, f"{path}[{i}]", errors.ScenarioYearOutOfRange(value=value))
                 out.append(value)
                 continue
             try:
                 resolve_year(value, 2000)
             except ValueError:
-                self.fail(items, i, f"{path}[{i}]",
-                          f"must be a year (2024) or relative to the clock's year (current, current-1), not {value!r}")
+                self.fail(items, i, f"{path}[{i}]", errors.ScenarioNotAYear(value=value))
             out.append(str(value).strip().lower())
         return out
 
@@ -452,7 +450,7 @@ class _Reader:
         no = self.integer(item, "no", f"{path}.no", low=0, required=True)
         rate = self.decimal(item, "rate", f"{path}.rate", required=True)
         if not ZERO <= rate <= HUNDRED:
-            self.fail(item, "rate", f"{path}.rate", f"must be a percentage from 0 to 100, not {rate}")
+            self.fail(item, "rate", f"{path}.rate", errors.ScenarioNotAPercentage(value=rate))
         return no, TaxCode(tax_id=self.integer(item, "id", f"{path}.id", low=1, default=2000 + no),
                            tax_no=no, name=self.text(item, "name", f"{path}.name", required=True),
                            rate=rate, account_no=self.integer(item, "account", f"{path}.account", low=1))
@@ -473,7 +471,7 @@ class _Reader:
         cid = self.integer(item, "id", f"{path}.id", low=1, required=True)
         bank = self.text(item, "bank_account", f"{path}.bank_account", default="")
         if bank and not re.fullmatch(r"[0-9 .]+", bank):
-            self.fail(item, "bank_account", f"{path}.bank_account", f"must be digits (spaces and dots allowed), not {bank!r}")
+            self.fail(item, "bank_account", f"{path}.bank_account", errors.ScenarioNotDigits(value=bank))
         return cid, Customer(customer_id=cid, name=self.text(item, "name", f"{path}.name", required=True),
                              bank_account=bank)
 
@@ -487,16 +485,16 @@ class _Reader:
         type_no = self.integer(item, "type_no", f"{path}.type_no", required=True)
         day = self.day(item, "date", f"{path}.date", relative=True)
         lines = self.seq(item, "lines", f"{path}.lines") if "lines" in item else self.fail(
-            item, None, f"{path}.lines", "is required (the voucher's lines)")
+            item, None, f"{path}.lines", errors.ScenarioVoucherLinesRequired())
         if len(lines) < 1:
-            self.fail(item, "lines", f"{path}.lines", "needs at least one line")
+            self.fail(item, "lines", f"{path}.lines", errors.ScenarioNoLines())
         entries = []
         for j, ln in enumerate(lines):
             lp = f"{path}.lines[{j}]"
             ln = self.mapping(lines, j, lp, ln, self._LINE)
             line_day = self.day(ln, "date", f"{lp}.date", relative=True) or day
             if line_day is None:
-                self.fail(ln, "date", f"{lp}.date", "is required (on the line or the voucher)")
+                self.fail(ln, "date", f"{lp}.date", errors.ScenarioLineDateRequired())
             tax = self.integer(ln, "tax_no", f"{lp}.tax_no", low=0)
             entries.append(EntrySpec(
                 account_no=self.integer(ln, "account", f"{lp}.account", low=1, required=True),
@@ -518,7 +516,7 @@ class _Reader:
             ))
         total = add(*(e.amount for e in entries))
         if total:
-            self.fail(items, i, path, f"is not in balance: the lines sum to {total:f}, not 0")
+            self.fail(items, i, path, errors.ScenarioLinesNotInBalance(total=total))
         return VoucherSpec(
             type_no=type_no, entries=entries,
             transaction_no=self.integer(item, "transaction_no", f"{path}.transaction_no", low=1, default=0),
@@ -536,9 +534,9 @@ class _Reader:
             customers=self.integer(item, "customers", "generate.customers", low=0, high=100_000, default=0),
         )
         if spec.lines == 1:
-            self.fail(item, "lines", "generate.lines", "must be 0 or at least 2 (a voucher has two lines or more)")
+            self.fail(item, "lines", "generate.lines", errors.ScenarioGenerateOneLine())
         if spec.start and spec.end and spec.end < spec.start:
-            self.fail(item, "to", "generate.to", f"{spec.end} is before generate.from {spec.start}")
+            self.fail(item, "to", "generate.to", errors.ScenarioEndBeforeStart(end=spec.end, start=spec.start))
         return spec
 
 
