@@ -233,9 +233,12 @@ def test_workers_share_one_socket_and_one_store(path, servers):
     if children.exists():  # Linux: the parent and its two workers
         assert len(children.read_text().split()) == 2
     assert Counter(answers.values()) == {"Ok": 100}
-    numbers = Counter(ln["transaction_no"] for ln in served.ledger())
+    lines = served.ledger()
+    numbers = Counter(ln["transaction_no"] for ln in lines)
     first = min(numbers)
     assert numbers == {n: 3 for n in range(first, first + 100)}
+    # every worker draws its own line GUIDs: forked from one state, they drew the same ones
+    assert len({ln["line_id"] for ln in lines}) == 300
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])

@@ -352,7 +352,7 @@ class MockServer:
             return self._answer(req, start_response, started, meta, status,
                                 headers + limit_headers, body)
 
-        fault = None if req.is_wsdl else self.faults.take(Call(
+        fault = None if req.is_wsdl or not self.faults.armed else self.faults.take(Call(
             req.soap, req.method, req.path, req.service, req.operation, req.client_id))
         if fault is not None:
             meta["injected_fault"] = fault.id

@@ -220,6 +220,11 @@ class FaultBook:
             self.delays_armed = self.delays_armed or bool(fault.delay_ms)
         return fault
 
+    @property
+    def armed(self) -> bool:
+        """Whether any fault is held (used up or not): else a request need not describe itself."""
+        return bool(self._faults)
+
     def take(self, call: Call) -> Fault | None:
         """Consume one use of the first fault that matches ``call``."""
         if not self._faults:

@@ -169,6 +169,8 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps,
 
     def sync(self) -> None:
         """Apply what other processes committed (the front door calls this per request)."""
+        if not self.store.shared:
+            return
         with self.lock:
             if not self._depth:
                 self._catch_up()

@@ -68,6 +68,8 @@ class MemoryLog:
     """
 
     path = "memory"
+    #: no other process writes this log: nothing to catch up on (``Ledger.sync``)
+    shared = False
 
     def __init__(self) -> None:
         self.in_transaction = False
@@ -136,6 +138,9 @@ def parse_store(spec: str) -> str | None:
 
 class SqliteStore:
     """One connection per process, used under the ledger's lock (so from one thread at a time)."""
+
+    #: other processes (workers, other servers over the same file) may commit to it
+    shared = True
 
     def __init__(self, path: str, timeout: float = 60.0):
         self.path = path
