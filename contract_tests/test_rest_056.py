@@ -699,6 +699,10 @@ def test_A5_an_applications_default_scopes_are_what_a_token_gets_unasked(tfso_mo
     ("api.accounting.account:write", None),
     ("api.crm.customer", None),
     ("api.crm.contact:read", None),
+    ("api.product:write", "api.product.product:write"),  # the resource without its group
+    ("api.customer:read", "api.crm.customer:read"),
+    ("api.account:read", None),  # accounting.account or bank.account: no guess
+    ("api.transactions:write", None),  # accounting.transaction or bank.transaction
 ])
 def test_A5_a_mistyped_scope_gets_a_near_suggestion_or_none(tfso_mock, typed, hint):
     """The control API's hint for an unknown scope compares the resource and the action apart

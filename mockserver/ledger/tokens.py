@@ -46,18 +46,28 @@ def _scope_parts(scope: str) -> tuple[str, str]:
 
 
 def closest_scope(value: str, scopes: Iterable[str]) -> str | None:
-    """The scope a mistyped one most likely meant, or None when none is close. Resource and
-    action are compared apart: on the whole string every scope shares ``api.`` and an action,
-    so ``api.files:write`` came out as ``api.crm.bankdetails:write``."""
+    """The scope a mistyped one most likely meant, or None when none is close or two are
+    equally close. Resource and action are compared apart: on the whole string every scope
+    shares ``api.`` and an action, so ``api.files:write`` came out as
+    ``api.crm.bankdetails:write``. A resource without its group (``api.product:write``,
+    ``api.customer:read``) is compared with the resources' last parts too."""
     resource, action = _scope_parts(value)
-    best, best_score = None, 0.0
+    bare = "." not in resource
+    best: list[str] = []
+    best_score = 0.0
     for scope in scopes:
         their_resource, their_action = _scope_parts(scope)
         near = SequenceMatcher(None, resource, their_resource).ratio()
+        if bare and near < RESOURCE_CUTOFF:
+            near = SequenceMatcher(None, resource, their_resource.rpartition(".")[2]).ratio()
         act = SequenceMatcher(None, action, their_action).ratio()
-        if near >= RESOURCE_CUTOFF and act >= ACTION_CUTOFF and near + act > best_score:
-            best, best_score = scope, near + act
-    return best
+        if near < RESOURCE_CUTOFF or act < ACTION_CUTOFF:
+            continue
+        if near + act > best_score:
+            best, best_score = [scope], near + act
+        elif near + act == best_score:
+            best.append(scope)
+    return best[0] if len(best) == 1 else None
 
 
 @dataclass(frozen=True)
