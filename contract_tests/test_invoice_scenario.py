@@ -198,3 +198,68 @@ def test_serve_refuses_a_scenario_whose_order_is_refused_with_its_line(tmp_path)
         "the scenario is applied): Product with Id 9 was not found.\n")
     with sqlite3.connect(store) as db:
         assert db.execute("SELECT COUNT(*) FROM log").fetchone() == (0,)
+
+
+CURRENCY_SCENARIO = {
+    "fiscal_years": [2024], "currencies": [{"code": "USD", "rate": "10.50"}],
+    "companies": [{"id": 20001, "name": "Havbris AS"}],
+    "orders": [
+        {"customer_id": 20001, "state": "Invoiced", "date": "2024-03-01",
+         "currency": {"code": "eur", "rate": "11.4567", "unit": 1},
+         "rows": [{"name": "Vare", "price": "20.07"}]},
+        {"customer_id": 20001, "state": "Invoiced", "date": "2024-03-02", "currency": "USD",
+         "rows": [{"name": "Vare", "price": "10"}]},
+        {"customer_id": 20001, "state": "Offer", "date": "2024-03-03",
+         "rows": [{"name": "Vare", "price": "10"}]},
+    ],
+}
+
+
+def test_D2_a_scenario_order_s_currency_reaches_the_invoice_and_GetInvoices(master_client):
+    """``currency`` of a scenario order is InvoiceOrder's Currency (a code, or code, rate and
+    unit): the invoice posts in it as over SOAP, GetInvoices returns it as given; without
+    one the order is in the client's own currency (the WSDL's Currency is then absent)."""
+    client = master_client(scenario=CURRENCY_SCENARIO)
+    orders = client.invoices.GetInvoices({"OrderIds": {"int": [1, 2, 3]}}, None, None)
+    assert [(o.OrderId, o.InvoiceId, o.OrderTotalIncVat,
+             o.Currency and (o.Currency.Symbol, o.Currency.Rate, o.Currency.Unit))
+            for o in orders] == [
+        # Unit 1 is the WSDL's default, which the ASMX writer leaves out (as .NET does)
+        (1, 10000, Decimal("25.09"), ("EUR", Decimal("11.4567"), None)),
+        (2, 10001, Decimal("12.50"), ("USD", None, None)),
+        (3, None, Decimal("12.50"), None)]
+    rows = search(client)
+    assert [(r["AccountNo"], r["Amount"], r["Currency"], r["CurrencyRate"]) for r in rows] == [
+        (1500, Decimal("25.09"), "EUR", Decimal("11.4567")),
+        (3000, Decimal("-20.07"), "EUR", Decimal("11.4567")),
+        (2700, Decimal("-5.02"), "EUR", Decimal("11.4567")),  # 287.45 = 229.94 + 57.51 NOK
+        (1500, Decimal("12.50"), "USD", Decimal("10.50")),
+        (3000, Decimal("-10.00"), "USD", Decimal("10.50")),
+        (2700, Decimal("-2.50"), "USD", Decimal("10.50"))]
+    listed = client.admin("GET", f"/clients/{client.client_id}/invoices").json()["orders"]
+    assert [(o["order_id"], o["currency"], o["total_inc_vat"]) for o in listed] == [
+        (1, "EUR", "25.09"), (2, "USD", "12.50"), (3, "NOK", "12.50")]
+
+
+def test_a_scenario_order_s_bad_currency_is_refused_with_its_field(tfso_mock):
+    headers = getattr(tfso_mock, "admin_headers", dict)()
+    before = requests.get(tfso_mock.url + "/__admin/clients", headers=headers, timeout=60).json()
+    order = CURRENCY_SCENARIO["orders"][1]
+    for currency, message in (
+            ("EURO", "orders[0].currency: must be a three-letter currency code, not 'EURO'"),
+            (7, "orders[0].currency: must be a three-letter currency code, not '7'"),
+            ({"rate": "2"}, "orders[0].currency.code: is required"),
+            ({"code": "EUR", "rate": "0"}, "orders[0].currency.rate: must be a rate above 0, not 0"),
+            ({"code": "EUR", "rate": "x"}, "orders[0].currency.rate: must be a number, not 'x'"),
+            ({"code": "EUR", "unit": 0}, "orders[0].currency.unit: must be from 1 to 32767, not 0"),
+            ({"code": "EUR", "rte": "2"}, "orders[0].currency.rte: unknown field (did you mean "
+                                         "rate?); known fields: code, rate, unit"),
+            ("SEK", "orders[0]: the order is refused (nothing of the scenario is applied): "
+                    "Currency SEK has no rate: send Currency.Rate or add the currency to the "
+                    "client.")):
+        resp = _post(tfso_mock, {"scenario": {**CURRENCY_SCENARIO,
+                                              "orders": [{**order, "currency": currency}]}})
+        assert (resp.status_code, resp.json()) == (400, {"error": {
+            "name": "ScenarioError", "message": f"scenario: {message}"}}), currency
+    after = requests.get(tfso_mock.url + "/__admin/clients", headers=headers, timeout=60).json()
+    assert after == before

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from ..codec_utils import iso_utc
+from ..ledger import interpretations as rules
 from .common import current_server, known_client
 
 bp = Blueprint("documents", __name__)
@@ -21,13 +22,20 @@ def _when(value) -> str | None:
     return iso_utc(value) if hasattr(value, "hour") else value.isoformat()
 
 
+def _currency(o: dict) -> str:
+    """The order's currency (Currency.Symbol), the client's own when it has none."""
+    code = str((o.get("Currency") or {}).get("Symbol") or "").strip().upper()
+    return rules.BASE_CURRENCY if code in rules.LOCAL_CURRENCIES else code
+
+
 def order_json(o: dict) -> dict:
     return {
         "order_id": o["OrderId"], "invoice_id": o.get("InvoiceId"),
         "customer_id": o.get("CustomerId"), "customer_name": o.get("CustomerName"),
         "status": o.get("OrderStatus"), "date_ordered": _when(o.get("DateOrdered")),
         "date_invoiced": _when(o.get("DateInvoiced")), "due_date": _when(o.get("DueDate")),
-        "ocr": o.get("OCR"), "total_inc_vat": _money(o.get("OrderTotalIncVat")),
+        "ocr": o.get("OCR"), "currency": _currency(o),
+        "total_inc_vat": _money(o.get("OrderTotalIncVat")),
         "total_vat": _money(o.get("OrderTotalVat")), "paid": _when(o.get("Paid")),
         "rows": len(o.get("InvoiceRows") or ()), "changed": _when(o.get("DateChanged")),
     }

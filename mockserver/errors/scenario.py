@@ -156,6 +156,10 @@ class ScenarioNotACurrencyCode(ScenarioError):
     template = "must be a three-letter currency code, not {value!r}"
 
 
+class ScenarioRateNotPositive(ScenarioError):
+    template = "must be a rate above 0, not {value}"
+
+
 class ScenarioNotOneOf(ScenarioError):
     template = "must be one of {known}, not {value!r}{hint}"
 

@@ -12,6 +12,8 @@ VAT rate) refuses the whole scenario with its line::
         state: Invoiced          # OrderStatus; default Web (offers, drafts and orders post nothing)
         date: current-03-01      # DateOrdered; also DateInvoiced unless invoice_date is given
         payment_time: 10         # days to the due date (default 14)
+        currency: EUR            # Currency.Symbol (default: the client's own, NOK); or
+                                 # {code: EUR, rate: "11.45", unit: 1}: Symbol, Rate, Unit
         rows:
           - {product_id: 3, quantity: 2}
           - {name: Frakt, price: "49.00", vat_rate: 25}
@@ -20,6 +22,7 @@ VAT rate) refuses the whole scenario with its line::
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -44,7 +47,11 @@ _ORDER = {
     "department_id": ("DepartmentId", "id"), "external_status": ("ExternalStatus", "count"),
     "your_reference": ("YourReference", "text"), "reference_number": ("ReferenceNumber", "text"),
     "invoice_title": ("InvoiceTitle", "text"), "invoice_text": ("InvoiceText", "text"),
+    "currency": ("Currency", "currency"),
 }
+#: ``currency: {...}`` -> the WSDL's Currency (Symbol, Rate, Unit: a short)
+_CURRENCY = ("code", "rate", "unit")
+_SHORT_MAX = 32767
 _ROW = {
     "product_id": ("ProductId", "id"), "name": ("Name", "text"),
     "quantity": ("Quantity", "amount"), "price": ("Price", "amount"),
@@ -101,6 +108,8 @@ def _members(r, item, path: str, members: dict) -> dict:
             value = r.boolean(item, name, p)
         elif kind == "day":
             value = r.day(item, name, p, relative=True)
+        elif kind == "currency":
+            value = _currency(r, item, name, p)
         elif kind in ("state", "row_type"):
             value = r.text(item, name, p)
             known = STATES if kind == "state" else ROW_TYPES
@@ -113,6 +122,34 @@ def _members(r, item, path: str, members: dict) -> dict:
             value = r.text(item, name, p, max_len=200)
         out[member] = value
     return out
+
+
+def _currency(r, item, name: str, path: str) -> dict:
+    """An order's ``currency``: a code (``EUR``: the rate is the client's, from its
+    ``currencies``) or ``{code, rate, unit}``, as InvoiceOrder's Currency (Symbol, Rate, Unit).
+    The ledger reads it as SaveInvoices does (a code without a rate the client lacks: the order,
+    and so the scenario, is refused)."""
+    value = item[name]
+    if not isinstance(value, dict):
+        return {"Symbol": _code(r, item, name, path)}
+    value = r.mapping(item, name, path, value, _CURRENCY)
+    out: dict = {"Symbol": _code(r, value, "code", f"{path}.code", required=True)}
+    rate = r.decimal(value, "rate", f"{path}.rate")
+    if rate is not None:
+        if rate <= 0:
+            r.fail(value, "rate", f"{path}.rate", errors.ScenarioRateNotPositive(value=rate))
+        out["Rate"] = rate
+    unit = r.integer(value, "unit", f"{path}.unit", low=1, high=_SHORT_MAX)
+    if unit is not None:
+        out["Unit"] = unit
+    return out
+
+
+def _code(r, item, name: str, path: str, required: bool = False) -> str:
+    text = r.text(item, name, path, required=required)
+    if not re.fullmatch(r"[A-Za-z]{3}", text):
+        r.fail(item, name, path, errors.ScenarioNotACurrencyCode(value=text))
+    return text.upper()
 
 
 def save(ledger, book, specs: list[OrderSpec], current_year: int) -> None:
