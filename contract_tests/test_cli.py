@@ -108,6 +108,13 @@ def test_serve_refuses_an_unreadable_or_broken_scenario(monkeypatch, capsys, tmp
     broken.write_text("fiscal_years: [2024]\naccounts: {oops\n", encoding="utf-8")
     assert_refused(in_process(monkeypatch, capsys, "serve", "--scenario", str(broken)),
                    "bad scenario: broken.yaml")
+    no_day = tmp_path / "no_day.yaml"
+    no_day.write_text("fiscal_years: [2024]\nvouchers:\n  - type_no: 1\n    date: 2024-02-30\n"
+                      "    lines: [{account: 1920, amount: 0}]\n", encoding="utf-8")
+    assert_refused(in_process(monkeypatch, capsys, "serve", "--scenario", str(no_day)),
+                   "bad scenario: no_day.yaml, line 4: vouchers[0].date: must be a date like "
+                   "2024-01-31 or relative to the clock's year like current-01-31, not "
+                   "'2024-02-30'")
 
 
 def test_a_store_directory_is_never_created(monkeypatch, capsys, tmp_path):

@@ -107,7 +107,17 @@ def test_C_bad_scenarios_name_the_field_and_line(tfso_mock, tmp_path):
     bad = tmp_path / "broken.yaml"
     bad.write_text("name: Broken AS\nfiscal_years: [2024]\ncustomers:\n  - {id: 1, name: A}\n"
                    "  - id: 2\n    name: B\n    bank_account: IBAN?\n", encoding="utf-8")
+    # a date-like value that is no date: the field refuses it (PyYAML alone raised a bare
+    # ValueError, answered as a 500 InternalError)
+    (tmp_path / "badday.yaml").write_text(
+        "fiscal_years: [2024]\nvouchers:\n  - type_no: 1\n    date: 2024-13-01\n"
+        "    lines: [{account: 1920, amount: 0}]\n", encoding="utf-8")
     with Serve("--scenario-dir", str(tmp_path)) as own:  # a folder of the user's scenarios
+        resp = requests.post(own.url + "/__admin/clients", json={"scenario": "badday"})
+        assert (resp.status_code, resp.json()) == (400, {"error": {
+            "name": "ScenarioError", "message": "badday.yaml, line 4: vouchers[0].date: must be "
+            "a date like 2024-01-31 or relative to the clock's year like current-01-31, not "
+            "'2024-13-01'"}})
         resp = requests.post(own.url + "/__admin/clients", json={"scenario": "broken"})
         assert resp.json() == {"error": {"name": "ScenarioError", "message":
             "broken.yaml, line 7: customers[1].bank_account: must be digits (spaces and dots allowed), not 'IBAN?'"}}

@@ -80,7 +80,17 @@ def _construct_decimal(loader: _Loader, node):
     return value
 
 
+def _construct_timestamp(loader: _Loader, node):
+    """A date-like scalar that is no date (``2024-13-01``) stays text, so the field that reads
+    it refuses it with its path and line (PyYAML would raise a bare ValueError)."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
