@@ -472,15 +472,20 @@ def test_client_page_shows_invoices_and_attachments(browser, emulator, client):
         {"CustomerId": 123, "OrderStatus": "Offer", "DateOrdered": day,
          "InvoiceRows": {"InvoiceRow": [{"Name": "Vare", "Price": Decimal("1000")}]}},
         {"CustomerId": 123, "OrderStatus": "Invoiced", "DateInvoiced": day, "PaymentTime": 14,
-         "InvoiceRows": {"InvoiceRow": [{"Name": "Vare", "Price": Decimal("1000")}]}}]})
+         "InvoiceRows": {"InvoiceRow": [{"Name": "Vare", "Price": Decimal("1000")}]}},
+        {"CustomerId": 123, "OrderStatus": "Invoiced", "DateInvoiced": day, "PaymentTime": 14,
+         "Currency": {"Symbol": "EUR", "Rate": Decimal("11.50")},
+         "InvoiceRows": {"InvoiceRow": [{"Name": "Vare", "Price": Decimal("10")}]}}]})
     ref = upload(client, png())
     client.attachments.Save(ref, "Journal")
     client.attachments.Create("Pdf")
     browser.get(f"{emulator.url}/__admin/ui/clients/{client.client_id}")
     assert [cells(tr) for tr in css(browser, "#invoices tbody tr")] == [
-        ["1", "Offer", "123 Kunde Nordmann AS", "", "", "", "", "250,00", "1 250,00"],
+        ["1", "Offer", "123 Kunde Nordmann AS", "", "", "", "", "NOK", "250,00", "1 250,00"],
         ["2", "Invoiced", "123 Kunde Nordmann AS", "10000", "2024-03-15", "2024-03-29",
-         "100008", "250,00", "1 250,00"]]
+         "100008", "NOK", "250,00", "1 250,00"],
+        ["3", "Invoiced", "123 Kunde Nordmann AS", "10001", "2024-03-15", "2024-03-29",
+         "100016", "EUR", "2,50", "12,50"]]
     assert [cells(tr) for tr in css(browser, "#attachments tbody tr")] == [
         ["1", "Png", str(len(png())), "1", "Journal", "None"],
         ["2", "Pdf", "0", "", "not saved", "None"]]

@@ -22,7 +22,7 @@ def _when(value) -> str | None:
     return iso_utc(value) if hasattr(value, "hour") else value.isoformat()
 
 
-def _currency(o: dict) -> str:
+def order_currency(o: dict) -> str:
     """The order's currency (Currency.Symbol), the client's own when it has none."""
     code = str((o.get("Currency") or {}).get("Symbol") or "").strip().upper()
     return rules.BASE_CURRENCY if code in rules.LOCAL_CURRENCIES else code
@@ -34,7 +34,7 @@ def order_json(o: dict) -> dict:
         "customer_id": o.get("CustomerId"), "customer_name": o.get("CustomerName"),
         "status": o.get("OrderStatus"), "date_ordered": _when(o.get("DateOrdered")),
         "date_invoiced": _when(o.get("DateInvoiced")), "due_date": _when(o.get("DueDate")),
-        "ocr": o.get("OCR"), "currency": _currency(o),
+        "ocr": o.get("OCR"), "currency": order_currency(o),
         "total_inc_vat": _money(o.get("OrderTotalIncVat")),
         "total_vat": _money(o.get("OrderTotalVat")), "paid": _when(o.get("Paid")),
         "rows": len(o.get("InvoiceRows") or ()), "changed": _when(o.get("DateChanged")),

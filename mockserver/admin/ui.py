@@ -250,7 +250,7 @@ def create_ui(server) -> Blueprint:
             rate=_rate(client_id), clock=_clock(client_id), faults=faults,
             oauth=views.oauth_application(ledger, client_id),
             accounts=sorted(account_names.items()), customers=customers,
-            orders=ledger.orders(book),
+            orders=[{**o, "currency": documents.order_currency(o)} for o in ledger.orders(book)],
             files=[documents.file_json(f) for f in ledger.files(book, saved_only=False)],
             operations=sorted({e["operation"] for e in server.journal.entries(
                 limit=JOURNAL_ROWS, client_id=client_id) if e.get("operation")}))
