@@ -319,14 +319,49 @@ def test_A5_R6_default_token_reads_everything_and_scopes_are_per_endpoint(tfso_m
 @pytest.mark.parametrize("method,path", [
     ("POST", "/bankaccounts"), ("POST", "/banktransactions"), ("POST", "/bankaccounts/3/balances"),
 ])
-def test_R6_unserved_vendor_operations_answer_501_naming_them(tfso_mock, method, path):
+def test_R6_every_vendor_operation_is_served_and_a_wrong_path_is_a_404(tfso_mock, method, path):
+    """The last operations answered 501 (the bank feed's writes) are served: without a token
+    they are the vendor's 401, not a 501; a path the vendor does not have stays a 404."""
     resp = requests.request(method, f"{tfso_mock.url}/v1{path}", timeout=30)
-    assert resp.status_code == 501
-    assert resp.headers["Content-Type"] == "application/json; charset=utf-8"
-    template = {"/bankaccounts/3/balances": "/bankaccounts/{id}/balances"}.get(path, path)
-    assert exact(resp) == {"error": {"name": "NotImplementedError", "message":
-                                     f"{method} /v1{template} is not served by tfso-mockserver"}}
+    assert (resp.status_code, exact(resp)) == (401, {"error": {
+        "name": "UnauthorizedError", "message": "Missing Authorization header"}})
     assert requests.get(f"{tfso_mock.url}/v1/nothing/here", timeout=30).status_code == 404
+
+
+def test_R6_an_operation_not_served_answers_501_naming_it():
+    """``rest/unserved.py`` fills every gap of the vendor's document with a 501 naming the
+    operation: the real REST application with one resource module left out, through a real
+    socket."""
+    import threading
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    from mockserver.rest import api, banking
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    modules = api.RESOURCES
+    api.RESOURCES = tuple(m for m in modules if m is not banking)
+    try:
+        from mockserver.app import MockServer
+
+        app = api.create_rest(MockServer())
+    finally:
+        api.RESOURCES = modules
+    server = make_server("127.0.0.1", 0, app, handler_class=Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/v1"
+        resp = requests.post(f"{url}/bankaccounts/3/balances", timeout=30)
+        assert resp.status_code == 501
+        assert resp.headers["Content-Type"] == "application/json; charset=utf-8"
+        assert exact(resp) == {"error": {"name": "NotImplementedError", "message":
+                                         "POST /v1/bankaccounts/{id}/balances is not served by "
+                                         "tfso-mockserver"}}
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 # --- R7: POST /transactions ---------------------------------------------------------------------
@@ -519,6 +554,7 @@ SERVED = sorted([
     "DELETE /products/{id}/salestypeOverrides/{salesTypeId}",
     "GET /accountbalances", "GET /accountbalances/{id}", "GET /accounts", "GET /accounts/{id}",
     "GET /bankaccounts", "GET /bankaccounts/{id}", "GET /banktransactions",
+    "POST /bankaccounts", "POST /bankaccounts/{id}/balances", "POST /banktransactions",
     "GET /banktransactions/{bankTransactionReference}",
     "GET /currencies", "GET /customers", "GET /customers/{customerId}",
     "GET /customers/{customerId}/bankaccounts",
@@ -549,14 +585,16 @@ SERVED = sorted([
 
 
 #: writes whose schema-valid bodies the ledger's rules may still refuse (400; an attachment's
-#: bytes must be a file of its Content-Type), and the bank transactions' date range (at most two
-#: years, forward: the vendor says so in words only)
+#: bytes must be a file of its Content-Type; a bank transaction needs a bank account that
+#: exists, a bank account a valid BIC and a number the client does not have yet: 409), and the
+#: bank transactions' date range (at most two years, forward: the vendor says so in words only)
 RULED = ("POST /transactions", "POST /customers", "PATCH /customers/{customerId}",
          "POST /products", "PATCH /products/{id}", "POST /productcategories",
          "PATCH /productcategories/{id}", "POST /salesorders", "PATCH /salesorders/{id}",
          "POST /salesorders/{id}/lines", "PATCH /salesorders/{id}/lines/{lineId}",
          "GET /banktransactions", "PUT /products/{id}/salestypeOverrides/{salesTypeId}",
-         "POST /salesorders/{id}/attachments")
+         "POST /salesorders/{id}/attachments", "POST /bankaccounts",
+         "POST /bankaccounts/{id}/balances", "POST /banktransactions")
 
 
 def test_R5_R6_R7_A5_schemathesis_over_every_served_operation(tfso_mock, client):
@@ -578,7 +616,9 @@ def test_R5_R6_R7_A5_schemathesis_over_every_served_operation(tfso_mock, client)
                                                 "api.invoicing.salesorder.line:delete "
                                                 "api.invoicing.salesorder.attachment:write "
                                                 "api.product.dimension:write "
-                                                "api.product.salestype:write")
+                                                "api.product.salestype:write "
+                                                "api.bank.account:write "
+                                                "api.bank.transaction:write")
     schema = schemathesis.openapi.from_url(f"{tfso_mock.url}/v1/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
     assert sorted(op.label for op in operations) == SERVED
@@ -629,6 +669,25 @@ def test_R5_R6_R7_A5_schemathesis_over_every_served_operation(tfso_mock, client)
                         ({"file": b"%PDF-1.4 fuzz"}, "multipart/form-data")):
         resp = by_label[label].Case(path_parameters={"id": order.json()["id"]}, body=body,
                                     media_type=media).call_and_validate(headers=auth)
+        assert resp.status_code == 201, resp.text
+        statuses[label].add(resp.status_code)
+    # the bank feed: an account, its balance, a transaction on it
+    made = by_label["POST /bankaccounts"].Case(body={
+        "number": "15030612345", "bic": "DNBANOKKXXX", "type": "bban", "name": "Fuzz",
+        "owner": {"name": "Fuzz AS", "organizationNumber": "999888777",
+                  "contact": {"name": "Fuzz", "email": "fuzz@example.com"}}},
+        media_type="application/json").call_and_validate(headers=auth)
+    assert made.status_code == 201, made.text
+    bank_id = made.json()["id"]
+    for label, case in (
+            ("POST /bankaccounts/{id}/balances", {"path_parameters": {"id": bank_id}, "body": {
+                "amount": 10, "timestamp": "2024-01-01T00:00:00Z", "currency": {"code": "NOK"}}}),
+            ("POST /banktransactions", {"body": {
+                "bankTransactionReference": "FUZZ-000001", "type": "inbound",
+                "bankAccount": {"id": bank_id}, "paymentReference": {"type": "text", "value": "F"},
+                "amount": {"value": 1, "currency": {"code": "NOK"}}, "date": "2024-01-02"}})):
+        resp = by_label[label].Case(media_type="application/json", **case).call_and_validate(
+            headers=auth)
         assert resp.status_code == 201, resp.text
         statuses[label].add(resp.status_code)
     assert 200 in statuses["GET /transactionlines"] and 400 in statuses["GET /transactionlines"]

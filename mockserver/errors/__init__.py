@@ -9,7 +9,8 @@ hold them by domain:
 - ``session``: sessions and identities (A), quotas (L), injected faults, the emulator's limits
 - ``posting``: SaveBundleList's results and the ledger's posting rules (E, S, K)
 - ``master``: master-data and invoice services (M, D1-D2); ``files``: AttachmentService (D4)
-- ``rest``, ``oauth``: the REST API's JSON errors and the token endpoint's (A5)
+- ``rest``, ``oauth``: the REST API's JSON errors and the token endpoint's (A5); ``bank``:
+  the organization's own bank accounts, balances and bank transactions written over REST
 - ``control``: the control API's own; ``control_input``: its fault definitions and dashboard
   filters (ValueErrors); ``scenario``: the scenario reader's (ValueErrors); ``store``: the
   SQLite store's
@@ -26,6 +27,17 @@ A new text is a new class in the module of its domain, exported here: a ``templa
 quoted from the vendor documentation must stay byte-for-byte as written there.
 """
 
+from mockserver.errors.bank import (
+    BankAccountNotFound,
+    BankAccountNumberTaken,
+    BankLedgerAccountUnknown,
+    BankTransactionAccountUnknown,
+    BankTransactionReferenceTaken,
+    BankTransactionTypeUnknown,
+    InvalidBankBalance,
+    InvalidBankTransaction,
+    InvalidOwnBankAccount,
+)
 from mockserver.errors.base import (
     INVALID_FORMAT,
     UNABLE_TO_PROCESS,
@@ -433,6 +445,15 @@ __all__ = [
     "SalesOrderConflict",
     "SalesOrderStatusNotServed",
     "BankDateRange",
+    "BankAccountNotFound",
+    "BankAccountNumberTaken",
+    "BankLedgerAccountUnknown",
+    "BankTransactionAccountUnknown",
+    "BankTransactionReferenceTaken",
+    "BankTransactionTypeUnknown",
+    "InvalidBankBalance",
+    "InvalidBankTransaction",
+    "InvalidOwnBankAccount",
     "InvalidProductLink",
     "InvalidFileUpload",
     "UploadUrlInvalid",

@@ -32,6 +32,7 @@ from . import changecount, clients, fixtures, logcodec, posting
 from . import interpretations as rules
 from . import scenario as scenarios
 from .attachments import AttachmentOps
+from .bankfeed import BankFeedOps
 from .book import ClientBook
 from .clients import (  # noqa: F401 - the ledger's public names, as before
     DEMO_APPLICATION_ID,
@@ -68,7 +69,7 @@ class SaveResult:
 
 
 class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps, InvoiceOps,
-             OrderAttachmentOps):
+             OrderAttachmentOps, BankFeedOps):
     #: how long start-up replays queued books before a thread takes over (``deferred.py``)
     startup_budget_s = STARTUP_BUDGET_S
 

@@ -1,6 +1,6 @@
 """Interpretations of the REST surface's later additions (a sibling of ``interpretations``,
-which re-exports every name here): sales order attachments and an application's default
-OAuth scopes. Each constant is one row of the README's fidelity table marked *interpretation*.
+which re-exports every name here): sales order attachments, an application's default
+OAuth scopes and what a bank feed writes. Each constant is one row of the README's fidelity table marked *interpretation*.
 """
 
 from __future__ import annotations
@@ -26,3 +26,25 @@ ORDER_ATTACHMENT_TAGS: tuple[str, ...] = ()
 #: approved for an application in the vendor's developer portal are. Each must be one of
 #: ``OAUTH_SCOPES``; none given: every ``:read`` scope (``OAUTH_DEFAULT_SCOPES``). A token asked
 #: for with ``scope`` may still get any scope of ``OAUTH_SCOPES``.
+
+#: ``POST /bankaccounts``, ``/bankaccounts/{id}/balances``, ``/banktransactions`` (a bank feed,
+#: ``ledger/bankfeed.py``): records of the client's state beside the chart's bank accounts.
+#: A posted account is listed after the chart's, with the owner, BIC, type and optional
+#: ``transactionType``/``ledgerAccount`` as given (a ledger account must be in the chart, a type
+#: one the client has: else 400); its id a new GUID; a number one of the client's bank accounts
+#: has (the chart's too): 409. The POST may carry the "optional initial balance" its description
+#: names as ``balance``. A balance is the bank's: ``GET`` shows the latest posted one with a
+#: timestamp before ``before`` (start of that day, UTC; no ``before``: before now, the client's
+#: clock); for a chart account without one, the ledger's as before. A bank transaction is not
+#: booked: status ``created``, listed with the chart's lines by date, read by its reference; it
+#: changes no ledger line and no balance. Its own side (``fromBankAccount`` outbound,
+#: ``toBankAccount`` inbound) is the account's number and type, the other side as sent
+#: (type bban when left out). An unknown ``bankAccount.id``: 400 (the body is wrong, the path
+#: is not); a reference the client has (a chart line's id too): 409; nothing written on any
+#: refusal. What the schema leaves open is checked (BANK_FEED_INPUT).
+BANK_FEED = "bank feed records: accounts, balances, transactions (status created)"
+#: a BIC of 8 or 11 (ISO 9362), a number of A-Z/0-9 (at most 34) and for ``iban`` its ISO 13616
+#: check digits, a currency code of three capitals, a non-blank name and owner/contact name, an
+#: e-mail with an @; the vendor's words: a reference of 10-130 characters, a positive amount,
+#: a payment reference value of at most 1000 characters; ``date`` as YYYY-MM-DD.
+BANK_FEED_INPUT = ("bic", "number", "iban", "currency", "name", "email", "reference", "amount")

@@ -1,6 +1,6 @@
 """What the ledger's operation mixins use of ``Ledger`` (declared once, for the type checker).
 
-``AttachmentOps``, ``OrderAttachmentOps`` and ``InvoiceOps`` are mixed into ``Ledger`` and write
+``AttachmentOps``, ``OrderAttachmentOps``, ``InvoiceOps`` and ``BankFeedOps`` are mixed into ``Ledger`` and write
 master data through its lock and write path; this base names those parts so each mixin does not
 declare them again.
 """

@@ -1,13 +1,14 @@
 """``/bankaccounts[/{id}]`` and ``/banktransactions[/{bankTransactionReference}]`` (SPEC R6,
-0.56.0 scopes ``api.bank.account:read`` and ``api.bank.transaction:read``): the organization's
-own bank accounts and what was booked on them, from the ledger (``ledger/banking.py``; the
-interpretations there). Bank transactions are paged by ``page`` and ``limit`` with the ``link``
-header, as ``/transactionlines``."""
+0.56.0 scopes ``api.bank.account:read``/``:write`` and ``api.bank.transaction:read``/``:write``):
+the organization's own bank accounts and what was booked on them, from the ledger
+(``ledger/banking.py``; the interpretations there), and what a bank feed posts
+(``POST /bankaccounts``, ``/bankaccounts/{id}/balances``, ``/banktransactions``: the bodies read
+by ``bankbody.py``, the rules in ``ledger/bankfeed.py``). Bank transactions are paged by ``page``
+and ``limit`` with the ``link`` header, as ``/transactionlines``."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask import request
 
@@ -16,7 +17,7 @@ from ..codec_utils import iso_utc
 from ..ledger import banking
 from ..ledger import interpretations as rules
 from ..ledger.people import first_user
-from . import jsonout
+from . import bankbody, jsonout
 from .http import Query, json_response, link_header, not_found
 
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\Z")
@@ -33,22 +34,35 @@ def _owner(ledger, book) -> dict:
                         "email": user.username if user else ""}}
 
 
+def balance_item(balance: banking.Balance) -> dict:
+    """One ``BankAccountBalance``."""
+    return {"amount": balance.amount, "timestamp": iso_utc(balance.at),
+            "currency": {"code": balance.currency}}
+
+
 def account_item(account: banking.BankAccount, owner: dict, balance, type_no: int | None) -> dict:
-    """One ``BankAccountResponse``, in the schema's property order."""
-    item: dict = {"id": str(account.id), "number": account.number, "bic": rules.BANK_BIC,
-                  "type": "bban", "name": account.name, "owner": owner}
+    """One ``BankAccountResponse``, in the schema's property order; ``owner`` and ``type_no``:
+    the client's and its bank type, for the chart's accounts (a posted one has its own)."""
+    if account.posted:
+        owner, type_no = account.owner or owner, account.type_no
+    item: dict = {"id": str(account.id), "number": account.number, "bic": account.bic,
+                  "type": account.type, "name": account.name, "owner": owner}
     if type_no is not None:
         item["transactionType"] = {"number": type_no}
-    item["ledgerAccount"] = {"number": account.account_no}
+    if account.account_no is not None:
+        item["ledgerAccount"] = {"number": account.account_no}
     if balance is not None:
-        item["balance"] = {"amount": balance.amount, "timestamp": iso_utc(balance.at),
-                           "currency": {"code": rules.BASE_CURRENCY}}
-    item["createdAt"] = item["modifiedAt"] = iso_utc(account.created)
+        item["balance"] = balance_item(balance)
+    item["createdAt"] = iso_utc(account.created)
+    item["modifiedAt"] = iso_utc(account.modified or account.created)
     return item
 
 
 def transaction_item(account: banking.BankAccount, ln) -> dict:
-    """One ``BankTransactionResponse``: the posted line ``ln`` on ``account``."""
+    """One ``BankTransactionResponse``: the posted line ``ln`` on ``account``, or what a bank
+    feed posted."""
+    if isinstance(ln, banking.FedTransaction):
+        return fed_item(account, ln)
     kind, value = banking.payment_reference(ln)
     currency = ln.currency.strip().upper() or rules.BASE_CURRENCY
     amount = ln.amount if ln.amount >= 0 else -ln.amount
@@ -68,19 +82,41 @@ def transaction_item(account: banking.BankAccount, ln) -> dict:
     return item
 
 
+def fed_item(account: banking.BankAccount, t: banking.FedTransaction) -> dict:
+    """A posted bank transaction: the vendor fills the own account's side (outbound: from,
+    inbound: to) from the bank account; the other side is the counterpart as sent."""
+    item: dict = {"bankTransactionReference": t.reference, "type": t.type,
+                  "bankAccount": {"id": str(account.id)},
+                  "paymentReference": {"type": t.payment_type, "value": t.payment_value},
+                  "amount": {"value": t.amount, "currency": {"code": t.currency}},
+                  "date": t.date.isoformat()}
+    own = {"number": account.number, "type": account.type}
+    sides = (own, t.counterpart) if t.type == "outbound" else (t.counterpart, own)
+    for name, side in zip(("fromBankAccount", "toBankAccount"), sides, strict=True):
+        if side is not None:
+            item[name] = side
+    if t.code is not None:
+        item["bankTransactionCode"] = t.code
+    item["status"] = "created"
+    item["createdAt"] = iso_utc(t.created)
+    item["modifiedAt"] = iso_utc(t.modified)
+    return item
+
+
 def register(app, ctx) -> None:
     ledger = ctx.ledger
-
-    def today(token) -> date:
-        with ctx.clock_scope(token.client_id):
-            return ctx.clock.now().date()
 
     def answer_accounts(token, wanted: str | None):
         q = Query(request.args)
         before = q.date("before", required=False)
         q.check()
         book = ctx.book(token)
-        before = before or today(token)
+        # no ``before``: the latest posted balance up to now, else the ledger's up to today
+        until = None
+        if before is None:
+            with ctx.clock_scope(token.client_id):
+                until = ctx.clock.now()
+            before = until.date()
         owner = _owner(ledger, book)
         type_no = rules.BANK_TRANSACTION_TYPE if rules.BANK_TRANSACTION_TYPE in book.types \
             else None
@@ -89,7 +125,7 @@ def register(app, ctx) -> None:
             found = banking.bank_accounts(book)
             if wanted is not None:
                 found = [a for a in found if str(a.id) == wanted.lower()]
-            return [account_item(a, owner, banking.balance(book, a.account_no, before), type_no)
+            return [account_item(a, owner, banking.balance(book, a, before, until), type_no)
                     for a in found]
 
         return ledger.query(read)
@@ -108,6 +144,37 @@ def register(app, ctx) -> None:
         if not found:
             raise not_found(f"Bank account {account_id}")
         return json_response(200, jsonout.dumps(found[0]))
+
+    @app.post("/v1/bankaccounts")
+    def create_own_bank_account():
+        ctx.meta(operation="CreateBankAccount")
+        token = ctx.authenticate("POST", "/bankaccounts")
+        fields, first = bankbody.read_account()
+        book = ctx.book(token)
+        with ctx.clock_scope(token.client_id):
+            made = ledger.create_bank_account(book, fields, first)
+        balance = None if first is None else banking.Balance(
+            first["Amount"], first["Timestamp"], first["Currency"])
+        return json_response(201, jsonout.dumps(account_item(made, {}, balance, None)))
+
+    @app.post("/v1/bankaccounts/<account_id>/balances")
+    def add_own_bank_balance(account_id: str):
+        ctx.meta(operation="CreateBankAccountBalance")
+        token = ctx.authenticate("POST", "/bankaccounts/{id}/balances")
+        given = bankbody.read_balance()
+        with ctx.clock_scope(token.client_id):
+            made = ledger.add_bank_balance(ctx.book(token), account_id, given["Amount"],
+                                           given["Timestamp"], given["Currency"])
+        return json_response(201, jsonout.dumps(balance_item(made)))
+
+    @app.post("/v1/banktransactions")
+    def create_own_bank_transaction():
+        ctx.meta(operation="CreateBankTransaction")
+        token = ctx.authenticate("POST", "/banktransactions")
+        fields = bankbody.read_transaction()
+        with ctx.clock_scope(token.client_id):
+            account, made = ledger.create_bank_transaction(ctx.book(token), fields)
+        return json_response(201, jsonout.dumps(fed_item(account, made)))
 
     @app.get("/v1/banktransactions")
     def bank_transactions():

@@ -61,11 +61,18 @@ DEVIATIONS = (
     "POST /salesorders/{id}/attachments: its multipart/form-data body is an object with one "
     "binary file part (the vendor: a binary string), 413 above the spec's \"less than 4 MB\"; "
     "415 and 413 answers are documented",
+    "POST /bankaccounts takes an optional balance (BankAccountBalanceRequestPost: the "
+    "\"optional initial balance information\" its description names); it and POST "
+    "/banktransactions answer 409 for a bank account number or bankTransactionReference the "
+    "client has already",
     "POST /oauth/token (the vendor serves it at https://login.24sevenoffice.com/oauth/token)",
     "operations the emulator does not serve are left out (they answer 501)",
 )
 
 ATTACHMENT_POST = ("POST", "/salesorders/{id}/attachments")
+#: writes that answer 409 for what must be unique (DEVIATIONS)
+CONFLICTS = {("POST", "/bankaccounts"): "A bank account with this number exists already.",
+             ("POST", "/banktransactions"): "The bankTransactionReference is taken."}
 #: the multipart body of ATTACHMENT_POST: one file part (DEVIATIONS)
 _FILE_PART = {"type": "object", "required": ["file"],
               "properties": {"file": {"type": "string", "format": "binary"}}}
@@ -199,6 +206,8 @@ def _operation(method: str, path: str, op: dict, path_params: bool) -> dict:
         errors["413"] = _json(_ref("Error"), "The file is 4 MB or more.")
         errors["415"] = _json(_ref("Error"), "The Content-Type is not application/pdf, "
                                              "image/png or multipart/form-data.")
+    if (method, path) in CONFLICTS:
+        errors["409"] = _json(_ref("Error"), CONFLICTS[(method, path)])
     for status, answer in errors.items():
         if status not in responses or "content" not in responses[status]:
             responses[status] = {**responses.get(status, {}), **answer}
@@ -236,6 +245,8 @@ def build(served: set[tuple[str, str]]) -> dict:
     line["properties"] = {**schemas["Line"]["allOf"][0]["properties"], **line["properties"]}
     schemas["Line"] = line
     schemas["FileUploadRequest"]["properties"]["contentType"]["enum"] = sorted(UPLOAD_TYPES)
+    schemas["BankAccountRequestPost"]["properties"] = {
+        "balance": _ref("BankAccountBalanceRequestPost")}
     schemas.update({"OAuthError": OAUTH_ERROR, "TokenRequest": TOKEN_REQUEST,
                     "TokenResponse": TOKEN_RESPONSE})
     return {
