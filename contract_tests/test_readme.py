@@ -82,7 +82,7 @@ def test_every_block_is_run_or_listed_with_a_reason():
     firsts = {b["code"].splitlines()[0] for b in skipped if b["lang"] in ("sh", "python")}
     assert firsts == set(NOT_RUN), "NOT_RUN lists a block the README no longer has"
     assert [b["kind"] for b in run] == ["python", "sh", "python", "python", "python", "python",
-                                        "pytest", "sh", "pytest", "pytest"]
+                                        "python", "pytest", "sh", "pytest", "pytest"]
     for b in skipped:
         if b["lang"] == "yaml":
             assert isinstance(yaml.safe_load(b["code"]), dict), b["line"]

@@ -138,6 +138,10 @@ def test_R6_balance_refusals_change_nothing(client, call, writer):
         "payload": {"validationErrors": [
             {"path": "amount", "keyword": "type"}, {"path": "timestamp", "keyword": "format"},
             {"path": "currency.code", "keyword": "pattern"}]}}})
+    ancient = call("POST", f"/bankaccounts/{made['id']}/balances", headers=writer, json={
+        "amount": 1, "timestamp": "0001-01-01T00:00:00+01:00", "currency": {"code": "NOK"}})
+    assert (ancient.status_code, exact(ancient)["error"]["payload"]) == (400, {
+        "validationErrors": [{"path": "timestamp", "keyword": "format"}]})
     empty = call("POST", f"/bankaccounts/{made['id']}/balances", headers=writer, json={})
     assert [e["path"] for e in exact(empty)["error"]["payload"]["validationErrors"]] == [
         "amount", "timestamp", "currency"]

@@ -46,5 +46,6 @@ BANK_FEED = "bank feed records: accounts, balances, transactions (status created
 #: a BIC of 8 or 11 (ISO 9362), a number of A-Z/0-9 (at most 34) and for ``iban`` its ISO 13616
 #: check digits, a currency code of three capitals, a non-blank name and owner/contact name, an
 #: e-mail with an @; the vendor's words: a reference of 10-130 characters, a positive amount,
-#: a payment reference value of at most 1000 characters; ``date`` as YYYY-MM-DD.
+#: a payment reference value of at most 1000 characters; ``date`` as YYYY-MM-DD; a balance's
+#: ``timestamp`` RFC 3339 (no offset: UTC) in the years 1900-9998, as the control API's clock.
 BANK_FEED_INPUT = ("bic", "number", "iban", "currency", "name", "email", "reference", "amount")

@@ -18,6 +18,8 @@ TYPES = ("bban", "iban")
 #: the vendor's words: a reference of "Min 10 and max 130 characters", a payment reference
 #: value "of max 1000 characters"
 REFERENCE_LENGTH, PAYMENT_REFERENCE_MAX = (10, 130), 1000
+#: a balance's timestamp: the years the control API's clock takes too (interpretation)
+YEARS = (1900, 9998)
 _NUMBER_RE = re.compile(r"^[A-Z0-9]{1,34}\Z")
 _BIC_RE = re.compile(r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?\Z")
 _CURRENCY_RE = re.compile(r"^[A-Z]{3}\Z")
@@ -68,8 +70,11 @@ def _balance(r: Reader, d: dict, path: str = "") -> dict | None:
     if stamp is not None:
         try:
             at = parse_datetime(stamp)
+            if not YEARS[0] <= at.year <= YEARS[1]:
+                raise ValueError(stamp)
         except (ValueError, OverflowError):
             r.bad(f"{path}.timestamp" if path else "timestamp", "format")
+            at = None
     currency = _currency(r, d, path)
     if len(r.problems) > before:
         return None
