@@ -94,7 +94,9 @@ def test_R6_bank_transactions_are_the_posted_lines_on_bank_accounts(client, call
                            entry(1920, "-10.00", dt.date(2024, 2, 22))], sort=10)], sort=1)
     ledger = client.ledger()
     banked = [ln for ln in ledger if ln["account_no"] in (1920, 1950)]
-    accounts = {a["ledgerAccount"]["number"]: a["id"] for a in exact(call("GET", "/bankaccounts"))}
+    listed = exact(call("GET", "/bankaccounts"))
+    accounts = {a["ledgerAccount"]["number"]: a["id"] for a in listed}
+    own = {a["ledgerAccount"]["number"]: {"number": a["number"], "type": "bban"} for a in listed}
     got = exact(call("GET", "/banktransactions", params={"dateFrom": "2024-02-01",
                                                          "dateTo": "2024-02-29"}))
     assert [t["bankTransactionReference"] for t in got] == [ln["line_id"] for ln in banked]
@@ -104,14 +106,17 @@ def test_R6_bank_transactions_are_the_posted_lines_on_bank_accounts(client, call
         "bankAccount": {"id": accounts[1920]},
         "paymentReference": {"type": "ocr", "value": "12345678903"},
         "amount": {"value": Decimal("125.00"), "currency": {"code": "NOK"}},
-        "date": "2024-02-20", "status": "closed",
+        "date": "2024-02-20", "toBankAccount": own[1920], "status": "closed",
         "createdAt": "2024-03-01T08:00:00Z", "modifiedAt": "2024-03-01T08:00:00Z"}
+    # the own account's side is always there (the vendor: from outbound, to inbound); the line's
+    # BankAccountNo is the other side
     assert (outbound["type"], outbound["amount"]["value"], outbound["paymentReference"],
-            outbound["toBankAccount"]) == (
-        "outbound", Decimal("40.00"), {"type": "invoiceRef", "value": "F-9"},
+            outbound["fromBankAccount"], outbound["toBankAccount"]) == (
+        "outbound", Decimal("40.00"), {"type": "invoiceRef", "value": "F-9"}, own[1920],
         {"number": "15035512345", "type": "bban"})
-    assert (tax_in["bankAccount"]["id"], tax_in["paymentReference"]) == (
-        accounts[1950], {"type": "text", "value": "Skattetrekk"})
+    assert (tax_in["bankAccount"]["id"], tax_in["paymentReference"], tax_in["toBankAccount"]) == (
+        accounts[1950], {"type": "text", "value": "Skattetrekk"}, own[1950])
+    assert "toBankAccount" not in tax_out and tax_out["fromBankAccount"] == own[1920]
     assert tax_out["type"] == "outbound"
     only = exact(call("GET", "/banktransactions", params={
         "dateFrom": "2024-02-01", "dateTo": "2024-02-29", "bankAccountId": accounts[1950]}))

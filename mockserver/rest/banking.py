@@ -72,9 +72,14 @@ def transaction_item(account: banking.BankAccount, ln) -> dict:
                   "paymentReference": {"type": kind, "value": value},
                   "amount": {"value": amount, "currency": {"code": currency}},
                   "date": ln.date.isoformat()}
-    if ln.bank_account_no:
-        counterpart = {"number": ln.bank_account_no, "type": "bban"}
-        item["fromBankAccount" if ln.amount >= 0 else "toBankAccount"] = counterpart
+    # the vendor: the own account's side is always returned (to inbound, from outbound); the
+    # other side is the line's BankAccountNo, when it has one
+    own = {"number": account.number, "type": account.type}
+    counterpart = {"number": ln.bank_account_no, "type": "bban"} if ln.bank_account_no else None
+    sides = (counterpart, own) if ln.amount >= 0 else (own, counterpart)
+    for name, side in zip(("fromBankAccount", "toBankAccount"), sides, strict=True):
+        if side is not None:
+            item[name] = side
     item["status"] = "closed"
     stamp = ln.created_at or account.created
     item["createdAt"] = iso_utc(stamp)
