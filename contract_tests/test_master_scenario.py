@@ -77,6 +77,12 @@ def test_M5_the_readmes_master_data_example_is_served_by_ProductService_and_REST
         assert (listed.Id, listed.Name, listed.IncVat, listed.Currency) == (
             2, "Forhandler", False, None)
         assert [(p.Key, p.Value) for p in client.products.GetPriceList(2)] == [("3", "79.00")]
+        assert [(d.PriceGroupId, d.CategoryId, d.CustomerId, d.Value)
+                for d in client.products.GetDiscountMatrixPriceGroup()] == [
+            (2, None, 20001, Decimal("10"))]
+        assert [(d.PriceGroupId, d.CategoryId, d.CustomerId, d.Value)
+                for d in client.products.GetDiscountMatrixCategory()] == [
+            (None, 1, 20001, Decimal("7.5"))]
         call = caller(serve.url, client)  # over requests, with every read scope
         standard = {"id": 1, "name": "Standard", "description": None, "isInclusiveTax": False,
                     "currencyCode": "NOK"}

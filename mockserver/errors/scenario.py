@@ -197,6 +197,14 @@ class ScenarioRepeatedProduct(ScenarioError):
     template = "repeats product {product_id} (one price per product)"
 
 
+class ScenarioNotAPercent(ScenarioError):
+    template = "must be a percent from 0 to 100, not {value}"
+
+
+class ScenarioRepeatedDiscount(ScenarioError):
+    template = "repeats {what} (one value per price group, category and customer)"
+
+
 # --- checked against the client's books (each names its place) ------------------------------
 
 

@@ -556,6 +556,10 @@ IDENTIFIER_TYPE, PEOPLE_TYPES = "Email", ("Organization", "Client", "Basic")
 #: ``/fileUpload``: a pre-signed PUT URL (client, file id, the file's secret key), saved in Journal.
 PRICE_LIST = {"id": 1, "name": "Standard", "description": None, "isInclusiveTax": False}
 PRODUCT_DIMENSIONS, PRODUCT_SALES_TYPES = "dimensions", "salesTypeOverrides"
+#: GetDiscountMatrixPriceGroup / GetDiscountMatrixCategory (no parameters: the whole matrix): the
+#: scenario's ``discount_matrices`` entries in file order; Value a percent from 0 to 100; ids
+#: not given are left out (the WSDL's -2147483648 default); customer ids are not checked.
+DISCOUNT_MATRICES = {"percent": (Decimal(0), Decimal(100))}
 DOCUMENT_CONTENT = "/v1/documents/<document_id>/content"
 FILE_UPLOAD, FILE_UPLOAD_LOCATION = "/v1/fileUpload/<file_id>/content", "Journal"
 

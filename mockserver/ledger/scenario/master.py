@@ -15,10 +15,11 @@ saved record. Companies are also the ledger's customers (the same ids)::
     currencies: [{code: EUR, rate: "11.50"}]
     price_lists: [{id: 2, name: Forhandler, currency: NOK, include_vat: false,
                    prices: [{product_id: 1, price: "79.00"}]}]
+    discount_matrices: {category: [{category_id: 1, customer_id: 20001, value: "7.5"}]}
 
 Price lists are ProductService's (GetAllPriceLists, GetPriceList) and REST ``/pricelists`` after
 the standard list 1 (``interpretations.PRICE_LIST``: the products' own prices), so their ids
-start at 2.
+start at 2. Discount matrices are read by ``discounts.py``.
 """
 
 from __future__ import annotations
@@ -37,9 +38,10 @@ from ..masterdata import (
     PROJECT,
 )
 from ..model import Customer
+from . import discounts
 
 KEYS = ("companies", "persons", "projects", "products", "departments", "currencies",
-        "price_lists")
+        "price_lists", discounts.KEY)
 
 #: scenario key -> (member, reader kind); "id" and "name" are read for every kind
 _MEMBERS = {
@@ -67,7 +69,7 @@ _KINDS = {"companies": COMPANY, "persons": PERSON, "projects": PROJECT, "product
 def read(r, top) -> dict[str, dict[int, dict]]:
     """The master data of a scenario's top mapping, checked; ``r`` is the scenario reader."""
     out: dict[str, dict[int, dict]] = {}
-    for key in KEYS:
+    for key in _MEMBERS:
         if top.get(key) is None:
             continue
         items = r.seq(top, key, key)
@@ -95,7 +97,7 @@ def read(r, top) -> dict[str, dict[int, dict]]:
                 r.fail(items, i, path, errors.ScenarioRepeatedId(key=rid))
             records[rid] = data
         out[key] = records
-    return out
+    return {**out, **discounts.read(r, top)}
 
 
 def _value(r, item, name, path, kind):
@@ -151,7 +153,7 @@ def apply(book, master: dict[str, dict[int, dict]]) -> None:
     """Put a scenario's master data into a client's book (companies into its customers too)."""
     when = rules.fixture_record_time(book)
     for key, records in master.items():
-        kind = _KINDS[key]
+        kind = _KINDS.get(key, key)  # discount matrices: already by kind
         for rid, data in records.items():
             book.master.put(kind, rid, dict(data), when)
         if kind == COMPANY:
