@@ -28,12 +28,15 @@ DEPARTMENT = "department"
 CURRENCY = "currency"
 USER = "user"
 PRICE_LIST = "price_list"
+#: ProductService's discount matrices (scenario files only: ``scenario/discounts.py``)
+DISCOUNT_PRICE_GROUP = "discount_price_group"
+DISCOUNT_CATEGORY = "discount_category"
 #: The kinds whose ids are numbered per client (the others: the caller's own ids).
 KINDS = (COMPANY, PERSON, PROJECT, PRODUCT, DEPARTMENT, CURRENCY, USER, "company_category",
          "customer_category", "company_relation", "company_map", "industry", "status",
          "crm_group", "person_note", "person_category", "project_task", "project_role",
          "project_type", "project_status", "project_category", "pipeline", "product_category",
-         PRICE_LIST, "discount_price_group", "discount_category")
+         PRICE_LIST, DISCOUNT_PRICE_GROUP, DISCOUNT_CATEGORY)
 
 
 @dataclass

@@ -44,19 +44,9 @@ def _text(r: Reader, d: dict, name: str, path: str, required: bool = True, **bou
     return value
 
 
-def _member(r: Reader, d: dict, name: str, path: str = "", required: bool = True) -> dict | None:
-    """An object member (absent or null: None, a ``required`` problem when it must be there)."""
-    full = f"{path}.{name}" if path else name
-    if d.get(name) is None:
-        if required:
-            r.bad(full, "required")
-        return None
-    return r.obj(d[name], full)
-
-
 def _number_ref(r: Reader, d: dict, name: str) -> int | None:
     """``{"number": n}`` (transactionType, ledgerAccount), optional."""
-    ref = _member(r, d, name, required=False)
+    ref = r.member(d, name, required=False)
     if ref is None:
         return None
     return r.get(ref, "number", name, "integer", True, minimum=1, maximum=INT32[1])
@@ -82,7 +72,7 @@ def _balance(r: Reader, d: dict, path: str = "") -> dict | None:
 
 
 def _currency(r: Reader, d: dict, path: str) -> str | None:
-    found = _member(r, d, "currency", path)
+    found = r.member(d, "currency", path)
     if found is None:
         return None
     return r.get(found, "code", f"{path}.currency" if path else "currency", "string", True,
@@ -101,12 +91,12 @@ def read_account() -> tuple[dict, dict | None]:
         r.bad("number", "format")
     name = _text(r, body, "name", "")
     owner = None
-    given = _member(r, body, "owner")
+    given = r.member(body, "owner")
     if given is not None:
         owner = {"name": _text(r, given, "name", "owner"),
                  "organizationNumber": r.get(given, "organizationNumber", "owner", "string",
                                              True)}
-        contact = _member(r, given, "contact", "owner")
+        contact = r.member(given, "contact", "owner")
         if contact is not None:
             owner["contact"] = {
                 "name": _text(r, contact, "name", "owner.contact"),
@@ -115,7 +105,7 @@ def read_account() -> tuple[dict, dict | None]:
     type_no = _number_ref(r, body, "transactionType")
     account_no = _number_ref(r, body, "ledgerAccount")
     first = None
-    balance = _member(r, body, "balance", required=False)
+    balance = r.member(body, "balance", required=False)
     if balance is not None:
         first = _balance(r, balance, "balance")
     r.check(errors.InvalidOwnBankAccount)
@@ -135,7 +125,7 @@ def read_balance() -> dict:
 def _counterpart(r: Reader, d: dict, name: str) -> dict | None:
     """fromBankAccount / toBankAccount: the members given (number, type; null: left out; a
     number without a type is the schema's default, bban)."""
-    given = _member(r, d, name, required=False)
+    given = r.member(d, name, required=False)
     if given is None:
         return None
     out = {"number": r.get(given, "number", name, "string"),
@@ -154,18 +144,18 @@ def read_transaction() -> dict:
         r.bad("bankTransactionReference", "minLength")
     kind = r.get(body, "type", "", "string", True, enum=("inbound", "outbound"))
     account_id = None
-    account = _member(r, body, "bankAccount")
+    account = r.member(body, "bankAccount")
     if account is not None:
         account_id = r.get(account, "id", "bankAccount", "string", True)
     payment_type = payment_value = None
-    payment = _member(r, body, "paymentReference")
+    payment = r.member(body, "paymentReference")
     if payment is not None:
         payment_type = r.get(payment, "type", "paymentReference", "string", True,
                              enum=("text", "ocr", "invoiceRef"))
         payment_value = r.get(payment, "value", "paymentReference", "string", True,
                               maxLength=PAYMENT_REFERENCE_MAX)
     value = currency = None
-    amount = _member(r, body, "amount")
+    amount = r.member(body, "amount")
     if amount is not None:
         value = r.get(amount, "value", "amount", "number", True)
         if value is not None and value <= 0:
@@ -175,7 +165,7 @@ def read_transaction() -> dict:
     sent = {"fromBankAccount": _counterpart(r, body, "fromBankAccount"),
             "toBankAccount": _counterpart(r, body, "toBankAccount")}
     code = None
-    given = _member(r, body, "bankTransactionCode", required=False)
+    given = r.member(body, "bankTransactionCode", required=False)
     if given is not None:
         code = {name: r.get(given, name, "bankTransactionCode", "string")
                 for name in ("domainCode", "familyCode", "subFamilyCode") if name in given}

@@ -46,6 +46,16 @@ class Reader:
             return None
         return value
 
+    def member(self, d: dict, name: str, path: str = "", required: bool = True) -> dict | None:
+        """An object member ``d[name]`` (absent or null: None, a ``required`` problem when it
+        must be there)."""
+        full = f"{path}.{name}" if path else name
+        if d.get(name) is None:
+            if required:
+                self.bad(full, "required")
+            return None
+        return self.obj(d[name], full)
+
     def check(self, invalid=errors.InvalidBody) -> None:
         if self.problems:
             raise invalid(self.problems)

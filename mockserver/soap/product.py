@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from ..ledger import interpretations as rules
 from ..ledger.fixtures import fixtures_dir
-from ..ledger.masterdata import PRODUCT
+from ..ledger.masterdata import DISCOUNT_CATEGORY, DISCOUNT_PRICE_GROUP, PRICE_LIST, PRODUCT
 from . import records
 from .schema import WsdlService
 
@@ -86,7 +86,7 @@ def SaveCategories(ctx, categories):
 
 def GetPriceList(ctx, priceListId):
     book = ctx.book()
-    rec = ctx.ledger.record(book, "price_list", priceListId) if priceListId is not None else None
+    rec = ctx.ledger.record(book, PRICE_LIST, priceListId) if priceListId is not None else None
     if rec is None:
         return []
     return [{"Key": str(pid), "Value": format(Decimal(price), "f")}
@@ -97,7 +97,7 @@ def GetAllPriceLists(ctx):
     book = ctx.book()
     return [_out({"Id": r.id, "Name": r.data.get("Name"), "IncVat": bool(r.data.get("IncVat")),
                   "Currency": r.data.get("Currency")}, "ProductPriceList")
-            for r in ctx.ledger.records(book, "price_list")]
+            for r in ctx.ledger.records(book, PRICE_LIST)]
 
 
 def _discounts(ctx, kind):
@@ -106,11 +106,11 @@ def _discounts(ctx, kind):
 
 
 def GetDiscountMatrixPriceGroup(ctx):
-    return _discounts(ctx, "discount_price_group")
+    return _discounts(ctx, DISCOUNT_PRICE_GROUP)
 
 
 def GetDiscountMatrixCategory(ctx):
-    return _discounts(ctx, "discount_category")
+    return _discounts(ctx, DISCOUNT_CATEGORY)
 
 
 SERVICE = WsdlService("ProductService", fixtures_dir() / "vendor" / "ProductService.wsdl", {

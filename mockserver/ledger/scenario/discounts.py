@@ -19,11 +19,12 @@ from decimal import Decimal
 
 from ... import errors
 from .. import interpretations as rules
+from ..masterdata import DISCOUNT_CATEGORY, DISCOUNT_PRICE_GROUP
 
 KEY = "discount_matrices"
 #: the matrix's name in the scenario -> (its master-data kind, the member it needs)
-MATRICES = {"price_group": ("discount_price_group", "price_group_id"),
-            "category": ("discount_category", "category_id")}
+MATRICES = {"price_group": (DISCOUNT_PRICE_GROUP, "price_group_id"),
+            "category": (DISCOUNT_CATEGORY, "category_id")}
 #: an entry's members: scenario name -> the WSDL's Discount member
 _MEMBERS = {"price_group_id": "PriceGroupId", "category_id": "CategoryId",
             "customer_id": "CustomerId", "value": "Value"}
