@@ -105,18 +105,23 @@ def effective_settings(settings: Settings) -> Settings:
 
 
 def _collect_only_what_is_new() -> None:
-    """A served ledger only grows, and each full collection of the cyclic GC walks every object:
-    with a few hundred thousand lines booked, one stopped every request for 80-460 ms (measured
-    by bench/run.py). Freeze what is alive at start-up and after each full collection, so the
-    next one walks only what came since. Frozen objects are still freed when unreferenced."""
+    """A served ledger only grows, and a collection of the cyclic GC walks every object of its
+    generations: with a few hundred thousand lines booked, a full one stopped every request for
+    80-460 ms (measured by bench/run.py). Freeze what is alive at start-up and after every
+    collection of the older generations (1 and 2), so none walks more than what came since the
+    last one: under SaveBundleList at 8 connections the full collections took up to 60-90 ms
+    each (every line booked since the last one walked again, and 0 objects found), the p99 of
+    the whole row. Frozen objects are still freed when unreferenced; what is frozen is only never
+    searched for cycles again: over the contract suite served by one process the full
+    collections found 536 such objects among 85,000 freed young."""
     import gc
 
-    def after_full(phase: str, info: dict) -> None:
-        if phase == "stop" and info.get("generation") == 2:
+    def after_collection(phase: str, info: dict) -> None:
+        if phase == "stop" and info.get("generation", 0) >= 1:
             gc.freeze()
 
     gc.freeze()
-    gc.callbacks.append(after_full)
+    gc.callbacks.append(after_collection)
 
 
 def serve(settings: Settings, quiet: bool = False) -> None:
