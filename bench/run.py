@@ -6,7 +6,7 @@
 Starts ``tfso-mock serve`` as a subprocess (as a user would), drives it from separate processes
 (wrk with ``bench/wrk/request.lua`` where installed, else ``bench/loadgen.py``), and prints one
 table: start-up, req/s, server CPU ms per request (the server process's /proc CPU time over the
-run divided by the requests served), context switches per request (/proc, every thread of the
+run divided by the requests served, and the share of it spent in the kernel), context switches per request (/proc, every thread of the
 server), p50/p99 latency and RSS, for a bare WSGI app on the same server and for SaveBundleList,
 GetEntryId, Login and GET /v1/transactionlines, each at 1 connection and at 8 in the same run
 (with the ratio), then the store and scale rows. Every SOAP row is checked: the first answer is
@@ -286,6 +286,8 @@ class Row:
     cs: float | None = None
     rps: float | None = None
     cpu_ms: float | None = None
+    #: the share of that CPU spent in the kernel (system time: sends, receives, polling)
+    kernel: float | None = None
     p50_ms: float | None = None
     p99_ms: float | None = None
     rss_mb: float | None = None
@@ -358,9 +360,12 @@ class Driver:
         if self.warmup:
             served += self._run(server, load, self.warmup, connections)["requests"]
         cs0 = server.context_switches()
-        cpu0, busy0, gen0, t0 = server.cpu_s(), machine_busy_s(), children_cpu_s(), time.perf_counter()
+        (user0, sys0), busy0, gen0 = server.cpu_times(), machine_busy_s(), children_cpu_s()
+        t0 = time.perf_counter()
         res = self._run(server, load, self.duration, connections)
-        cpu1, busy1, gen1, t1 = server.cpu_s(), machine_busy_s(), children_cpu_s(), time.perf_counter()
+        (user1, sys1), busy1, gen1 = server.cpu_times(), machine_busy_s(), children_cpu_s()
+        t1 = time.perf_counter()
+        cpu0, cpu1 = user0 + sys0, user1 + sys1
         cs1 = server.context_switches()
         other = ((busy1 - busy0) - (cpu1 - cpu0) - (gen1 - gen0)) / (t1 - t0)
         served += res["requests"]
@@ -368,7 +373,8 @@ class Driver:
         errors = sum(res[k] for k in ("connect", "read", "write", "status", "timeout"))
         row = Row(load.name, conns=connections, cs=(cs1 - cs0) / n,
                   rps=res["requests"] / (res["duration_us"] / 1e6),
-                  cpu_ms=(cpu1 - cpu0) * 1000 / n, p50_ms=res["p50_us"] / 1000,
+                  cpu_ms=(cpu1 - cpu0) * 1000 / n,
+                  kernel=(sys1 - sys0) / (cpu1 - cpu0) if cpu1 > cpu0 else None, p50_ms=res["p50_us"] / 1000,
                   p99_ms=res["p99_us"] / 1000, rss_mb=server.rss_mb(), other=max(other, 0.0))
         if errors:
             row.note = f"{errors} errors ({', '.join(f'{k} {res[k]}' for k in ('connect', 'read', 'write', 'status', 'timeout') if res[k])})"
@@ -620,10 +626,10 @@ def fmt(value, spec: str) -> str:
 
 
 def print_table(rows: list[Row]) -> None:
-    head = ["", "conns", "start-up s", "req/s", "CPU ms/req", "cs/req", "p50 ms", "p99 ms",
+    head = ["", "conns", "start-up s", "req/s", "CPU ms/req", "kernel", "cs/req", "p50 ms", "p99 ms",
             "RSS MB", "others", "notes"]
     body = [[r.name, fmt(r.conns, "d"), fmt(r.startup_s, ".2f"), fmt(r.rps, ",.0f"),
-             fmt(r.cpu_ms, ".3f"), fmt(r.cs, ".2f"), fmt(r.p50_ms, ".2f"), fmt(r.p99_ms, ".2f"),
+             fmt(r.cpu_ms, ".3f"), fmt(r.kernel, ".0%"), fmt(r.cs, ".2f"), fmt(r.p50_ms, ".2f"), fmt(r.p99_ms, ".2f"),
              fmt(r.rss_mb, ".0f"), fmt(r.other, ".2f"), r.note]
             for r in rows]
     widths = [max(len(str(x[i])) for x in [head] + body) for i in range(len(head) - 1)]
@@ -786,6 +792,7 @@ def main(argv=None) -> int:
     print_table(bare + rows)
     print()
     print("CPU ms/req: the server process's CPU time (/proc) over the timed run / requests served.")
+    print("kernel: the share of that CPU spent in the kernel (system time: sockets, polling, files).")
     print("cs/req: context switches of every server thread (/proc) over the timed run / requests.")
     print("others: cores used meanwhile by processes other than the server and the load generator;")
     print("        above ~0.2 the machine was shared and every figure of that row is pessimistic.")

@@ -165,9 +165,15 @@ class ServeProcess:
 
     def cpu_s(self) -> float:
         """User plus system CPU seconds the child used."""
+        return sum(self.cpu_times())
+
+    def cpu_times(self) -> tuple[float, float]:
+        """User and system (kernel: sockets, polling, the store's files) CPU seconds the child
+        used."""
         with open(f"/proc/{self.proc.pid}/stat") as fh:
             fields = fh.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        tick = os.sysconf("SC_CLK_TCK")
+        return int(fields[11]) / tick, int(fields[12]) / tick
 
     def kill(self) -> None:
         """SIGKILL: no clean-up of any kind (a crash, an OOM kill, a pulled plug)."""
