@@ -3,7 +3,7 @@
 their balances and their transactions.
 
 ``BankFeedOps`` is a part of ``Ledger``. Each is a record of the client's master data (kinds
-``banking.BANK_ACCOUNT``, ``BANK_BALANCE``, ``BANK_TRANSACTION``), written like every record
+``masterdata.BANK_ACCOUNT``, ``BANK_BALANCE``, ``BANK_TRANSACTION``), written like every record
 (``_commit_master``: the lock, one log row), so a restart keeps it, a reset ends it and another
 client never sees it; ``banking.py`` reads them beside the chart's accounts and lines. The rules
 that need the client's state are checked here, under the ledger's lock, before anything is
@@ -26,7 +26,8 @@ from decimal import Decimal
 
 from .. import errors
 from . import banking
-from .banking import BANK_ACCOUNT, BANK_BALANCE, BANK_TRANSACTION, BankAccount, FedTransaction
+from .banking import BankAccount, FedTransaction
+from .masterdata import BANK_ACCOUNT, BANK_BALANCE, BANK_TRANSACTION
 from .parts import MasterWriteParts
 
 

@@ -19,13 +19,11 @@ from decimal import Decimal
 
 from . import interpretations as rules
 from .book import ClientBook
-from .masterdata import Record
+from .masterdata import BANK_ACCOUNT, BANK_BALANCE, BANK_TRANSACTION, Record
 from .model import Line
 from .money import ZERO, add
 
 _NS = uuid.UUID("5b1c0d2e-24a0-4f5e-9b7a-ba9c00000000")
-#: the master-data kinds a bank feed writes (``bankfeed.py``)
-BANK_ACCOUNT, BANK_BALANCE, BANK_TRANSACTION = "bank_account", "bank_balance", "bank_transaction"
 
 
 @dataclass(frozen=True, slots=True)

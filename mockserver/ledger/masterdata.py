@@ -31,12 +31,17 @@ PRICE_LIST = "price_list"
 #: ProductService's discount matrices (scenario files only: ``scenario/discounts.py``)
 DISCOUNT_PRICE_GROUP = "discount_price_group"
 DISCOUNT_CATEGORY = "discount_category"
+#: What a bank feed writes over REST (``bankfeed.py``; read by ``banking.py``)
+BANK_ACCOUNT = "bank_account"
+BANK_BALANCE = "bank_balance"
+BANK_TRANSACTION = "bank_transaction"
 #: The kinds whose ids are numbered per client (the others: the caller's own ids).
 KINDS = (COMPANY, PERSON, PROJECT, PRODUCT, DEPARTMENT, CURRENCY, USER, "company_category",
          "customer_category", "company_relation", "company_map", "industry", "status",
          "crm_group", "person_note", "person_category", "project_task", "project_role",
          "project_type", "project_status", "project_category", "pipeline", "product_category",
-         PRICE_LIST, DISCOUNT_PRICE_GROUP, DISCOUNT_CATEGORY)
+         PRICE_LIST, DISCOUNT_PRICE_GROUP, DISCOUNT_CATEGORY, BANK_ACCOUNT, BANK_BALANCE,
+         BANK_TRANSACTION)
 
 
 @dataclass
