@@ -105,3 +105,22 @@ def test_reset_returns_to_the_demo_client_only(ledger):
     demo = ledger.reset()
     assert list(ledger.books) == [1000]
     assert (demo["username"], demo["password"]) == ("demo@24sevenoffice.mock", "demo")
+
+
+def test_R6_a_bank_feed_account_comes_back_with_its_first_balance(ledger, book):
+    """The ledger answers the account it made and the first balance it kept (the REST surface
+    renders both; it builds neither)."""
+    from mockserver.ledger.banking import Balance, balance
+
+    fields = {"Number": "12345678903", "Bic": "NDEANOKK", "Type": "bban", "Name": "Drift",
+              "Owner": None, "TransactionType": None, "LedgerAccount": None}
+    at = dt.datetime(2024, 2, 29, 22, tzinfo=dt.UTC)
+    made, first = ledger.create_bank_account(
+        book, fields, {"Amount": Decimal("1000.25"), "Timestamp": at, "Currency": "NOK"})
+    assert first == Balance(Decimal("1000.25"), at, "NOK")
+    assert made.posted and made.number == "12345678903"
+    kept = ledger.query(balance, ledger.books[book.client_id], made, dt.date(2024, 3, 1))
+    assert kept == first
+    bare, none = ledger.create_bank_account(book, {**fields, "Number": "NO9386011117947",
+                                                   "Type": "iban"})
+    assert none is None and bare.number == "NO9386011117947"

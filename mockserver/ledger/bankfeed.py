@@ -9,8 +9,8 @@ client never sees it; ``banking.py`` reads them beside the chart's accounts and 
 that need the client's state are checked here, under the ledger's lock, before anything is
 written (the surface has checked the body's shape)::
 
-    made = ledger.create_bank_account(book, {"Number": "15030612345", "Bic": "DNBANOKKXXX",
-                                             "Type": "bban", "Name": "Drift", "Owner": {...}})
+    made, first = ledger.create_bank_account(book, {"Number": "15030612345", "Bic": "DNBANOKKXXX",
+                                                    "Type": "bban", "Name": "Drift", "Owner": {...}})
     ledger.add_bank_balance(book, str(made.id), Decimal("100.00"), at, "NOK")
     ledger.create_bank_transaction(book, {"Reference": "2024-0001-0001", "AccountId": ...})
 
@@ -35,11 +35,12 @@ class BankFeedOps(MasterWriteParts):
     """Mixed into ``Ledger`` (``lock``, ``clock``, ``_write``, ``_current``, ``_commit_master``)."""
 
     def create_bank_account(self, book, fields: dict, first_balance: dict | None = None
-                            ) -> BankAccount:
+                            ) -> tuple[BankAccount, banking.Balance | None]:
         """A new bank account (``fields``: Number, Bic, Type, Name, Owner, and TransactionType
         and LedgerAccount as numbers or None), with its first balance when given (Amount,
-        Timestamp, Currency). Refused, nothing written: an unknown ledger account or transaction
-        type (400), a number one of the client's bank accounts has (409)."""
+        Timestamp, Currency): (the account, that balance or None). Refused, nothing written: an
+        unknown ledger account or transaction type (400), a number one of the client's bank
+        accounts has (409)."""
         with self._write():
             book = self._current(book)
             account_no, type_no = fields.get("LedgerAccount"), fields.get("TransactionType")
@@ -56,11 +57,12 @@ class BankFeedOps(MasterWriteParts):
             data = {**fields, "Id": str(uuid.uuid4())}
             rid = book.master.next_id(BANK_ACCOUNT)
             self._commit_master(book, BANK_ACCOUNT, [(rid, data)], [], now)
+            first = None
             if first_balance is not None:
-                self._put_balance(book, data["Id"], first_balance, now)
+                first = self._put_balance(book, data["Id"], first_balance, now)
             rec = book.master.get(BANK_ACCOUNT, rid)
             assert rec is not None
-            return banking.posted_account(rec)
+            return banking.posted_account(rec), first
 
     def add_bank_balance(self, book, account_id: str, amount: Decimal, at: datetime,
                          currency: str) -> banking.Balance:
@@ -70,15 +72,16 @@ class BankFeedOps(MasterWriteParts):
             account = banking.bank_account(book, account_id)
             if account is None:
                 raise errors.BankAccountNotFound(account_id=account_id)
-            self._put_balance(book, str(account.id),
-                              {"Amount": amount, "Timestamp": at, "Currency": currency},
-                              self.clock.now())
-            return banking.Balance(amount, at, currency)
+            return self._put_balance(book, str(account.id),
+                                     {"Amount": amount, "Timestamp": at, "Currency": currency},
+                                     self.clock.now())
 
-    def _put_balance(self, book, account_id: str, balance: dict, now: datetime) -> None:
+    def _put_balance(self, book, account_id: str, balance: dict, now: datetime
+                     ) -> banking.Balance:
         rid = book.master.next_id(BANK_BALANCE)
         self._commit_master(book, BANK_BALANCE, [(rid, {**balance, "AccountId": account_id})],
                             [], now)
+        return banking.Balance(balance["Amount"], balance["Timestamp"], balance["Currency"])
 
     def create_bank_transaction(self, book, fields: dict
                                 ) -> tuple[BankAccount, FedTransaction]:

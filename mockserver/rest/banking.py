@@ -157,9 +157,7 @@ def register(app, ctx) -> None:
         fields, first = bankbody.read_account()
         book = ctx.book(token)
         with ctx.clock_scope(token.client_id):
-            made = ledger.create_bank_account(book, fields, first)
-        balance = None if first is None else banking.Balance(
-            first["Amount"], first["Timestamp"], first["Currency"])
+            made, balance = ledger.create_bank_account(book, fields, first)
         return json_response(201, jsonout.dumps(account_item(made, {}, balance, None)))
 
     @app.post("/v1/bankaccounts/<account_id>/balances")
