@@ -124,3 +124,23 @@ def test_R6_a_bank_feed_account_comes_back_with_its_first_balance(ledger, book):
     bare, none = ledger.create_bank_account(book, {**fields, "Number": "NO9386011117947",
                                                    "Type": "iban"})
     assert none is None and bare.number == "NO9386011117947"
+
+
+def test_R6_a_sales_order_rows_tax_code_and_account_are_the_ledgers_to_resolve(book):
+    """What a REST line names (a tax code by id or number, an account by id or number) is
+    resolved by the ledger: the code's own rate, a conflicting rate flagged, unknown refused."""
+    from mockserver import errors
+    from mockserver.ledger.invoices import row_tax_settings
+
+    code = book.tax_codes[3]
+    account = book.accounts[3000]
+    assert row_tax_settings(book, None, 3, None, account.account_id, None) == (
+        {"TaxSettings": {"TaxCode": 3, "TaxAccount": 3000}, "VatRate": code.rate}, False)
+    assert row_tax_settings(book, code.tax_id, 99, Decimal("15"), None, 3001) == (
+        {"TaxSettings": {"TaxCode": 3, "TaxAccount": 3001}, "VatRate": code.rate}, True)
+    assert row_tax_settings(book, None, None, Decimal("12"), None, None) == (
+        {"VatRate": Decimal("12")}, False)
+    with pytest.raises(errors.RecordNotFound, match=r"^Tax with Id 424242 was not found\.$"):
+        row_tax_settings(book, 424242, None, None, 999999, None)
+    with pytest.raises(errors.RecordNotFound, match=r"^Account with Id 999999 was not found\.$"):
+        row_tax_settings(book, None, 3, None, 999999, None)

@@ -418,6 +418,37 @@ class InvoiceOps(MasterWriteParts):
         return found[0] if found else None
 
 
+def row_tax_settings(book, tax_id: int | None, tax_number: int | None, rate: Decimal | None,
+                     account_id: int | None, account_number: int | None
+                     ) -> tuple[dict, bool]:
+    """(InvoiceRow members, rate conflict) for a row that names a tax code (by its id as REST
+    shows it, else its number) and an account (by its id, else its number, taken as given):
+    ``TaxSettings`` (TaxCode, TaxAccount) and ``VatRate`` (the code's own; a rate without a
+    code: that rate); the conflict when a rate is given that is not the code's. An unknown tax
+    code (first) or account id: ``RecordNotFound``. Read under the ledger's lock."""
+    out: dict = {}
+    conflict = False
+    if tax_id is not None or tax_number is not None:
+        code = next((t for t in book.tax_codes.values()
+                     if (tax_id is not None and t.tax_id == tax_id)
+                     or (tax_id is None and t.tax_no == tax_number)), None)
+        if code is None:
+            raise errors.RecordNotFound("Tax", tax_id if tax_id is not None else tax_number)
+        conflict = rate is not None and rate != code.rate
+        out["TaxSettings"] = {"TaxCode": code.tax_no}
+        out["VatRate"] = code.rate
+    elif rate is not None:
+        out["VatRate"] = rate
+    if account_id is not None:
+        found = next((a for a in book.accounts.values() if a.account_id == account_id), None)
+        if found is None:
+            raise errors.RecordNotFound("Account", account_id)
+        account_number = found.account_no
+    if account_number is not None:
+        out.setdefault("TaxSettings", {})["TaxAccount"] = account_number
+    return out, conflict
+
+
 def _in_currency(currency, entries: list[Entry]) -> None:
     """S4 as SaveBundleList books foreign currency: each entry's amount in the currency, with
     its rate and unit (the ledger converts each one to NOK, rounded to øre)."""
@@ -446,4 +477,4 @@ def _id(value) -> int:
     return value if isinstance(value, int) and value > 0 else 0
 
 
-__all__ = ["InvoiceOps", "ORDER", "row_amounts", "order_totals", "RowAmounts"]
+__all__ = ["InvoiceOps", "ORDER", "row_amounts", "order_totals", "RowAmounts", "row_tax_settings"]

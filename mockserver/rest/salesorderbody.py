@@ -7,6 +7,7 @@ Read-only members (``id``, amounts, ``createdAt``, ``product.number``...) are ig
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -209,11 +210,35 @@ def order_fields(body: dict, creating: bool) -> dict:
     return out
 
 
-def row_fields(body: dict, tax_code, account_number) -> dict:
-    """InvoiceRow members of a ``LineWithoutId`` / ``Line``. ``tax_code(id, number)`` gives the
-    (number, rate) of a tax code by the id /taxes shows or its number, ``account_number(id)``
-    an account's number by the id /accounts shows: what an InvoiceRow's TaxSettings and
-    VatRate carry (None: unknown)."""
+@dataclass
+class RowBody:
+    """A ``LineWithoutId`` / ``Line`` as read: its InvoiceRow members, and the tax code and
+    account it names as given (the ledger resolves them: ``invoices.row_tax_settings``). The
+    problems are not answered yet: an unknown tax code or account is a 400 BadRequestError
+    before any of them."""
+
+    head: dict  # the members before TaxSettings and VatRate
+    tail: dict  # the members after them (dimensions, accrual)
+    tax_id: int | None
+    tax_number: int | None
+    rate: Decimal | None
+    account_id: int | None
+    account_number: int | None
+    reader: Reader
+    rate_at: int  # where a ``tax.rate`` problem goes among the others
+
+    def fields(self, settings: dict, rate_conflict: bool) -> dict:
+        """The InvoiceRow members with the ledger's ``settings`` (TaxSettings, VatRate) in
+        place; a rate that is not the code's own: a ``tax.rate`` problem (400)."""
+        if rate_conflict:
+            self.reader.problems.insert(self.rate_at, ("tax.rate", "const"))
+        self.reader.check(errors.InvalidSalesOrderLine)
+        return {**self.head, **settings, **self.tail}
+
+
+def read_row(body: dict) -> RowBody:
+    """InvoiceRow members of a ``LineWithoutId`` / ``Line`` and the tax code (by the id /taxes
+    shows or its number) and account (by the id /accounts shows or its number) it names."""
     r = Reader()
     out: dict = {}
     for extra in sorted(set(body) - _LINE_MEMBERS):
@@ -248,40 +273,26 @@ def row_fields(body: dict, tax_code, account_number) -> dict:
     hidden = r.get(body, "isHidden", "", "boolean")
     if hidden is not None:
         out["Hidden"] = hidden
+    tid = tax_number = rate = None
     if body.get("tax") is not None:
         t = r.obj(body["tax"], "tax")
         if t is not None:
             tid = r.get(t, "id", "tax", "integer", minimum=INT32[0], maximum=INT32[1])
-            number = r.get(t, "number", "tax", "integer", minimum=INT32[0], maximum=INT32[1])
+            tax_number = r.get(t, "number", "tax", "integer", minimum=INT32[0], maximum=INT32[1])
             rate = r.get(t, "rate", "tax", "number", minimum=0)
             if rate is not None and rate > 100:
                 r.bad("tax.rate", "maximum")
-            code = None
-            if tid is not None or number is not None:
-                code = tax_code(tid, number)  # (number, rate), None: unknown
-                if code is None:
-                    what = errors.RecordNotFound("Tax", tid if tid is not None else number)
-                    raise errors.SalesOrderRefused(what.text)
-                if rate is not None and rate != code[1]:
-                    r.bad("tax.rate", "const")  # the code's own rate, or none
-                out["TaxSettings"] = {"TaxCode": code[0]}
-                out["VatRate"] = code[1]
-            elif rate is not None:
-                out["VatRate"] = rate
+    rate_at = len(r.problems)
+    aid = account_number = None
     if body.get("account") is not None:
         a = r.obj(body["account"], "account")
         if a is not None:
             aid = r.get(a, "id", "account", "integer", minimum=INT32[0], maximum=INT32[1])
-            number = r.get(a, "number", "account", "integer", minimum=INT32[0], maximum=INT32[1])
-            if aid is not None:
-                number = account_number(aid)
-                if number is None:
-                    raise errors.SalesOrderRefused(errors.RecordNotFound("Account", aid).text)
-            if number is not None:
-                out.setdefault("TaxSettings", {})["TaxAccount"] = number
+            account_number = r.get(a, "number", "account", "integer", minimum=INT32[0],
+                                   maximum=INT32[1])
+    tail: dict = {}
     if body.get("dimensions") is not None:
-        _dimensions(r, body["dimensions"], "dimensions", out)
+        _dimensions(r, body["dimensions"], "dimensions", tail)
     if body.get("accrual") is not None:
-        _accrual(r, body["accrual"], "accrual", out)
-    r.check(errors.InvalidSalesOrderLine)
-    return out
+        _accrual(r, body["accrual"], "accrual", tail)
+    return RowBody(out, tail, tid, tax_number, rate, aid, account_number, r, rate_at)

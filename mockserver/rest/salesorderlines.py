@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from .. import errors
-from ..ledger.invoices import TEXT_ROWS
+from ..ledger.invoices import TEXT_ROWS, row_tax_settings
 from ..ledger.masterdata import merge
 from . import jsonout
 from .body import json_body
 from .http import INT32, drop_none, json_response, not_found, path_int
-from .salesorderbody import row_fields
+from .salesorderbody import read_row
 from .salesorders import dimensions, refused
 
 
@@ -73,18 +73,14 @@ def register(app, ctx) -> None:
         return row
 
     def body_fields(book) -> dict:
-        def tax_code(tid, number):
-            code = next((t for t in book.tax_codes.values()
-                         if (tid is not None and t.tax_id == tid)
-                         or (tid is None and t.tax_no == number)), None)
-            return (code.tax_no, code.rate) if code is not None else None
-
-        def account_number(aid):
-            found = next((a for a in book.accounts.values() if a.account_id == aid), None)
-            return found.account_no if found is not None else None
-
-        body = json_body(errors.InvalidSalesOrderLine)
-        return ledger.query(row_fields, body, tax_code, account_number)
+        row = read_row(json_body(errors.InvalidSalesOrderLine))
+        try:
+            settings, rate_conflict = ledger.query(
+                row_tax_settings, book, row.tax_id, row.tax_number, row.rate, row.account_id,
+                row.account_number)
+        except errors.ItemRefused as err:
+            raise refused(err) from None
+        return row.fields(settings, rate_conflict)
 
     def save(token, book, oid: int, edit, conflict: bool = False) -> None:
         with ctx.clock_scope(token.client_id):
