@@ -136,3 +136,42 @@ def test_record_refuses_in_one_line(monkeypatch, capsys, tmp_path, args, expecte
     assert_refused(in_process(monkeypatch, capsys, "record", "--out", str(tmp_path / "out"), *args),
                    expected)
     assert not (tmp_path / "out").exists()
+
+
+def test_serve_help_names_every_capacity_limit(monkeypatch, capsys):
+    """``--limit``'s help lists every limit ``--limit NAME=N`` takes (attachment_bytes was
+    missing from it, though the README and the REST table point users to it)."""
+    from dataclasses import fields
+
+    from mockserver.limits import Limits
+
+    proc = in_process(monkeypatch, capsys, "serve", "--help")
+    assert proc.returncode == 0
+    text = " ".join(proc.stdout.split())  # argparse wraps the help at any space
+    listed = text.split("--limit NAME=N a capacity limit, repeatable:", 1)[1].split("(env", 1)[0]
+    assert [n.strip() for n in listed.split(",")] == [f.name for f in fields(Limits)]
+
+
+def test_every_flag_the_readme_names_exists():
+    """Each ``--flag`` the README shows in backticks is one a command of this project takes:
+    ``tfso-mock serve``/``record``, the pytest plugin or the contract suite's options, the
+    bench (its argparse), or Hypothesis's profile option; the README once sent users to a
+    ``--max-body`` flag the CLI does not have."""
+    import re
+    from pathlib import Path
+
+    from mockserver.cli import _parser
+
+    root = Path(__file__).resolve().parents[1]
+    known = {"--hypothesis-profile", "--help", "--version"}
+    p = _parser()
+    for command in p._subparsers._group_actions[0].choices.values():  # serve, record
+        known.update(o for a in command._actions for o in a.option_strings)
+    for source in [root / "mockserver/testing/plugin.py", root / "contract_tests/conftest.py",
+                   *sorted((root / "bench").glob("*.py"))]:
+        known.update(re.findall(r"""(?:addoption|add_argument)\(\s*["'](--[a-z0-9-]+)""",
+                                source.read_text(encoding="utf-8")))
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    named = {flag for code in re.findall(r"`([^`\n]+)`", readme)
+             for flag in re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", code)}
+    assert sorted(named - known) == []

@@ -15,7 +15,7 @@ import secrets
 import signal
 import sqlite3
 import sys
-from dataclasses import replace
+from dataclasses import fields, replace
 from urllib.parse import urlsplit
 
 from . import __version__
@@ -80,10 +80,9 @@ def _parser() -> argparse.ArgumentParser:
                         "(default), give it the series' next free number, or refuse it "
                         "(env TFSO_MOCK_TRANSACTION_NO_ZERO)")
     s.add_argument("--limit", action="append", metavar="NAME=N",
-                   help="a capacity limit, repeatable: clients, generated_lines, "
-                        "generated_lines_total, sessions, tokens, faults, journal_bytes, "
-                        "xml_attributes(_total), xml_namespaces(_total) (env "
-                        "TFSO_MOCK_LIMIT_NAME; README: Robustness)")
+                   help="a capacity limit, repeatable: "
+                        + ", ".join(f.name for f in fields(Limits))
+                        + " (env TFSO_MOCK_LIMIT_NAME; README: Robustness)")
     s.add_argument("--quiet", action="store_true", help="print only the base URL line")
     r = sub.add_parser("record", help="proxy to an upstream API and store each exchange as a "
                                       "recorded pair (credentials and session ids scrubbed)")
