@@ -145,6 +145,22 @@ def test_C_client_options_are_read_as_a_scenario_reads_them(tfso_mock):
     assert inline == "scenario: vat_base_rate: must be from 0 to 100, not 101"
 
 
+def test_C_an_unknown_path_or_method_is_named_in_the_answer(tfso_mock):
+    """Worded as REST's 404/405, not Flask's stock "The requested URL was not found on the
+    server. If you entered the URL manually..." (what a user typing a path saw)."""
+    base = tfso_mock.url + "/__admin"
+    nope = requests.get(base + "/nope")
+    assert (nope.status_code, nope.headers["Content-Type"], nope.json()) == (
+        404, "application/json", {"error": {"name": "NotFound",
+                                            "message": "No control API endpoint at GET /__admin/nope"}})
+    word = requests.delete(base + "/clients/abc")
+    assert (word.status_code, word.json()["error"]["message"]) == (
+        404, "No control API endpoint at DELETE /__admin/clients/abc")
+    patch = requests.patch(base + "/health")
+    assert (patch.status_code, patch.json()) == (405, {"error": {
+        "name": "MethodNotAllowed", "message": "PATCH is not allowed on /__admin/health"}})
+
+
 def test_C_unknown_client_and_bad_bodies(tfso_mock):
     url = tfso_mock.url + "/__admin/clients"
     missing = requests.get(url + "/99999999/rate_limit")

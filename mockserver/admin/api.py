@@ -14,11 +14,11 @@ from __future__ import annotations
 import hmac
 
 from flask import Flask, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from ..codec_utils import bearer_token
 from ..control import faults as fault_specs
-from ..errors import LimitReached
+from ..errors import EndpointMethodNotAllowed, LimitReached, NoEndpoint
 from ..journal import CriteriaError
 from ..ledger import scenario as scenarios
 from . import clients, clock, documents, faults, limits, requests, ui
@@ -71,6 +71,10 @@ def create_admin(server) -> Flask:
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):
+        if isinstance(err, (NotFound, MethodNotAllowed)):
+            kind = NoEndpoint if isinstance(err, NotFound) else EndpointMethodNotAllowed
+            own = kind(method=request.method, path=request.path)
+            return error_response(own.status, own.name, own.message)
         return error_response(err.code or 500, err.name.replace(" ", ""), err.description or err.name)
 
     @app.errorhandler(Exception)

@@ -24,6 +24,16 @@ class ControlError(AdminError):
                          self.name)
 
 
+class NoEndpoint(ControlError):
+    """A path under /__admin that no control-API endpoint has (worded as REST's)."""
+
+    status, name, template = 404, "NotFound", "No control API endpoint at {method} {path}"
+
+
+class EndpointMethodNotAllowed(ControlError):
+    status, name, template = 405, "MethodNotAllowed", "{method} is not allowed on {path}"
+
+
 class NoClient(ControlError):
     status, name, template = 404, "NotFound", "No client {client_id}"
 
