@@ -105,6 +105,18 @@ ENTRY_ID = ('<GetEntryId xmlns="' + NS + '">\n'
             "</GetEntryId>")
 
 
+@pytest.mark.parametrize(("body", "line", "column", "inner"), [
+    ("not xml", 1, 1, "Start tag expected, '<' not found, line 1, column 1"),
+    ("<a>\n  <b></a>", 2, 10, "Opening and ending tag mismatch: b line 2 and a, line 2, column 10"),
+])
+def test_W9_xml_that_is_not_well_formed_says_where(client, tfso_mock, body, line, column, inner):
+    """W9's shape with the parser's position; the parser's own message without the
+    ``(<string>, line 1)`` Python's lxml appends (it was sent on the wire)."""
+    resp = raw_post(client.http, tfso_mock.url, ACCOUNT, body, "GetEntryId")
+    assert resp.status_code == 500
+    assert fault(resp) == ("soap:Client", unreadable(line, column, inner))
+
+
 def _entry_id(date="2024-01-31T00:00:00", sort="1") -> str:
     # the envelope puts the operation on line 1; its lines follow
     return envelope("\n" + ENTRY_ID.format(date=date, sort=sort))

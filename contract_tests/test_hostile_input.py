@@ -57,7 +57,7 @@ METACHARS = ["'; DROP TABLE entries; --", '" OR 1=1 --', "$(rm -rf /)", "`id`", 
 CT11 = "text/xml; charset=utf-8"
 CT12 = "application/soap+xml; charset=utf-8"
 DTD_TEXT = "Request format is invalid: DTDs are not allowed in SOAP messages."
-XML_ERROR = "Server was unable to read request. ---> There is an error in XML document. ---> "
+XML_ERROR = "Server was unable to read request. ---> There is an error in XML document ("
 
 
 def xml_escape(text: str) -> str:

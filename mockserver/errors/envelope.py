@@ -14,9 +14,10 @@ class DtdNotAllowed(RequestError):
 
 
 class UnreadableXml(RequestError):
-    """The body is not well-formed XML; ``detail`` is the parser's message."""
+    """The body is not well-formed XML, in W9's shape: where the parser stopped (``line``,
+    ``column``) and its message (``detail``: libxml2's words, not .NET's XmlException text)."""
 
-    template = UNABLE_TO_READ + ". ---> {detail}"
+    template = UNABLE_TO_READ + " ({line}, {column}). ---> {detail}"
 
 
 class NotAnEnvelope(RequestError):

@@ -147,7 +147,9 @@ def parse(body: bytes, content_type: str, limits: Limits | None = None) -> SoapR
     try:
         root = etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise errors.UnreadableXml(detail=exc) from None
+        # exc.msg: without the "(<string>, line 1)" that str(exc) adds (a Python artifact)
+        line, column = exc.position
+        raise errors.UnreadableXml(detail=exc.msg, line=line, column=column) from None
     if root.getroottree().docinfo.doctype:
         raise errors.DtdNotAllowed()
     ns, _, local = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
