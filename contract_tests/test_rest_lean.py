@@ -37,10 +37,10 @@ class Switch:
         self.served = self.declined = 0
         app._lean_rest = self
 
-    def __call__(self, environ):
+    def __call__(self, environ, found):
         if not self.on:
             return None
-        answer = self.inner(environ)
+        answer = self.inner(environ, found)
         if answer is None:
             self.declined += 1
         else:
@@ -286,6 +286,20 @@ def test_refusals_and_unusual_requests_are_left_to_flask(own, setup):
     assert faulted[0].endswith("503 Service Unavailable") and switch.served == served
     assert split(raw_get(own.url, path, token))[0] == "HTTP/1.1 200 OK"
     assert switch.served == served + 1
+
+    # a fault that ends the client's tokens after the front door found the caller by its
+    # token: the lean path sees it ended and Flask refuses, as before the fault
+    a.inject_fault(path="/v1/transactionlines", expire_session=True)
+    declined = switch.declined
+    ended = split(raw_get(own.url, path, token))
+    assert switch.declined == declined + 1 and ended[0].endswith("401 UNAUTHORIZED")
+    assert json.loads(ended[2])["error"] == {"name": "UnauthorizedError",
+                                             "message": "The access token is invalid"}
+    switch.on = False
+    assert split(raw_get(own.url, path, token))[1:3] == ended[1:3]  # Flask's own answer
+    switch.on = True
+    token = a.oauth_token()
+    assert both(own, switch, path, token)[0] == "HTTP/1.1 200 OK"
 
     # the client's own clock: the token expired an hour later (the other client is untouched)
     a.advance(hours=2)

@@ -301,7 +301,7 @@ class MockServer:
             elif method == "GET":
                 req.operation = "WSDL"
         elif refusal is None:
-            client_id = self._rest_client(environ, lower, method)
+            client_id = self._rest_client(req, lower)
         req.client_id = client_id
         req.key = client_key(client_id) if client_id is not None else address_key(
             environ.get("REMOTE_ADDR", ""))
@@ -311,16 +311,19 @@ class MockServer:
         username = envelope.credential_username(parsed)
         return self.ledger.client_for_username(username) if username else None
 
-    def _rest_client(self, environ, lower: str, method: str) -> int | None:
+    def _rest_client(self, req: door.Request, lower: str) -> int | None:
+        """The client a bearer token (kept as ``req.bearer`` for ``rest/lean.py``) or an OAuth
+        client_id names."""
         tokens = getattr(self.ledger, "tokens", None)
         if tokens is None:
             return None
+        environ = req.environ
         auth = environ.get("HTTP_AUTHORIZATION", "")
         bearer = bearer_token(auth)
         if bearer is not None:
-            found = tokens.lookup(bearer)
+            found = req.bearer = tokens.lookup(bearer)
             return found.client_id if found is not None else None
-        if lower.startswith("/oauth") and method == "POST":
+        if lower.startswith("/oauth") and req.method == "POST":
             try:
                 basic = basic_credentials(auth)
             except ValueError:
@@ -465,7 +468,7 @@ class MockServer:
 
     def _rest(self, req: door.Request, start_response, started, meta, limit_headers):
         lean = self._lean_rest
-        if lean is not None and (answer := lean(req.environ)) is not None:
+        if lean is not None and (answer := lean(req.environ, req.bearer)) is not None:
             headers, body, rest_meta = answer  # the same 200 Flask would write (rest/lean.py)
             meta.update(rest_meta)
             start_response("200 OK", headers + limit_headers)

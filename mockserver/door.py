@@ -25,6 +25,7 @@ from .rest import errors as rest_errors
 from .soap import catalogue, envelope
 
 if TYPE_CHECKING:
+    from .ledger.tokens import AccessToken
     from .soap.wsdl import ServiceDef
 
 REASONS = {200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
@@ -122,6 +123,8 @@ class Request:
     version: str = envelope.SOAP11
     #: the parsed envelope of a SOAP POST, or why it could not be read (``SoapHandler.read``)
     parsed: envelope.SoapRequest | errors.VendorError | None = None
+    #: the token a REST request's bearer credentials name (``TokenStore.lookup``: live or not)
+    bearer: AccessToken | None = None
 
     @property
     def soap(self) -> bool:

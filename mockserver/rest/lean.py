@@ -12,7 +12,13 @@ caller, the client's clock, the rate limiter and its headers, injected faults, t
 only the REST app's part is replaced, and only when nothing is unusual: GET (not HEAD), the
 exact path, a bearer token that is live and holds the operation's scopes, and (for a page) a
 kept answer for the very same URL and book. Anything else returns None and Flask answers,
-with its exact errors. Nothing here changes state: falling through after a look is free.
+with its exact errors. Nothing here changes state (but the token table's sweep of expired
+tokens, which ``RestContext.bearer`` does too): falling through after a look is free.
+
+The token is the one the front door looked up to find the caller (the same reading of the
+``Authorization`` header as ``RestContext.bearer``'s): it is checked here as ``bearer`` checks
+it, in the caller's clock the front door runs us in, without parsing and hashing the 1.4 KB
+header a second time (issue 18).
 """
 
 from __future__ import annotations
@@ -20,11 +26,14 @@ from __future__ import annotations
 import re
 import threading
 import uuid
+from typing import TYPE_CHECKING
 
-from .. import errors
 from ..ledger.ids import trace_id
 from . import openapi, vendor
 from .http import LINK_KEY
+
+if TYPE_CHECKING:
+    from ..ledger.tokens import AccessToken
 
 PAGES_PATH = "/v1/transactionlines"
 LINE_PREFIX = PAGES_PATH + "/"
@@ -47,20 +56,22 @@ class KeptPages:
     @staticmethod
     def key(client_id: int, environ) -> tuple:
         """What the answer is made of: the client, the query and the host its Link names."""
-        return (client_id, *(environ.get(k) for k in LINK_KEY))
+        return (client_id, *map(environ.get, LINK_KEY))
 
-    def get(self, key: tuple, changes, book) -> tuple[bytes, str] | None:
-        """``(body, link)`` when kept for ``changes`` and ``book``, else None."""
+    def get(self, key: tuple, changes, book) -> tuple[bytes, tuple, tuple] | None:
+        """``(body, its Content-Length header, its link header)`` when kept for ``changes``
+        and ``book``, else None."""
         kept = self._pages.get(key)
         if kept is None or kept[1] is not book or kept[0] != changes:
             return None
-        return kept[2], kept[3]
+        return kept[2]
 
     def put(self, key: tuple, changes, book, body: bytes, link: str) -> None:
         with self._lock:
             if len(self._pages) >= self.capacity:
                 self._pages.clear()
-            self._pages[key] = (changes, book, body, link)
+            self._pages[key] = (changes, book, (body, ("Content-Length", str(len(body))),
+                                                ("link", link)))
 
     def clear(self) -> None:
         with self._lock:
@@ -68,43 +79,41 @@ class KeptPages:
 
 
 class LeanLines:
-    def __init__(self, server, pages: KeptPages, line_text, bearer):
+    def __init__(self, server, pages: KeptPages, line_text):
         """``line_text(book, line_id, dimensions)``: one line's JSON text, or None (read
-        under the ledger's lock, as the Flask view reads it); ``bearer(header)``: the live
-        token or a raised 401 (``RestContext.bearer``)."""
+        under the ledger's lock, as the Flask view reads it)."""
         self.ledger = server.ledger
-        self.bearer = bearer
+        self.clock = server.clock
         self.pages = pages
         self.line_text = line_text
         self._pages_scopes = vendor.required_scopes("GET", "/transactionlines")
         self._line_scopes = vendor.required_scopes("GET", "/transactionlines/{id}")
 
-    def answer(self, environ) -> tuple[list, bytes, dict] | None:
+    def answer(self, environ, found: AccessToken | None) -> tuple[list, bytes, dict] | None:
         """``(headers, body, journal meta)`` of a 200 as Flask would write it, or None: let
-        Flask answer. Called by the front door in the caller's clock, after the quota."""
-        if environ.get("REQUEST_METHOD") != "GET":
+        Flask answer. Called by the front door in the caller's clock, after the quota, with
+        the token its ``Authorization`` header names (``TokenStore.lookup``), if any."""
+        if found is None or environ.get("REQUEST_METHOD") != "GET":
             return None
         path = environ.get("PATH_INFO")
         if path == PAGES_PATH:
-            token = self._token(environ, self._pages_scopes)
+            token = self._token(found, self._pages_scopes)
             if token is None:
                 return None
             return self._page(environ, token.client_id)
         if path is not None and path.startswith(LINE_PREFIX):
-            token = self._token(environ, self._line_scopes)
+            token = self._token(found, self._line_scopes)
             if token is None:
                 return None
             return self._line(environ, token.client_id, path[len(LINE_PREFIX):])
         return None
 
-    def _token(self, environ, scopes: frozenset[str]):
-        """The live token holding ``scopes`` (``RestContext.bearer``), else None: Flask then
-        answers with the exact error."""
-        try:
-            token = self.bearer(environ.get("HTTP_AUTHORIZATION", ""))
-        except errors.RestError:
-            return None
-        return token if scopes <= token.scopes else None
+    def _token(self, found: AccessToken, scopes: frozenset[str]) -> AccessToken | None:
+        """``found`` if it is live (``RestContext.bearer``'s check, on the caller's clock: the
+        front door's scope is ``found``'s client) and holds ``scopes``, else None: Flask then
+        answers with the exact error. (A client without a book: ``_page`` and ``_line``.)"""
+        token, _ = self.ledger.tokens.validate(found.token, self.clock.now())
+        return token if token is not None and scopes <= token.scopes else None
 
     def _page(self, environ, client_id: int):
         book = self.ledger.books.get(client_id)
@@ -114,8 +123,8 @@ class LeanLines:
                               self.ledger.client_changes(client_id), book)
         if kept is None:
             return None
-        body, link = kept
-        return (_headers(body, [("link", link)]), body,
+        body, length, link = kept
+        return ([_CONTENT_TYPE, length, ("X-Trace-Id", trace_id()), link], body,
                 {"operation": "GetTransactionLines", "client_id": client_id})
 
     def _line(self, environ, client_id: int, line_id: str):
@@ -130,10 +139,9 @@ class LeanLines:
         if text is None:  # Flask's 404, in the vendor's shape
             return None
         body = text.encode()
-        return (_headers(body, []), body, {"operation": "GetTransactionLine", "client_id": client_id})
+        return (_headers(body), body, {"operation": "GetTransactionLine", "client_id": client_id})
 
 
-def _headers(body: bytes, more: list) -> list[tuple[str, str]]:
-    """Flask's headers of ``http.json_response``, in its order."""
-    return [_CONTENT_TYPE, ("Content-Length", str(len(body))),
-            ("X-Trace-Id", trace_id()), *more]
+def _headers(body: bytes) -> list[tuple[str, str]]:
+    """Flask's headers of ``http.json_response``, in its order (a page's add its link)."""
+    return [_CONTENT_TYPE, ("Content-Length", str(len(body))), ("X-Trace-Id", trace_id())]

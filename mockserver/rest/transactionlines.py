@@ -97,7 +97,7 @@ def register(app, ctx) -> None:
 
         return ledger.query(the_line)
 
-    app.extensions["lean_lines"] = LeanLines(ctx.server, pages, line_text, ctx.bearer)
+    app.extensions["lean_lines"] = LeanLines(ctx.server, pages, line_text)
 
     @app.get("/v1/transactionlines")
     def transaction_lines():
@@ -108,7 +108,7 @@ def register(app, ctx) -> None:
         changes = ledger.client_changes(token.client_id)
         kept = pages.get(key, changes, book)
         if kept is not None:
-            return json_response(200, kept[0], {"link": kept[1]})
+            return json_response(200, kept[0], {"link": kept[2][1]})
         q = Query(request.args)
         date_from, date_to = q.date("dateFrom"), q.date("dateTo")
         filt = dict(
