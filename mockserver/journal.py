@@ -177,9 +177,15 @@ def shorten(text: str, limit: int, length: int | None = None) -> str:
 #: what a request's meta may add to its entry, in the entry's order
 _OPTIONAL = ("fault", "fault_detail", "warnings", "result_type", "result_description",
              "rate_limited", "injected_fault", "dropped")
+_OPTIONAL_KEYS = frozenset(_OPTIONAL)
 #: texts kept at most this long
 _BOUNDED = (("path", PATH_MAX), ("operation", TEXT_MAX), ("fault", TEXT_MAX),
             ("fault_detail", TEXT_MAX))
+
+
+def _short(text, limit: int) -> bool:
+    """A text ``_bound`` leaves as it is when not scrubbing (or no text)."""
+    return not text or not isinstance(text, str) or len(text) <= limit
 
 
 def _cost(entry: dict) -> int:
@@ -191,7 +197,13 @@ def _cost(entry: dict) -> int:
 
 
 def _public(entry: dict) -> dict:
-    return {k: v for k, v in entry.items() if not k.startswith("_")}
+    """The entry as read: without its private keys, its duration rounded to the microsecond
+    (kept unrounded: ``round`` to digits costs a request about a microsecond, issue 18)."""
+    public = {k: v for k, v in entry.items() if not k.startswith("_")}
+    duration = public.get("duration_ms")
+    if duration is not None:
+        public["duration_ms"] = round(duration, 3)
+    return public
 
 
 class RequestJournal:
@@ -227,23 +239,18 @@ class RequestJournal:
             "client_id": get("client_id"),
             "remote_addr": environ.get("REMOTE_ADDR"),
             "status": status,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+            "duration_ms": (time.perf_counter() - started) * 1000,  # rounded when read
             "_at": now,
         }
-        for key in _OPTIONAL:
-            if get(key):
-                entry[key] = meta[key]
+        plain = _OPTIONAL_KEYS.isdisjoint(meta)
+        if not plain:
+            for key in _OPTIONAL:
+                if get(key):
+                    entry[key] = meta[key]
         scrub = self.scrub is not None and (status is None or status >= 400 or "fault" in entry)
-        for key, limit in _BOUNDED:
-            text = entry.get(key)
-            if not text or not isinstance(text, str) or (not scrub and len(text) <= limit):
-                continue  # (what ``shorten`` would give back unchanged)
-            if scrub:  # scrubbed, then cut: a secret is never kept half
-                text = self.scrub(text[:_SCRUB_MAX])
-            entry[key] = shorten(text, limit, len(entry[key]))
-        if self.scrub is not None and "result_description" in entry:
-            entry["result_description"] = shorten(self.scrub(entry["result_description"][:_SCRUB_MAX]),
-                                                  TEXT_MAX, len(entry["result_description"]))
+        if scrub or not plain or not _short(entry["path"], PATH_MAX) or \
+                not _short(entry["operation"], TEXT_MAX):  # (else nothing to scrub or cut)
+            self._bound(entry, scrub)
         cost = entry["_cost"] = _cost(entry)
         with self._lock:
             entry["id"] = next(self._ids)
@@ -255,6 +262,19 @@ class RequestJournal:
             while self._bytes > self.max_bytes and len(entries) > 1:
                 self._bytes -= entries.popleft()["_cost"]
         return entry
+
+    def _bound(self, entry: dict, scrub: bool) -> None:
+        """Scrub (``scrub``) and cut the entry's texts."""
+        for key, limit in _BOUNDED:
+            text = entry.get(key)
+            if not text or not isinstance(text, str) or (not scrub and len(text) <= limit):
+                continue  # (what ``shorten`` would give back unchanged)
+            if scrub:  # scrubbed, then cut: a secret is never kept half
+                text = self.scrub(text[:_SCRUB_MAX])
+            entry[key] = shorten(text, limit, len(entry[key]))
+        if self.scrub is not None and "result_description" in entry:
+            entry["result_description"] = shorten(self.scrub(entry["result_description"][:_SCRUB_MAX]),
+                                                  TEXT_MAX, len(entry["result_description"]))
 
     def _snapshot(self) -> list[dict]:
         with self._lock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -176,6 +177,28 @@ def test_C_journal_is_bounded():
     for i in range(5):
         journal.record({"PATH_INFO": f"/{i}"}, 200, 0.0, {})
     assert [e["path"] for e in journal.entries()] == ["/2", "/3", "/4"]
+
+
+def test_C_journal_entries_plain_and_not():
+    """A plain 200 (no fault, short texts) skips the scrub-and-cut step: the same entry as
+    the full step gives; a long path is still cut, meta's optional keys kept in their order,
+    and the duration is read rounded to the microsecond."""
+    journal = RequestJournal(pinned())
+    started = time.perf_counter() - 0.0123456789
+    raw = journal.record({"REQUEST_METHOD": "GET", "PATH_INFO": "/v1/x"}, 200, started,
+                         {"service": "rest", "operation": "GetX", "client_id": 3})
+    journal.record({"PATH_INFO": "/" + "p" * 600}, 200, 0.0, {"operation": "o" * 1100})
+    journal.record({"PATH_INFO": "/y"}, 200, 0.0,
+                   {"rate_limited": True, "warnings": ["w"], "result_type": "Ok", "fault": ""})
+    plain, long, extra = journal.entries()
+    assert plain == {"id": 1, "time": "2024-05-01T10:59:58Z", "method": "GET", "path": "/v1/x",
+                     "service": "rest", "operation": "GetX", "client_id": 3,
+                     "remote_addr": None, "status": 200,
+                     "duration_ms": round(raw["duration_ms"], 3)}
+    assert 12.3 < plain["duration_ms"] < 1000 and plain["duration_ms"] == round(plain["duration_ms"], 3)
+    assert long["path"] == "/" + "p" * 511 + "... (601 characters)"
+    assert long["operation"] == "o" * 1024 + "... (1100 characters)"
+    assert list(extra)[-3:] == ["warnings", "result_type", "rate_limited"]
 
 
 # --- scenarios ---------------------------------------------------------------------------------
