@@ -344,7 +344,8 @@ class MockServer:
                 "soap" if req.soap else door.surface_of(req.path.lower()), req.refusal, req.version)
             return self._answer(req, start_response, started, meta, status,
                                 headers + _limit_headers(self.limiter.peek(req.key)), body)
-        if req.is_wsdl:
+        wsdl = req.is_wsdl
+        if wsdl:
             decision = self.limiter.peek(req.key)
         else:
             decision = self.limiter.hit(req.key)
@@ -355,7 +356,7 @@ class MockServer:
             return self._answer(req, start_response, started, meta, status,
                                 headers + limit_headers, body)
 
-        fault = None if req.is_wsdl or not self.faults.armed else self.faults.take(Call(
+        fault = None if wsdl or not self.faults.armed else self.faults.take(Call(
             req.soap, req.method, req.path, req.service, req.operation, req.client_id))
         if fault is not None:
             meta["injected_fault"] = fault.id

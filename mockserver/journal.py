@@ -183,11 +183,6 @@ _BOUNDED = (("path", PATH_MAX), ("operation", TEXT_MAX), ("fault", TEXT_MAX),
             ("fault_detail", TEXT_MAX))
 
 
-def _short(text, limit: int) -> bool:
-    """A text ``_bound`` leaves as it is when not scrubbing (or no text)."""
-    return not text or not isinstance(text, str) or len(text) <= limit
-
-
 def _cost(entry: dict) -> int:
     cost = ENTRY_OVERHEAD
     for value in entry.values():
@@ -248,9 +243,10 @@ class RequestJournal:
                 if get(key):
                     entry[key] = meta[key]
         scrub = self.scrub is not None and (status is None or status >= 400 or "fault" in entry)
-        if scrub or not plain or not _short(entry["path"], PATH_MAX) or \
-                not _short(entry["operation"], TEXT_MAX):  # (else nothing to scrub or cut)
-            self._bound(entry, scrub)
+        path, operation = entry["path"], entry["operation"]
+        if scrub or not plain or (path and isinstance(path, str) and len(path) > PATH_MAX) or \
+                (operation and isinstance(operation, str) and len(operation) > TEXT_MAX):
+            self._bound(entry, scrub)  # (else it would change nothing)
         cost = entry["_cost"] = _cost(entry)
         with self._lock:
             entry["id"] = next(self._ids)
