@@ -185,6 +185,32 @@ def test_cli_exit_status(tmp_path, capsys):
     assert parity.main([vendor]) == 2
 
 
+def test_cli_refuses_what_it_cannot_read_in_one_line(tmp_path, capsys):
+    """The README's shell command: a missing file, a URL nothing answers, a file that is not
+    XML or not a WSDL is one line on stderr and exit status 2 (was a Python traceback)."""
+    import socket
+
+    vendor = str(VENDOR / "Authenticate.wsdl")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    text = tmp_path / "notes.txt"
+    text.write_text("not xml", encoding="utf-8")
+    html = tmp_path / "page.html"
+    html.write_text("<html/>", encoding="utf-8")
+    for argv, line in [
+        ([str(tmp_path / "missing.wsdl"), vendor],
+         f"parity: cannot read {tmp_path / 'missing.wsdl'}: No such file or directory"),
+        ([vendor, f"http://127.0.0.1:{port}/x.asmx?WSDL"],
+         f"parity: cannot read http://127.0.0.1:{port}/x.asmx?WSDL: Connection refused"),
+        ([vendor, str(text)],
+         f"parity: {text} is not XML: Start tag expected, '<' not found, line 1, column 1"),
+        ([str(html), vendor], f"parity: {html}: not a WSDL 1.1 document (root element html)"),
+    ]:
+        assert parity.main(argv) == 2
+        assert capsys.readouterr() == ("", line + "\n")
+
+
 def test_not_a_wsdl_is_refused():
     with pytest.raises(ValueError, match="not a WSDL 1.1 document"):
         parity.compare(AUTH, b"<html/>")

@@ -26,6 +26,7 @@ or from a shell (exit status 1 on a breaking difference)::
 from __future__ import annotations
 
 import sys
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 
@@ -244,9 +245,38 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m mockserver.soap.parity VENDOR_WSDL OURS_WSDL_OR_URL",
               file=sys.stderr)
         return 2
-    report = compare(fetch(argv[0]), fetch(argv[1]))
+    try:
+        vendor, ours = (_load(source) for source in argv)
+    except _Unusable as err:
+        print(f"parity: {err}", file=sys.stderr)
+        return 2
+    report = compare(vendor, ours)
     print(report.format())
     return 1 if report.breaking else 0
+
+
+class _Unusable(Exception):
+    """A document the shell command cannot compare: its one line (exit status 2)."""
+
+
+def _load(source: str) -> bytes:
+    """The WSDL at ``source``, read and checked to be one, or ``_Unusable`` saying why."""
+    try:
+        document = fetch(source)
+    except urllib.error.HTTPError as err:
+        raise _Unusable(f"cannot read {source}: HTTP {err.code} {err.reason}") from None
+    except urllib.error.URLError as err:
+        reason = getattr(err.reason, "strerror", None) or err.reason
+        raise _Unusable(f"cannot read {source}: {reason}") from None
+    except OSError as err:
+        raise _Unusable(f"cannot read {source}: {err.strerror or err}") from None
+    try:
+        normalise(document)
+    except etree.XMLSyntaxError as err:
+        raise _Unusable(f"{source} is not XML: {err.msg}") from None
+    except ValueError as err:
+        raise _Unusable(f"{source}: {err}") from None
+    return document
 
 
 if __name__ == "__main__":  # pragma: no cover
