@@ -80,6 +80,19 @@ def test_serve_refuses_in_one_line(monkeypatch, capsys, args, env, expected):
     assert_refused(in_process(monkeypatch, capsys, "serve", *args, env=env), *expected)
 
 
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--bogus"], "tfso-mock: unrecognized arguments: --bogus (see tfso-mock --help)"),
+    (["--bogus", "serve"], "tfso-mock: unrecognized arguments: --bogus (see tfso-mock --help)"),
+    ([], "tfso-mock: the following arguments are required: command (see tfso-mock --help)"),
+    (["serve", "--bogus", "x"], "tfso-mock: unrecognized arguments: --bogus x (see tfso-mock --help)"),
+])
+def test_a_bad_flag_without_a_command_is_named(monkeypatch, capsys, args, expected):
+    """``tfso-mock --bogus`` named the missing command, not the flag it did not know."""
+    proc = in_process(monkeypatch, capsys, *args)
+    assert_refused(proc, expected)
+    assert proc.stderr == expected + "\n"
+
+
 def test_the_installed_command_refuses_in_one_line_too():
     assert_refused(tfso_mock("serve", "--port", "99999"), "--port/TFSO_MOCK_PORT 99999")
     assert_refused(tfso_mock("serve", env={"TFSO_MOCK_PORT": "abc"}), "TFSO_MOCK_PORT='abc'")

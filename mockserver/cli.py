@@ -38,7 +38,7 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="tfso-mock", description="Offline 24SevenOffice API emulator")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command")  # required: checked in main, after unknown flags
     s = sub.add_parser("serve", help="start the emulator with its demo client")
     s.add_argument("--host", help="address to bind (default 127.0.0.1; env TFSO_MOCK_HOST)")
     s.add_argument("--port", type=int, help="port (default 8080; 0 picks a free one; env TFSO_MOCK_PORT)")
@@ -286,7 +286,12 @@ def _banner(settings: Settings, app, host: str, port: int, quiet: bool = False) 
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # named before a missing command (``tfso-mock --bogus``), as argparse would not
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if args.command is None:
+        parser.error("the following arguments are required: command")
     try:
         return _run(args)
     except (UsageError, SettingsError) as err:
