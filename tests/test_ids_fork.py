@@ -40,3 +40,15 @@ def test_trace_id_is_a_version_4_uuid_in_hex():
     assert len(seen) == 1000
     for value in seen:
         assert re.fullmatch(r"[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}", value), value
+
+
+def test_trace_id_is_the_uuid_of_the_same_draw():
+    """The same 128 random bits as ``uuid.UUID(int=..., version=4).hex`` gives."""
+    import random
+    import uuid
+
+    state = ids.RNG.getstate()
+    drawn = [ids.trace_id() for _ in range(200)]
+    again = random.Random()
+    again.setstate(state)
+    assert drawn == [uuid.UUID(int=again.getrandbits(128), version=4).hex for _ in range(200)]

@@ -38,5 +38,6 @@ def new_line_id() -> uuid.UUID:
 def trace_id() -> str:
     """A REST answer's ``X-Trace-Id`` (or an error's ``trackingId``): 32 hex digits of a
     version-4 UUID, as ``uuid.uuid4().hex`` gives. Every REST answer has one; ids to tell
-    answers apart, not secrets, so drawn from ``random`` (about ten times faster)."""
-    return "%032x" % ((RNG.getrandbits(128) & _UUID_CLEAR) | _UUID_V4)
+    answers apart, not secrets, so drawn from ``random`` (about ten times faster); written with
+    ``int.to_bytes(...).hex()``, the same digits as ``"%032x"`` in half the time."""
+    return ((RNG.getrandbits(128) & _UUID_CLEAR) | _UUID_V4).to_bytes(16, "big").hex()
