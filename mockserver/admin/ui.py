@@ -255,6 +255,13 @@ def create_ui(server) -> Blueprint:
             operations=sorted({e["operation"] for e in server.journal.entries(
                 limit=JOURNAL_ROWS, client_id=client_id) if e.get("operation")}))
 
+    @bp.get("/<path:rest>")
+    def no_page(rest: str):
+        """A page path no view has (``/clients/abc``, a typo): the dashboard's own not-found
+        page for the browser, not the control API's JSON."""
+        return _page("error.html", 404, title="Not found",
+                     message=f"There is no page at {request.path}.")
+
     @bp.get("/clients/<int:client_id>/requests")
     def client_requests(client_id: int):
         """Rows of the request journal newer than ``after`` (the page's live update)."""
