@@ -437,6 +437,9 @@ def test_unknown_client_and_bad_filters(emulator):
         assert (resp.status_code, resp.headers["Content-Type"]) == (404, "text/html; charset=utf-8")
         assert f"There is no page at {path}." in resp.text
     assert requests.get(emulator.url + "/__admin/ui/static/dashboard.css", timeout=30).ok
+    resp = requests.get(emulator.url + "/__admin/ui/static/nope.css", timeout=30)  # was "no client"
+    assert resp.status_code == 404
+    assert "There is no page at /__admin/ui/static/nope.css." in resp.text
     resp = requests.get(emulator.url + "/__admin/ui/clients/1000?account=12x", timeout=30)
     assert resp.status_code == 400
     assert "Account must be a whole number, not &#39;12x&#39;" in resp.text

@@ -144,8 +144,9 @@ def create_ui(server) -> Blueprint:
 
     @bp.errorhandler(404)
     def _not_found(err):
+        what = "client" if request.path.startswith(PREFIX + "/clients/") else "page"
         return _page("error.html", 404, title="Not found",
-                     message=f"There is no client at {request.path}.")
+                     message=f"There is no {what} at {request.path}.")
 
     @bp.app_template_filter("nok")
     def _nok(value):
