@@ -144,7 +144,10 @@ def start_emulator(log: Path, threads: int, serving: str | None = None) -> Serve
                                  "--rate-limit", "0", "--transaction-no-zero", "next-free",
                                  # the scale rows load a million generated lines in one call
                                  "--limit", "generated_lines=10000000",
-                                 "--limit", "generated_lines_total=20000000"]
+                                 "--limit", "generated_lines_total=20000000",
+                                 # the Login rows hold every session they make (20 idle
+                                 # minutes): more than the default 50,000 on a fast machine
+                                 "--limit", "sessions=5000000"]
     if serving:
         cmd += ["--serving", serving]
     return Server(cmd, port, "/__admin/health", log)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import hmac
 import secrets
 from dataclasses import dataclass, field
@@ -74,6 +75,8 @@ class Session:
 
 #: a full sweep of idle sessions runs at least once per this many logins (amortised O(1))
 SWEEP_EVERY = 1000
+#: how long an unused session lives (A4)
+_IDLE = timedelta(seconds=rules.SESSION_IDLE_SECONDS)
 
 
 class Directory:
@@ -81,7 +84,12 @@ class Directory:
 
     Idle sessions end when next used (A4) and are swept: every ``SWEEP_EVERY`` logins, and
     before a login would pass ``session_limit`` live ones (then refused: ``LimitReached``).
-    ``now_for(client_id)`` is that client's time (clients' clocks can be moved apart).
+    ``now_for(client_id)`` is that client's time (clients' clocks can be moved apart). A sweep
+    reads only what may have gone idle: each client's sessions wait in a heap by the time they
+    would go idle if not used again (a session used since goes back in with its new time), so
+    a sweep costs the clients plus what it ends, not every session: at the limit every login
+    sweeps, and walking 50,000 sessions there took each refused login ~10 ms under the ledger's
+    lock.
     """
 
     def __init__(self, session_limit: int = 50_000, now_for=None):
@@ -90,8 +98,22 @@ class Directory:
         self.session_limit = session_limit
         self.now_for = now_for
         self._logins = 0
+        #: client id -> heap of (the time a session goes idle if not used again, its id)
+        self._idle: dict[int, list[tuple[datetime, str]]] = {}
         #: the session ids the last sweep ended (the shared store forgets their log rows)
         self.swept: list[str] = []
+
+    def hold(self, session: Session) -> None:
+        """Keep a live session (made here, or replayed from the shared log)."""
+        self.sessions[session.session_id] = session
+        self.regroup(session)
+
+    def regroup(self, session: Session) -> None:
+        """A live session under its client now (made, or moved by SetIdentity): swept by
+        that client's clock."""
+        if self.sessions.get(session.session_id) is session:
+            heapq.heappush(self._idle.setdefault(session.identity.client_id, []),
+                           (session.last_seen + _IDLE, session.session_id))
 
     def add_user(self, user: User) -> None:
         self.users[user.username.lower()] = user
@@ -124,24 +146,36 @@ class Directory:
         if len(self.sessions) >= self.session_limit:
             raise errors.LimitReached("sessions", self.session_limit)
         session = Session(new_session_id(), user, identity, now, application_id)
-        self.sessions[session.session_id] = session
+        self.hold(session)
         return session
 
     def sweep(self, now: datetime) -> list[str]:
         """End every idle session, each by its client's clock (``now`` without ``now_for``);
         returns their ids."""
-        idle = timedelta(seconds=rules.SESSION_IDLE_SECONDS)
-        nows: dict[int, datetime] = {}
-        gone = []
-        for sid, session in self.sessions.items():
-            cid = session.identity.client_id
-            when = nows.get(cid)
-            if when is None:
-                when = nows[cid] = self.now_for(cid) if self.now_for is not None else now
-            if when - session.last_seen > idle:
-                gone.append(sid)
-        for sid in gone:
-            del self.sessions[sid]
+        sessions, gone = self.sessions, []
+        for cid, heap in list(self._idle.items()):
+            when = self.now_for(cid) if self.now_for is not None else now
+            while heap and heap[0][0] < when:
+                _, sid = heapq.heappop(heap)
+                session = sessions.get(sid)
+                if session is None:
+                    continue  # ended already (logged out, expired, swept, a reset)
+                owner = session.identity.client_id
+                if owner != cid:  # SetIdentity moved it to another client: by that one's clock
+                    mine = self.now_for(owner) if self.now_for is not None else now
+                    if session.last_seen + _IDLE < mine:
+                        del sessions[sid]
+                        gone.append(sid)
+                    else:
+                        heapq.heappush(self._idle.setdefault(owner, []),
+                                       (session.last_seen + _IDLE, sid))
+                elif session.last_seen + _IDLE < when:
+                    del sessions[sid]
+                    gone.append(sid)
+                else:  # used since it went in: back in with its new time
+                    heapq.heappush(heap, (session.last_seen + _IDLE, sid))
+            if not heap:
+                del self._idle[cid]
         self.swept = gone
         return gone
 

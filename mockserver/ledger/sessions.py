@@ -72,7 +72,7 @@ class SessionOperations:
         if identity is None:
             raise KeyError("identity")
         session = Session(b["sid"], user, identity, now, UUID(b["app"]))
-        self.directory.sessions[session.session_id] = session
+        self.directory.hold(session)
         self._touched[session.session_id] = now
 
     def session(self, session_ids: list[str]) -> Session | None:
@@ -129,6 +129,7 @@ class SessionOperations:
         """SetIdentity: the session works on another identity of its login from now on."""
         with self._write():
             session.identity = identity
+            self.directory.regroup(session)
             if self.directory.sessions.get(session.session_id) is session:
                 self._log("identity", lambda: {"sid": session.session_id,
                                                "identity": str(identity.identity_id)})
@@ -138,6 +139,7 @@ class SessionOperations:
         identity = session.user.identity(UUID(b["identity"])) if session is not None else None
         if session is not None and identity is not None:
             session.identity = identity
+            self.directory.regroup(session)
 
     def expire_sessions(self, client_id: int | None = None) -> int:
         """Control API and injected faults: end the sessions and REST tokens of one client (or
