@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -36,7 +37,9 @@ class Served:
         cmd = [sys.executable, "-m", "mockserver", "serve", "--port", "0", "--rate-limit", "0",
                "--transaction-no-zero", "next-free", "--store", f"sqlite:{path}", *extra]
         env = {k: v for k, v in os.environ.items() if not k.startswith("TFSO_MOCK_")}
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        # stderr kept in a file: a start that fails says why in the assertion
+        self.err = tempfile.TemporaryFile("w+")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.err,
                                      text=True, env=env, start_new_session=True)
         banner = []
         for line in self.proc.stdout:
@@ -45,7 +48,10 @@ class Served:
                 break
         text = "".join(banner)
         m = re.search(r"listening on (http://\S+)", text)
-        assert m, text
+        if m is None:
+            self.proc.wait(timeout=30)
+            self.err.seek(0)
+        assert m, f"exit {self.proc.poll()}; stdout: {text!r}; stderr: {self.err.read()[-4000:]!r}"
         self.url = m.group(1)
         self.creds = {k: re.search(rf"{k}:\s+(\S+)", text).group(1)
                       for k in ("Username", "Password", "ApplicationId", "IdentityId")}
@@ -55,6 +61,7 @@ class Served:
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
             self.proc.wait(timeout=30)
+        self.err.close()
 
     def kill(self) -> None:
         os.killpg(self.proc.pid, signal.SIGKILL)
