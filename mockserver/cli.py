@@ -111,7 +111,7 @@ def _collect_only_what_is_new() -> None:
     last one: under SaveBundleList at 8 connections the full collections took up to 60-90 ms
     each (every line booked since the last one walked again, and 0 objects found), the p99 of
     the whole row. Frozen objects are still freed when unreferenced; what is frozen is only never
-    searched for cycles again: over the contract suite served by one process the full
+    searched for cycles again: over 575 contract tests served by one process the full
     collections found 536 such objects among 85,000 freed young."""
     import gc
 
