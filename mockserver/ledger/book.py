@@ -102,6 +102,14 @@ class ClientBook:
             return fy
         return next((f for f in self.fiscal_years.values() if f.contains(day)), None)
 
+    def account_by_id(self, account_id: int) -> Account | None:
+        """The chart's account with this id (what REST's ``/accounts`` shows), or None."""
+        return next((a for a in self.accounts.values() if a.account_id == account_id), None)
+
+    def tax_code_by_id(self, tax_id: int) -> TaxCode | None:
+        """The tax code with this id (what REST's ``/taxes`` shows), or None."""
+        return next((t for t in self.tax_codes.values() if t.tax_id == tax_id), None)
+
     def vat_accounts(self) -> set[int]:
         return {t.account_no for t in self.tax_codes.values() if t.rate and t.account_no}
 

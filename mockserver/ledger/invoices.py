@@ -429,9 +429,8 @@ def row_tax_settings(book, tax_id: int | None, tax_number: int | None, rate: Dec
     out: dict = {}
     conflict = False
     if tax_id is not None or tax_number is not None:
-        code = next((t for t in book.tax_codes.values()
-                     if (tax_id is not None and t.tax_id == tax_id)
-                     or (tax_id is None and t.tax_no == tax_number)), None)
+        code = (book.tax_code_by_id(tax_id) if tax_id is not None
+                else next((t for t in book.tax_codes.values() if t.tax_no == tax_number), None))
         if code is None:
             raise errors.RecordNotFound("Tax", tax_id if tax_id is not None else tax_number)
         conflict = rate is not None and rate != code.rate
@@ -440,7 +439,7 @@ def row_tax_settings(book, tax_id: int | None, tax_number: int | None, rate: Dec
     elif rate is not None:
         out["VatRate"] = rate
     if account_id is not None:
-        found = next((a for a in book.accounts.values() if a.account_id == account_id), None)
+        found = book.account_by_id(account_id)
         if found is None:
             raise errors.RecordNotFound("Account", account_id)
         account_number = found.account_no

@@ -45,9 +45,6 @@ def register(app, ctx) -> None:
             if all(w in f"{a.account_no} {a.name}".lower() for w in words)])
         return answer(found)
 
-    def account_by_id(book, account_id: int) -> Account | None:
-        return next((a for a in book.accounts.values() if a.account_id == account_id), None)
-
     @app.get("/v1/accounts/<account_id>")
     def account_one(account_id: str):
         ctx.meta(operation="GetAccount")
@@ -56,7 +53,7 @@ def register(app, ctx) -> None:
         book = ctx.book(token)
 
         def the_account():
-            found = account_by_id(book, wanted)
+            found = book.account_by_id(wanted)
             return account(book, found) if found is not None else None
 
         body = ledger.query(the_account)
@@ -80,7 +77,7 @@ def register(app, ctx) -> None:
         def the_balances() -> list:
             numbers = None
             if account_id is not None:
-                found = account_by_id(book, account_id)
+                found = book.account_by_id(account_id)
                 if found is None:
                     raise not_found(f"Account {account_id}")
                 numbers = [found.account_no]
@@ -125,7 +122,7 @@ def register(app, ctx) -> None:
         wanted = path_int("id", tax_id, INT32, minimum=0)
         book = ctx.book(token)
         found = ledger.query(
-            lambda: next((t for t in book.tax_codes.values() if t.tax_id == wanted), None))
+            lambda: book.tax_code_by_id(wanted))
         if found is None:
             raise not_found(f"Tax code {wanted}")
         return answer(tax(found))
