@@ -181,6 +181,8 @@ _OPTIONAL_KEYS = frozenset(_OPTIONAL)
 #: texts kept at most this long
 _BOUNDED = (("path", PATH_MAX), ("operation", TEXT_MAX), ("fault", TEXT_MAX),
             ("fault_detail", TEXT_MAX))
+#: those every entry has (the others come with a meta that is not plain)
+_BOUNDED_ALWAYS = tuple((k, n) for k, n in _BOUNDED if k not in _OPTIONAL)
 
 
 def _cost(entry: dict) -> int:
@@ -243,10 +245,14 @@ class RequestJournal:
                 if get(key):
                     entry[key] = meta[key]
         scrub = self.scrub is not None and (status is None or status >= 400 or "fault" in entry)
-        path, operation = entry["path"], entry["operation"]
-        if scrub or not plain or (path and isinstance(path, str) and len(path) > PATH_MAX) or \
-                (operation and isinstance(operation, str) and len(operation) > TEXT_MAX):
-            self._bound(entry, scrub)  # (else it would change nothing)
+        bound = scrub or not plain
+        for key, limit in _BOUNDED_ALWAYS:
+            if bound:
+                break
+            text = entry[key]
+            bound = isinstance(text, str) and len(text) > limit
+        if bound:  # (else it would change nothing)
+            self._bound(entry, scrub)
         cost = entry["_cost"] = _cost(entry)
         with self._lock:
             entry["id"] = next(self._ids)
