@@ -160,20 +160,15 @@ class Directory:
                 session = sessions.get(sid)
                 if session is None:
                     continue  # ended already (logged out, expired, swept, a reset)
-                owner = session.identity.client_id
+                owner, its_heap, its_now = session.identity.client_id, heap, when
                 if owner != cid:  # SetIdentity moved it to another client: by that one's clock
-                    mine = self.now_for(owner) if self.now_for is not None else now
-                    if session.last_seen + _IDLE < mine:
-                        del sessions[sid]
-                        gone.append(sid)
-                    else:
-                        heapq.heappush(self._idle.setdefault(owner, []),
-                                       (session.last_seen + _IDLE, sid))
-                elif session.last_seen + _IDLE < when:
+                    its_heap = self._idle.setdefault(owner, [])
+                    its_now = self.now_for(owner) if self.now_for is not None else now
+                if session.last_seen + _IDLE < its_now:
                     del sessions[sid]
                     gone.append(sid)
-                else:  # used since it went in: back in with its new time
-                    heapq.heappush(heap, (session.last_seen + _IDLE, sid))
+                else:  # used since it went in (or moved): back in with its new time
+                    heapq.heappush(its_heap, (session.last_seen + _IDLE, sid))
             if not heap:
                 del self._idle[cid]
         self.swept = gone
