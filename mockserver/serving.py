@@ -40,6 +40,7 @@ from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.server import create_server as _waitress_server
 from waitress.task import ThreadedTaskDispatcher, WSGITask
+from waitress.utilities import build_http_date
 
 from . import errors
 from .connlimits import ConnectionLimits
@@ -55,21 +56,23 @@ SERVING = ("loop", "threads")
 FRAMING_SLACK = 64 * 1024
 
 
-#: a response header name -> ``(as waitress writes it, as the application wrote it)`` in the
-#: header block's bytes, for the names waitress changes (None for the others); the application
-#: writes a few dozen names, each worked out once
-_RESPELLED: dict[str, tuple[bytes, bytes] | None] = {}
+#: a response header name -> as waitress writes it (``Title-Case``), worked out once per name:
+#: the application writes a few dozen names
+_TITLED: dict[str, str] = {}
 
 
-def _respelling(name: str) -> tuple[bytes, bytes] | None:
-    found = _RESPELLED.get(name, False)
-    if found is False:
-        normal = "-".join(x.capitalize() for x in name.split("-"))
-        found = None if normal == name else (f"\r\n{normal}: ".encode("latin-1"),
-                                              f"\r\n{name}: ".encode("latin-1"))
-        if len(_RESPELLED) < 512:
-            _RESPELLED[name] = found
-    return found  # type: ignore[return-value]
+def titled(name: str) -> str:
+    """``name`` as waitress's ``build_response_header`` rewrites it (``Apilimitremaining``)."""
+    found = _TITLED.get(name)
+    if found is None:
+        found = "-".join([x.capitalize() for x in name.split("-")])
+        if len(_TITLED) < 512:
+            _TITLED[name] = found
+    return found
+
+
+def _first(header: tuple[str, str]) -> str:
+    return header[0]
 
 
 #: the bytes a header field's name may hold (RFC 9110 tchar), and its value (VCHAR, obs-text,
@@ -144,13 +147,76 @@ if not isinstance(_parser.HEADER_FIELD_RE, _HeaderFieldRE):
 
 class _CaseKeepingTask(WSGITask):
     def build_response_header(self):
-        """Waitress capitalises header names (``Apilimitremaining``); clients read
-        ``APILimitRemaining`` as the vendor spells it, case-sensitively: put them back."""
-        respell = [r for k, _ in self.response_headers if (r := _respelling(k)) is not None]
-        head = super().build_response_header()
-        for normal, name in dict.fromkeys(respell):
-            head = head.replace(normal, name)
-        return head
+        """Waitress's header block with each name as the application wrote it.
+
+        Waitress capitalises header names (``Apilimitremaining``); clients read
+        ``APILimitRemaining`` as the vendor spells it, case-sensitively. This is waitress's
+        ``build_response_header`` (3.0) step for step: the same decisions on Content-Length,
+        chunking, Connection, Server and Date, the same ``self.response_headers`` after it (in
+        waitress's names), the same order (sorted by waitress's name, stably), but each line
+        written under the application's spelling of that name (the first spelling, when it
+        wrote one name twice), where it respelt waitress's block before: waitress's names cost
+        a request a few microseconds and the respelling as much again (issue 18). Any other
+        line (``Date``, ``Server``, ``Connection``) reads as waitress writes it.
+        ``tests/test_serving_header_block.py`` holds it to waitress's own block, respelt, on
+        generated responses."""
+        connection = self.request.headers.get("CONNECTION", "").lower()
+        spelled: dict[str, str] = {}
+        headers = []
+        content_length = date = server = None
+        has_body = self.has_body
+        for name, value in self.response_headers:
+            title = _TITLED.get(name) or titled(name)
+            if title != name and title not in spelled:
+                spelled[title] = name
+            if title == "Content-Length":
+                if not has_body:
+                    continue
+                content_length = value
+            elif title == "Date":
+                date = value
+            elif title == "Server":
+                server = value
+            headers.append((title, value))
+        self.response_headers = headers
+        if content_length is None and self.content_length is not None and has_body:
+            content_length = str(self.content_length)
+            headers.append(("Content-Length", content_length))
+        version = self.version
+        if version == "1.0":
+            if connection == "keep-alive":
+                if not content_length:
+                    self.set_close_on_finish()
+                else:
+                    headers.append(("Connection", "Keep-Alive"))
+            else:
+                self.set_close_on_finish()
+        elif version == "1.1":
+            if connection == "close":
+                self.set_close_on_finish()
+            if not content_length:
+                if has_body:
+                    headers.append(("Transfer-Encoding", "chunked"))
+                    self.chunked_response = True
+                if not self.close_on_finish:
+                    self.set_close_on_finish()
+        else:
+            raise AssertionError("neither HTTP/1.0 or HTTP/1.1")
+        ident = self.channel.server.adj.ident
+        if not server:
+            if ident:
+                headers.append(("Server", ident))
+        else:
+            headers.append(("Via", ident or "waitress"))
+        if not date:
+            headers.append(("Date", build_http_date(self.start_time)))
+        lines = [f"HTTP/{version} {self.status}"]
+        if spelled:
+            get = spelled.get
+            lines += [f"{get(k, k)}: {v}" for k, v in sorted(headers, key=_first)]
+        else:
+            lines += [f"{k}: {v}" for k, v in sorted(headers, key=_first)]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
 def http_error(err) -> errors.HttpRefusal:
