@@ -142,11 +142,14 @@ def create_ui(server) -> Blueprint:
             "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
         return resp
 
-    @bp.errorhandler(404)
-    def _not_found(err):
-        what = "client" if request.path.startswith(PREFIX + "/clients/") else "page"
+    def _missing(what: str):
+        """The dashboard's not-found page: HTML for the browser, never the control API's JSON."""
         return _page("error.html", 404, title="Not found",
                      message=f"There is no {what} at {request.path}.")
+
+    @bp.errorhandler(404)
+    def _not_found(err):
+        return _missing("client" if request.path.startswith(PREFIX + "/clients/") else "page")
 
     @bp.app_template_filter("nok")
     def _nok(value):
@@ -260,8 +263,7 @@ def create_ui(server) -> Blueprint:
     def no_page(rest: str):
         """A page path no view has (``/clients/abc``, a typo): the dashboard's own not-found
         page for the browser, not the control API's JSON."""
-        return _page("error.html", 404, title="Not found",
-                     message=f"There is no page at {request.path}.")
+        return _missing("page")
 
     @bp.get("/clients/<int:client_id>/requests")
     def client_requests(client_id: int):
