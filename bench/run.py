@@ -120,14 +120,7 @@ class Server(ServeProcess):
 
     def context_switches(self) -> int:
         """Voluntary and involuntary context switches of every thread of the server."""
-        total = 0
-        for task in os.listdir(f"/proc/{self.proc.pid}/task"):
-            try:
-                with open(f"/proc/{self.proc.pid}/task/{task}/status") as fh:
-                    total += sum(int(line.split()[1]) for line in fh if "ctxt_switches" in line)
-            except OSError:  # a thread that just ended
-                continue
-        return total
+        return context_switches(self.proc.pid)
 
     def rss_mb(self) -> float:
         return self.rss_kb() / 1024
@@ -136,6 +129,22 @@ class Server(ServeProcess):
         code = super().stop()
         self._err.close()
         return code
+
+
+def context_switches(pid: int) -> int:
+    """Voluntary and involuntary context switches of every thread of process ``pid``."""
+    total = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:  # a process that just ended
+        return 0
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/status") as fh:
+                total += sum(int(line.split()[1]) for line in fh if "ctxt_switches" in line)
+        except OSError:  # a thread that just ended
+            continue
+    return total
 
 
 def start_emulator(log: Path, threads: int, serving: str | None = None) -> Server:

@@ -22,30 +22,48 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 
-def _tree_cpu_s(pid: int) -> float:
-    import run
-
-    total = 0.0
-    todo = [pid]
+def _tree(pid: int) -> list[int]:
+    """``pid`` and every process under it (the workers of ``--workers N``)."""
+    found, todo = [], [pid]
     while todo:
         p = todo.pop()
+        found.append(p)
         try:
-            with open(f"/proc/{p}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / run.TICKS
             with open(f"/proc/{p}/task/{p}/children") as fh:
                 todo += [int(c) for c in fh.read().split()]
         except OSError:
             continue
-    return total
+    return found
+
+
+def _tree_cpu_times(pid: int) -> tuple[float, float]:
+    """User and system CPU seconds of ``pid`` and every process under it."""
+    import run
+
+    user = system = 0.0
+    for p in _tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:  # a worker that just ended
+            continue
+        user += int(fields[11]) / run.TICKS
+        system += int(fields[12]) / run.TICKS
+    return user, system
 
 
 def _start(log: Path, threads: int, store: str | None, workers: int):
     import run
 
     class TreeServer(run.Server):
-        def cpu_s(self) -> float:  # the parent and every worker
-            return _tree_cpu_s(self.proc.pid)
+        """The parent and every worker: their CPU (``cpu_s`` is the sum of these) and their
+        threads' context switches."""
+
+        def cpu_times(self) -> tuple[float, float]:
+            return _tree_cpu_times(self.proc.pid)
+
+        def context_switches(self) -> int:
+            return sum(run.context_switches(p) for p in _tree(self.proc.pid))
 
     port = run.free_port()
     cmd = run.serve_command() + ["serve", "--port", str(port), "--threads", str(threads),
