@@ -1,7 +1,7 @@
 """Benchmark the emulator the way an integrator's CI uses it, beside a bare WSGI app.
 
-    python bench/run.py            # about 3 minutes: 10 s per load row, 1,000,000-line scale rows
-    python bench/run.py --quick    # about 1 minute: a smoke run with shorter rows, 100,000 lines
+    python bench/run.py            # about 8 minutes: 10 s per load row, 1,000,000-line scale rows
+    python bench/run.py --quick    # about 2 minutes: a smoke run with shorter rows, 100,000 lines
 
 Starts ``tfso-mock serve`` as a subprocess (as a user would), drives it from separate processes
 (wrk with ``bench/wrk/request.lua`` where installed, else ``bench/loadgen.py``), and prints one
@@ -743,7 +743,7 @@ def verdicts(bare: list[Row], rows: list[Row], lines: int) -> list[str]:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="a smoke run of about a minute")
+    p.add_argument("--quick", action="store_true", help="a smoke run of about 2 minutes")
     p.add_argument("--duration", type=float, help="seconds per timed run (10; quick 3)")
     p.add_argument("--connections", type=int, default=8,
                    help="the many connections; every load row also runs at 1 (8)")
