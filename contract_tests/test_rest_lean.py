@@ -255,24 +255,24 @@ def test_refusals_and_unusual_requests_are_left_to_flask(own, setup):
 
     # HEAD, another case of the path, a trailing slash, no token, not a bearer: Flask's answers
     assert both(own, switch, path, token, lean=False, method="HEAD")[0] == "HTTP/1.1 200 OK"
-    assert both(own, switch, path.replace("lines", "Lines"), token, lean=False)[0].endswith("404 NOT FOUND")
-    assert both(own, switch, path.replace("?", "/?"), token, lean=False)[0].endswith("404 NOT FOUND")
+    assert both(own, switch, path.replace("lines", "Lines"), token, lean=False)[0].endswith("404 Not Found")
+    assert both(own, switch, path.replace("?", "/?"), token, lean=False)[0].endswith("404 Not Found")
     switch.on = True
     declined = switch.declined
     missing = split(raw_get(own.url, path, None))
-    assert missing[0].endswith("401 UNAUTHORIZED") and switch.declined == declined + 1
+    assert missing[0].endswith("401 Unauthorized") and switch.declined == declined + 1
     odd = both(own, switch, f"/v1/transactionlines/{'0' * 36}", token, lean=False)
-    assert odd[0].endswith("400 BAD REQUEST")
+    assert odd[0].endswith("400 Bad Request")
     unknown = both(own, switch, "/v1/transactionlines/" + "1" * 8 + "-1111-1111-1111-" + "1" * 12,
                    token, lean=False)
-    assert unknown[0].endswith("404 NOT FOUND")
-    assert both(own, switch, path + "&page=0", token, lean=False)[0].endswith("400 BAD REQUEST")
+    assert unknown[0].endswith("404 Not Found")
+    assert both(own, switch, path + "&page=0", token, lean=False)[0].endswith("400 Bad Request")
 
     # a token without the read scope: Flask's 403
     other = " ".join(s for s in ALL_SCOPES.split() if s != "api.accounting.transaction:read")
     narrow = a.oauth_token(scope=other)
     refused = both(own, switch, path, narrow, lean=False)
-    assert refused[0].endswith("403 FORBIDDEN")
+    assert refused[0].endswith("403 Forbidden")
     assert json.loads(refused[2])["error"] == {
         "name": "ForbiddenError",
         "message": "The access token lacks the scope api.accounting.transaction:read"}
@@ -292,7 +292,7 @@ def test_refusals_and_unusual_requests_are_left_to_flask(own, setup):
     a.inject_fault(path="/v1/transactionlines", expire_session=True)
     declined = switch.declined
     ended = split(raw_get(own.url, path, token))
-    assert switch.declined == declined + 1 and ended[0].endswith("401 UNAUTHORIZED")
+    assert switch.declined == declined + 1 and ended[0].endswith("401 Unauthorized")
     assert json.loads(ended[2])["error"] == {"name": "UnauthorizedError",
                                              "message": "The access token is invalid"}
     switch.on = False
@@ -305,10 +305,10 @@ def test_refusals_and_unusual_requests_are_left_to_flask(own, setup):
     a.advance(hours=2)
     declined = switch.declined
     first = split(raw_get(own.url, path, token))  # the lean path looks, Flask refuses
-    assert switch.declined == declined + 1 and first[0].endswith("401 UNAUTHORIZED")
+    assert switch.declined == declined + 1 and first[0].endswith("401 Unauthorized")
     expired = both(own, switch, path, token, lean=False)
     assert expired[2] == first[2]
-    assert expired[0].endswith("401 UNAUTHORIZED")
+    assert expired[0].endswith("401 Unauthorized")
     assert json.loads(expired[2])["error"] == {"name": "UnauthorizedError",
                                                "message": "The access token has expired"}
     assert header(expired, "WWW-Authenticate") == 'Bearer error="invalid_token"'

@@ -28,7 +28,6 @@ import sys
 import threading
 import time
 from html import unescape
-from http import HTTPStatus
 
 from . import __version__, door, errors
 from .admin.shape import error_json
@@ -157,7 +156,7 @@ class MockServer:
                 return None
         status, payload = self.health()
         body = (json.dumps(payload, separators=(",", ":")) + "\n").encode()
-        start_response(f"{status} {HTTPStatus(status).phrase.upper()}", [
+        start_response(door.status_line(status), [
             ("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
@@ -253,7 +252,7 @@ class MockServer:
                     answer = self._health(environ, start_response)
                     if answer is not None:
                         return answer
-                return self.admin(environ, start_response)
+                return self.admin(environ, door.standard_reasons(start_response))
         elif refusal is not None:
             status, headers, body = door.render_refusal("other", refusal)
             self.journal.record(environ, status, started, {"service": None, "fault": refusal.text})
@@ -479,7 +478,8 @@ class MockServer:
 
         def capture(status, headers, exc_info=None):
             captured["status"] = int(status.split(" ", 1)[0])
-            return start_response(status, list(headers) + limit_headers, exc_info)
+            return start_response(door.standard_status(status), list(headers) + limit_headers,
+                                  exc_info)
 
         result = self.rest(req.environ, capture)
         rest_meta = req.environ.get("mockserver.meta") or {}

@@ -28,18 +28,42 @@ if TYPE_CHECKING:
     from .ledger.tokens import AccessToken
     from .soap.wsdl import ServiceDef
 
-REASONS = {200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
-            403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-            408: "Request Timeout", 409: "Conflict", 413: "Request Entity Too Large",
-            415: "Unsupported Media Type", 429: "Too Many Requests",
-            431: "Request Header Fields Too Large", 500: "Internal Server Error",
-            501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable",
-            504: "Gateway Timeout"}
+#: the reason phrases of every status line the emulator writes, as IIS and ASP.NET Core write
+#: them (the SOAP services' own): pinned here, as Python's ``HTTPStatus`` renames some (413)
+REASONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 301: "Moved Permanently",
+           302: "Found", 303: "See Other", 304: "Not Modified", 307: "Temporary Redirect",
+           308: "Permanent Redirect", 400: "Bad Request", 401: "Unauthorized",
+           403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable",
+           408: "Request Timeout", 409: "Conflict", 410: "Gone", 411: "Length Required",
+           412: "Precondition Failed", 413: "Request Entity Too Large",
+           415: "Unsupported Media Type", 416: "Requested Range Not Satisfiable",
+           417: "Expectation Failed", 422: "Unprocessable Entity", 428: "Precondition Required",
+           429: "Too Many Requests", 431: "Request Header Fields Too Large",
+           500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway",
+           503: "Service Unavailable", 504: "Gateway Timeout"}
 
 REST_PREFIXES = ("/v1", "/oauth")
 
 def status_line(code: int) -> str:
     return f"{code} {REASONS.get(code, 'Status')}"
+
+
+def standard_status(status: str) -> str:
+    """A WSGI status line Flask wrote (the REST API, the control API, the dashboard) with the
+    reason phrase every other answer here has (``status_line``): Werkzeug writes its phrases
+    in capitals (``404 NOT FOUND``), IIS, ASP.NET Core and the emulator's SOAP services and
+    door refusals ``404 Not Found`` (interpretation ``interpretations.REASON_PHRASES``)."""
+    code = status[:3]
+    if status[3:4] == " " and code.isdigit() and int(code) in REASONS:
+        return status_line(int(code))
+    return status
+
+
+def standard_reasons(start_response):
+    """``start_response`` writing ``standard_status`` lines."""
+    def start(status, headers, exc_info=None):
+        return start_response(standard_status(status), headers, exc_info)
+    return start
 
 
 def read_body(environ, limit: int) -> bytes:

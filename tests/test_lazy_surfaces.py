@@ -49,7 +49,7 @@ def test_start_up_and_health_load_neither_spyne_nor_flask_the_first_request_load
     # the first request to Authenticate loads spyne and that service, not AccountService's
     # module nor CompanyService's
     assert wsdl == ["wsdl", "200 OK", ["spyne"], ["mockserver.soap.authenticate"]]
-    assert rest == ["rest", "401 UNAUTHORIZED", ["flask", "spyne", "werkzeug"]]
+    assert rest == ["rest", "401 Unauthorized", ["flask", "spyne", "werkzeug"]]
 
 
 def _environ(method: str, path: str, **extra) -> dict:
@@ -87,10 +87,10 @@ def test_health_without_flask_is_the_control_api_answer_byte_for_byte(method):
 
 def test_health_with_an_admin_token_wrong_or_missing_is_the_control_api_401():
     server = create_app(Settings(admin_token="s3cret"))
-    assert _call(server, _environ("GET", "/__admin/health"))[0] == "401 UNAUTHORIZED"
+    assert _call(server, _environ("GET", "/__admin/health"))[0] == "401 Unauthorized"
     wrong = _environ("GET", "/__admin/health", HTTP_AUTHORIZATION="Bearer nope")
     status, _, body = _call(server, wrong)
-    assert status == "401 UNAUTHORIZED"
+    assert status == "401 Unauthorized"
     assert json.loads(body)["error"]["name"] == "Unauthorized"
     right = _environ("GET", "/__admin/health", HTTP_AUTHORIZATION="Bearer s3cret")
     assert _call(server, right)[0] == "200 OK"

@@ -49,3 +49,10 @@ BANK_FEED = "bank feed records: accounts, balances, transactions (status created
 #: a payment reference value of at most 1000 characters; ``date`` as YYYY-MM-DD; a balance's
 #: ``timestamp`` RFC 3339 (no offset: UTC) in the years 1900-9998, as the control API's clock.
 BANK_FEED_INPUT = ("bic", "number", "iban", "currency", "name", "email", "reference", "amount")
+
+#: The status line's reason phrase of every answer of the REST API, the control API and the
+#: dashboard is the standard one in IIS's and ASP.NET Core's spelling, as the SOAP services and
+#: the door's refusals here write it (``404 Not Found``, ``201 Created``); Flask would write
+#: Werkzeug's capitals (``404 NOT FOUND``). The vendor's REST documents show no status line.
+#: The phrases: ``door.REASONS``, applied by ``door.standard_status``.
+REASON_PHRASES = "standard (404 Not Found), not Werkzeug's capitals"
