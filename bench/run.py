@@ -742,6 +742,7 @@ def verdicts(bare: list[Row], rows: list[Row], lines: int) -> list[str]:
 
 
 def main(argv=None) -> int:
+    began = dt.datetime.now(dt.UTC)
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="a smoke run of about 2 minutes")
     p.add_argument("--duration", type=float, help="seconds per timed run (10; quick 3)")
@@ -794,7 +795,7 @@ def main(argv=None) -> int:
     with open("/proc/loadavg") as fh:
         load_at_end = " ".join(fh.read().split()[:3])
     cpus = os.cpu_count()
-    print(f"tfso-mockserver benchmark, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, "
+    print(f"tfso-mockserver benchmark, {began:%Y-%m-%d %H:%M}-{dt.datetime.now(dt.UTC):%H:%M} UTC, "
           f"{cpus} CPUs, Python {platform.python_version()}, {platform.machine()}")
     print(f"load: {driver.name}, {args.duration:g} s per row after {warmup:g} s warm-up; "
           f"server: the emulator's (mockserver/serving.py: waitress's parser, requests run in its "
