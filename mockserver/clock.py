@@ -101,14 +101,11 @@ class Clock:
             scope = getattr(self._local, "scope", None)
             if scope is not None:
                 setting = clients.get(scope)
-        if setting is None:  # ``_base_global()``, inline: three times a request
+        if setting is None:
             g = self._global
-            if g.fixed is not None:
-                base = g.fixed
-            elif g.offset:
-                base = utc_now_ms() + g.offset
-            else:
+            if g.fixed is None and not g.offset:  # the usual case: three times a request
                 return utc_now_ms()  # whole milliseconds already
+            base = self._base_global()
         elif setting.fixed is not None:
             base = setting.fixed
         else:

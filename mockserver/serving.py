@@ -32,6 +32,7 @@ import os
 import threading
 import time
 from collections import deque
+from operator import itemgetter
 
 from waitress import parser as _parser
 from waitress import trigger as _trigger
@@ -69,10 +70,6 @@ def titled(name: str) -> str:
         if len(_TITLED) < 512:
             _TITLED[name] = found
     return found
-
-
-def _first(header: tuple[str, str]) -> str:
-    return header[0]
 
 
 #: the bytes a header field's name may hold (RFC 9110 tchar), and its value (VCHAR, obs-text,
@@ -210,12 +207,9 @@ class _CaseKeepingTask(WSGITask):
             headers.append(("Via", ident or "waitress"))
         if not date:
             headers.append(("Date", build_http_date(self.start_time)))
+        spelling = spelled.get
         lines = [f"HTTP/{version} {self.status}"]
-        if spelled:
-            get = spelled.get
-            lines += [f"{get(k, k)}: {v}" for k, v in sorted(headers, key=_first)]
-        else:
-            lines += [f"{k}: {v}" for k, v in sorted(headers, key=_first)]
+        lines += [f"{spelling(k, k)}: {v}" for k, v in sorted(headers, key=itemgetter(0))]
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
