@@ -38,17 +38,16 @@ def _tree(pid: int) -> list[int]:
 
 def _tree_cpu_times(pid: int) -> tuple[float, float]:
     """User and system CPU seconds of ``pid`` and every process under it."""
-    import run
+    from mockserver.testing.process import cpu_times_of
 
     user = system = 0.0
     for p in _tree(pid):
         try:
-            with open(f"/proc/{p}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
+            u, s = cpu_times_of(p)
         except OSError:  # a worker that just ended
             continue
-        user += int(fields[11]) / run.TICKS
-        system += int(fields[12]) / run.TICKS
+        user += u
+        system += s
     return user, system
 
 

@@ -52,6 +52,14 @@ def serve_command(module: bool = False) -> list[str]:
     return [found] if found else [sys.executable, "-m", "mockserver"]
 
 
+def cpu_times_of(pid: int) -> tuple[float, float]:
+    """User and system CPU seconds process ``pid`` has used (/proc; OSError once it is gone)."""
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
+
+
 class ServeProcess:
     """A child server: ``command + args`` started, its stdout pumped by a thread into ``output``
     (lines as printed, with their newline when ``newlines``), ``url`` read from its banner,
@@ -170,10 +178,7 @@ class ServeProcess:
     def cpu_times(self) -> tuple[float, float]:
         """User and system (kernel: sockets, polling, the store's files) CPU seconds the child
         used."""
-        with open(f"/proc/{self.proc.pid}/stat") as fh:
-            fields = fh.read().rsplit(")", 1)[1].split()
-        tick = os.sysconf("SC_CLK_TCK")
-        return int(fields[11]) / tick, int(fields[12]) / tick
+        return cpu_times_of(self.proc.pid)
 
     def kill(self) -> None:
         """SIGKILL: no clean-up of any kind (a crash, an OOM kill, a pulled plug)."""
