@@ -1,6 +1,6 @@
 """Benchmark the emulator the way an integrator's CI uses it, beside a bare WSGI app.
 
-    python bench/run.py            # about 8 minutes: 10 s per load row, 1,000,000-line scale rows
+    python bench/run.py            # about 9 minutes: 10 s per load row, 1,000,000-line scale rows
     python bench/run.py --quick    # about 2 minutes: a smoke run with shorter rows, 100,000 lines
 
 Starts ``tfso-mock serve`` as a subprocess (as a user would), drives it from separate processes
