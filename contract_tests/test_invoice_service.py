@@ -296,3 +296,63 @@ def test_D2_an_invoice_in_a_foreign_currency_posts_in_it_with_its_rate(master_cl
 
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     assert "Å betale EUR" in text and "34,03" in text, text
+
+
+def test_D2_payment_amount_is_taken_by_save_invoices_only(master_client):
+    """FAQ: "Can't find the PaymentAmount field when I use GetInvoices? This field is only used
+    with the SaveInvoices method": GetInvoices never shows it, even when asked for by name, nor
+    does UpdateInvoices' answer; the payment is booked all the same."""
+    client = master_client(fiscal_years=[2024])
+    customer, _ = setup(client)
+    paid, = save(client, {"CustomerId": customer, "OrderStatus": "Invoiced", "IncludeVAT": True,
+                          "DateInvoiced": DAY, "PaymentAmount": Decimal("125.00"),
+                          "InvoiceRows": {"InvoiceRow": [
+                              {"Name": "Vare", "Price": Decimal("125"), "Quantity": Decimal("1")}]}})
+    assert (paid.APIException, paid.PaymentAmount, paid.Paid) == (None, Decimal("125.00"), DAY)
+    read, = client.invoices.GetInvoices({"OrderIds": {"int": [paid.OrderId]}})
+    assert (read.OrderId, read.Paid, read.PaymentAmount) == (paid.OrderId, DAY, None)
+    asked, = client.invoices.GetInvoices({"OrderIds": {"int": [paid.OrderId]}},
+                                         {"string": ["OrderId", "PaymentAmount"]})
+    assert (asked.OrderId, asked.PaymentAmount) == (paid.OrderId, None)
+    updated, = client.invoices.UpdateInvoices({"InvoiceOrder": [
+        {"OrderId": paid.OrderId, "InvoiceTitle": "Nettordre", "IncludeVAT": None}]})
+    assert (updated.APIException, updated.InvoiceTitle, updated.PaymentAmount) == (
+        None, "Nettordre", None)
+    assert [(ln["account_no"], ln["amount"]) for ln in client.ledger()][-2:] == [
+        (1920, "125.00"), (1500, "-125.00")]
+
+
+def test_D2_an_order_without_payment_time_takes_its_customers_terms(master_client):
+    """Company.PaymentTime (the customer's terms) sets the invoice's due date when the order
+    sends no PaymentTime; the order's own PaymentTime wins; neither: 14 days."""
+    client = master_client(fiscal_years=[2024])
+    net20, plain = client.companies.SaveCompanies({"Company": [
+        {"Name": "Netto 20 AS", "PaymentTime": 20}, {"Name": "Uten betingelser AS"}]})
+    rows = {"InvoiceRow": [{"Name": "Vare", "Price": Decimal("100")}]}
+    orders = save(client,
+                  {"CustomerId": net20.Id, "OrderStatus": "Invoiced", "DateInvoiced": DAY,
+                   "InvoiceRows": rows},
+                  {"CustomerId": net20.Id, "OrderStatus": "Invoiced", "DateInvoiced": DAY,
+                   "PaymentTime": 5, "InvoiceRows": rows},
+                  {"CustomerId": plain.Id, "OrderStatus": "Invoiced", "DateInvoiced": DAY,
+                   "InvoiceRows": rows})
+    assert [(o.APIException, o.PaymentTime) for o in orders] == [(None, 20), (None, 5), (None, 14)]
+    due = [(r["InvoiceNo"], r["DueDate"]) for r in search(client) if r["AccountNo"] == 1500]
+    assert due == [("10000", dt.datetime(2024, 4, 4, tzinfo=dt.UTC)),
+                   ("10001", dt.datetime(2024, 3, 20, tzinfo=dt.UTC)),
+                   ("10002", dt.datetime(2024, 3, 29, tzinfo=dt.UTC))]
+
+
+def test_D2_a_new_order_with_nothing_to_invoice_names_no_order_id(master_client):
+    """Refused, a new order has no OrderId: the text names none (it named the id the next order
+    then got); an existing order's refusal names it."""
+    client = master_client(fiscal_years=[2024])
+    customer, _ = setup(client)
+    empty, = save(client, {"CustomerId": customer, "OrderStatus": "Invoiced"})
+    assert (empty.OrderId, empty.APIException.Type, empty.APIException.Message) == (
+        None, "ValidationException", "InvoiceOrder has no row to invoice.")
+    draft, = save(client, {"CustomerId": customer, "OrderStatus": "Offer"})
+    assert (draft.APIException, draft.OrderId) == (None, 1)
+    again, = save(client, {"OrderId": draft.OrderId, "OrderStatus": "Invoiced"})
+    assert again.APIException.Message == "InvoiceOrder with OrderId 1 has no row to invoice."
+    assert client.ledger() == []

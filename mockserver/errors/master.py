@@ -81,8 +81,11 @@ class OrderHasNoLines(ItemRefused):
     """D2: invoicing an order without a row to invoice (0.56.0: "Before a sales order can be
     invoiced, it needs to include at least one sales order line")."""
 
-    def __init__(self, order_id: int):
-        super().__init__(f"InvoiceOrder with OrderId {order_id} has no row to invoice.")
+    def __init__(self, order_id: int | None):
+        # a new order has no OrderId yet: naming the id it would have had would name an order
+        # that does not exist (and that the next saved order gets)
+        super().__init__("InvoiceOrder has no row to invoice." if order_id is None else
+                         f"InvoiceOrder with OrderId {order_id} has no row to invoice.")
 
 
 class PaymentAmountSign(ItemRefused):

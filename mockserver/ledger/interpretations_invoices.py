@@ -10,7 +10,8 @@ from decimal import Decimal
 from uuid import UUID
 
 __all__ = ["FIRST_ORDER_ID", "FIRST_INVOICE_ID", "DEFAULT_QUANTITY", "DEFAULT_VAT_RATE",
-           "DEFAULT_PAYMENT_TIME", "INVOICED_STATES", "INVOICE_TYPE_NO", "PAYMENT_TYPE_NO",
+           "DEFAULT_PAYMENT_TIME", "payment_time", "WRITE_ONLY_ORDER_MEMBERS",
+           "INVOICED_STATES", "INVOICE_TYPE_NO", "PAYMENT_TYPE_NO",
            "CURRENCY_ROUNDING_ACCOUNT", "document_title", "RECEIVABLE_ACCOUNT", "BANK_ACCOUNT",
            "OUTPUT_VAT", "kid", "DELIVERY_METHODS", "PAYMENT_METHODS", "INVOICE_TEMPLATE_ID",
            "INVOICE_TEMPLATES", "INVOICE_IGNORED_WARNINGS", "INVOICE_UPDATABLE"]
@@ -23,9 +24,25 @@ FIRST_INVOICE_ID = 10000
 #: Norwegian standard rate); without Price, the product's Price. IncludeVAT null is false.
 DEFAULT_QUANTITY = Decimal(1)
 DEFAULT_VAT_RATE = Decimal(25)
-#: PaymentTime absent: 14 days (FAQ: "If you set this as 14 it means 14 days from the invoice
-#: date"; 14 is also ClientService's ReminderDays).
+#: PaymentTime absent: the customer's terms (the company's PaymentTime, when set), else 14 days
+#: (FAQ: "If you set this as 14 it means 14 days from the invoice date"; 14 is also
+#: ClientService's ReminderDays). Both WSDLs default PaymentTime to their type's minimum ("not
+#: set"), so the order's own value wins only when sent.
 DEFAULT_PAYMENT_TIME = 14
+
+
+def payment_time(ordered, company) -> int:
+    """The invoice's PaymentTime: the order's, else its company's, else ``DEFAULT_PAYMENT_TIME``."""
+    for term in (ordered, (company.data if company is not None else {}).get("PaymentTime")):
+        if isinstance(term, int) and term >= 0:
+            return term
+    return DEFAULT_PAYMENT_TIME
+#: Members an order takes but never shows again: the FAQ's "Can't find the PaymentAmount field
+#: when I use GetInvoices? This field is only used with the SaveInvoices method when registering
+#: invoices as paid when they are created." GetInvoices and UpdateInvoices' answers (the order as
+#: it is now) leave it out, even when invoiceReturnProperties names it; SaveInvoices' answer
+#: echoes it (interpretation: the answer is the order as sent and saved).
+WRITE_ONLY_ORDER_MEMBERS = frozenset({"PaymentAmount"})
 #: The order states that post: an order saved (or changed) to Invoiced is invoiced once.
 INVOICED_STATES = frozenset({"Invoiced"})
 #: Amounts per row, rounded to øre half to even (S12's rule): net = quantity x price x (1 -

@@ -135,7 +135,8 @@ class InvoiceOps(MasterWriteParts):
         given = {k: v for k, v in fields.items() if k not in COMPUTED}
         oid = fields.get("OrderId")
         now = self.clock.now()
-        if isinstance(oid, int) and oid > 0:
+        new = not (isinstance(oid, int) and oid > 0)
+        if not new:
             current = book.master.get(ORDER, oid)
             if current is None:
                 raise errors.RecordNotFound("InvoiceOrder", oid)
@@ -154,7 +155,7 @@ class InvoiceOps(MasterWriteParts):
         data.setdefault("CustomerName", company.data.get("Name") if company else "")
         if data.get("OrderStatus") in rules.INVOICED_STATES:
             if not amounts:
-                raise errors.OrderHasNoLines(oid)
+                raise errors.OrderHasNoLines(None if new else oid)
             self._invoice(book, oid, data, amounts, now)
         return oid, data
 
@@ -224,8 +225,8 @@ class InvoiceOps(MasterWriteParts):
         invoice_id = self._next_invoice_id(book)
         invoiced = data.get("DateInvoiced") or now
         day = _day(invoiced)
-        term = data.get("PaymentTime")
-        term = term if isinstance(term, int) and term >= 0 else rules.DEFAULT_PAYMENT_TIME
+        term = rules.payment_time(data.get("PaymentTime"),
+                                  self.record(book, COMPANY, data["CustomerId"]))
         due = day + timedelta(days=term)
         kid = rules.kid(invoice_id)
         total, _ = order_totals(amounts)

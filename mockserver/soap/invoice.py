@@ -24,17 +24,21 @@ def _model(name):
     return SERVICE.type(name)
 
 
-def _order_out(data: dict, properties=None, row_properties=None) -> dict:
+def _order_out(data: dict, properties=None, row_properties=None, *, read: bool = False) -> dict:
+    """An order as written; ``read``: as read back (GetInvoices, UpdateInvoices), without the
+    members only SaveInvoices takes (the FAQ's PaymentAmount)."""
+    if read:
+        data = {k: v for k, v in data.items() if k not in rules.WRITE_ONLY_ORDER_MEMBERS}
     out = records.only(data, properties)
     if "InvoiceRows" in out:
         out["InvoiceRows"] = [records.only(r, row_properties) for r in out["InvoiceRows"] or ()]
     return records.shaped(out, _model("InvoiceOrder"))
 
 
-def _answer(saved) -> dict:
+def _answer(saved, *, read: bool = False) -> dict:
     if saved.error is not None:
         return {**saved.data, "APIException": records.api_exception(saved.error)}
-    return _order_out(saved.data)
+    return _order_out(saved.data, read=read)
 
 
 def _items(invoices) -> list[dict]:
@@ -49,7 +53,7 @@ def SaveInvoices(ctx, invoices):
 
 def UpdateInvoices(ctx, invoices):
     book = ctx.book()
-    return [_answer(s) for s in ctx.ledger.update_invoices(book, _items(invoices))]
+    return [_answer(s, read=True) for s in ctx.ledger.update_invoices(book, _items(invoices))]
 
 
 def GetInvoices(ctx, searchParams, invoiceReturnProperties, rowReturnProperties):
@@ -60,7 +64,8 @@ def GetInvoices(ctx, searchParams, invoiceReturnProperties, rowReturnProperties)
         states=set(p.get("OrderStates") or ()), invoice_ids=set(p.get("InvoiceIds") or ()),
         order_ids=set(p.get("OrderIds") or ()),
         external_status=set(p.get("ExternalStatus") or ()))
-    return [_order_out(o, invoiceReturnProperties, rowReturnProperties) for o in found]
+    return [_order_out(o, invoiceReturnProperties, rowReturnProperties, read=True)
+            for o in found]
 
 
 def GetOrderSyncList(ctx, syncParams):
