@@ -136,7 +136,7 @@ class InvoiceOps(MasterWriteParts):
         oid = fields.get("OrderId")
         now = self.clock.now()
         new = not (isinstance(oid, int) and oid > 0)
-        if not new:
+        if isinstance(oid, int) and oid > 0:  # (not ``if not new``: mypy narrows this one)
             current = book.master.get(ORDER, oid)
             if current is None:
                 raise errors.RecordNotFound("InvoiceOrder", oid)
