@@ -56,3 +56,12 @@ BANK_FEED_INPUT = ("bic", "number", "iban", "currency", "name", "email", "refere
 #: Werkzeug's capitals (``404 NOT FOUND``). The vendor's REST documents show no status line.
 #: The phrases: ``door.REASONS``, applied by ``door.standard_status``.
 REASON_PHRASES = "standard (404 Not Found), not Werkzeug's capitals"
+
+#: The vendor's 0.56.0 document leaves the request body of PATCH /products/{id}, PATCH
+#: /productcategories/{id}, POST and PATCH /salesorders[/{id}], POST and PATCH
+#: /salesorders/{id}/lines[/{lineId}] and PUT /products/{id}/dimensions/{dimensionId} optional
+#: (no ``required: true``) and says nothing of a request without one. Such a request (no bytes,
+#: whatever its Content-Type) is read as the empty object ``{}``: a PATCH changes nothing and
+#: answers the record, a POST or PUT gets the 400 ``{}`` gets (a missing required member).
+#: A write whose body the document marks required answers 415 without one, as before.
+OPTIONAL_BODY = "a request without its optional body is the empty object {}"

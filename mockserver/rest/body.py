@@ -17,9 +17,13 @@ from ..ledger.money import DECIMAL_MAX
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z", re.ASCII)
 
 
-def json_body(invalid=errors.InvalidBody) -> dict:
+def json_body(invalid=errors.InvalidBody, optional: bool = False) -> dict:
     """The request's JSON object (415 when not ``application/json``, 400 when not JSON or not
-    an object); numbers with a fraction are Decimals."""
+    an object); numbers with a fraction are Decimals. ``optional``: the vendor's document does
+    not mark the operation's request body required, so a request without one is ``{}``
+    (``interpretations.OPTIONAL_BODY``), whatever its Content-Type."""
+    if optional and not request.get_data(cache=True):
+        return {}
     if request.mimetype != "application/json":
         raise errors.RestUnsupportedMediaType()
     try:

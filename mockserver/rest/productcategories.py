@@ -5,8 +5,6 @@ name = Name, alternativeReference = No, parentId = ParentId (0: top level)."""
 
 from __future__ import annotations
 
-from flask import request
-
 from .. import errors
 from ..codec_utils import iso_utc
 from ..ledger.masterdata import Record
@@ -88,8 +86,7 @@ def register(app, ctx) -> None:
         ctx.meta(operation="UpdateProductCategory")
         token = ctx.authenticate("PATCH", "/productcategories/{id}")
         current = one(token, category_id)
-        fields = category_fields(json_body() if request.get_data(cache=True) else {},
-                                 creating=False)
+        fields = category_fields(json_body(optional=True), creating=False)
         return json_response(200, jsonout.dumps(
             category_item(saved(token, {**fields, "Id": current.id}))))
 

@@ -32,7 +32,7 @@ def _only(body: dict, allowed: str, r: Reader) -> None:
 
 
 def _dimension_value() -> tuple[str | None, list]:
-    body = json_body()
+    body = json_body(optional=True)
     r = Reader()
     _only(body, "value", r)
     return r.get(body, "value", "", "string", True), r.problems

@@ -246,7 +246,7 @@ def register(app, ctx) -> None:
         ctx.meta(operation="UpdateProduct")
         token = ctx.authenticate("PATCH", "/products/{id}")
         current = one(token, product_id)
-        fields = product_fields(json_body(), creating=False)
+        fields = product_fields(json_body(optional=True), creating=False)
         return answer(token, saved(token, {**fields, "Id": current.id}))
 
     @app.delete("/v1/products/<product_id>")

@@ -73,7 +73,7 @@ def register(app, ctx) -> None:
         return row
 
     def body_fields(book) -> dict:
-        row = read_row(json_body(errors.InvalidSalesOrderLine))
+        row = read_row(json_body(errors.InvalidSalesOrderLine, optional=True))
         try:
             settings, rate_conflict = ledger.query(
                 row_tax_settings, book, row.tax_id, row.tax_number, row.rate, row.account_id,

@@ -233,7 +233,7 @@ def register(app, ctx) -> None:
     def create_sales_order():
         ctx.meta(operation="CreateSalesOrder")
         token = ctx.authenticate("POST", "/salesorders")
-        fields = order_fields(json_body(errors.InvalidSalesOrder), creating=True)
+        fields = order_fields(json_body(errors.InvalidSalesOrder, optional=True), creating=True)
         fields.setdefault("OrderStatus", rules.SALES_ORDER_NEW_STATE)
         return answer(token, save(token, fields))
 
@@ -244,7 +244,7 @@ def register(app, ctx) -> None:
         oid = path_int("id", order_id, INT32)
         if not ledger.orders(ctx.book(token), order_ids={oid}):
             raise not_found(f"Sales order {oid}")
-        fields = order_fields(json_body(errors.InvalidSalesOrder), creating=False)
+        fields = order_fields(json_body(errors.InvalidSalesOrder, optional=True), creating=False)
         return answer(token, save(token, {**fields, "OrderId": oid}))
 
     @app.delete("/v1/salesorders/<order_id>")
