@@ -80,10 +80,14 @@ class RestRecordNotFound(NoResource):
 
 
 class InvalidPathParameter(InvalidQuery):
-    template = "{parameter} must be an integer"
+    """A path parameter that is not an integer, or (``minimum``) one below the spec's minimum."""
 
-    def __init__(self, problems: list[tuple[str, str]], parameter: str):
-        VendorError.__init__(self, problems=problems, parameter=parameter)
+    template = "{parameter} must be an integer{least}"
+
+    def __init__(self, problems: list[tuple[str, str]], parameter: str,
+                 minimum: int | None = None):
+        least = f" of at least {minimum}" if (parameter, "minimum") in problems else ""
+        VendorError.__init__(self, problems=problems, parameter=parameter, least=least)
 
 
 class InvalidBody(InvalidQuery):

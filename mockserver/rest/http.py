@@ -171,7 +171,7 @@ def path_int(name: str, text: str, bounds: tuple[int, int] | None = None,
     q = Query({name: text})
     value = q.integer(name, minimum=minimum, bounds=bounds)
     if q.problems:
-        raise errors.InvalidPathParameter(q.problems, name)
+        raise errors.InvalidPathParameter(q.problems, name, minimum)
     return value
 
 

@@ -23,6 +23,9 @@ from .body import Reader, json_body
 from .http import INT32, json_response, not_found, path_int
 
 DIMENSIONS, SALES_TYPES = rules.PRODUCT_DIMENSIONS, rules.PRODUCT_SALES_TYPES
+#: the 0.56.0 spec's minimum of the path's ``id`` and ``dimensionId`` (a dimension's paths) and of
+#: ``id`` and ``salesTypeId`` (a sales type override's: none); below it a 400 ValidationError
+MINIMUM: dict[str, int | None] = {DIMENSIONS: 1, SALES_TYPES: None}
 
 
 def _only(body: dict, allowed: str, r: Reader) -> None:
@@ -51,8 +54,8 @@ def _account_number() -> tuple[int | None, list]:
 def register(app, ctx) -> None:
     ledger = ctx.ledger
 
-    def product(token, raw: str) -> Record:
-        pid = path_int("id", raw)  # no such id (any size): a 404
+    def product(token, raw: str, minimum: int | None = None) -> Record:
+        pid = path_int("id", raw, minimum=minimum)  # no such id (any size): a 404
         rec = ledger.record(ctx.book(token), PRODUCT, pid)
         if rec is None:
             raise not_found(f"Product {pid}")
@@ -63,10 +66,11 @@ def register(app, ctx) -> None:
         """PUT (``read`` gives the body's value and problems) or DELETE (no ``read``) of one
         pair; what cannot be read goes to the ledger, which reports it after the product (and
         the target) is found, as the vendor does."""
-        pid = path_int("id", product_id)
+        minimum = MINIMUM[link]
+        pid = path_int("id", product_id, minimum=minimum)
         target, value, problems, refused = None, None, [], None
         try:
-            target = path_int(parameter, raw_target)
+            target = path_int(parameter, raw_target, minimum=minimum)
             if read is not None:
                 value, problems = read()
         except errors.RestError as err:
@@ -96,7 +100,8 @@ def register(app, ctx) -> None:
     def product_dimensions(product_id: str):
         ctx.meta(operation="GetProductDimensions")
         token = ctx.authenticate("GET", "/products/{id}/dimensions")
-        return json_response(200, jsonout.dumps(dimensions(token, product(token, product_id))))
+        return json_response(200, jsonout.dumps(
+            dimensions(token, product(token, product_id, MINIMUM[DIMENSIONS]))))
 
     @app.put("/v1/products/<product_id>/dimensions/<dimension_id>")
     def set_product_dimension(product_id: str, dimension_id: str):
