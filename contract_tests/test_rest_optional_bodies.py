@@ -66,3 +66,32 @@ def test_R6_a_required_body_left_out_is_still_a_415(call, writer):
     resp = call("POST", "/products", headers=writer)
     assert (resp.status_code, exact(resp)) == (415, {"error": {
         "name": "UnsupportedMediaTypeError", "message": "The body must be application/json"}})
+
+
+def test_R6_null_where_the_spec_allows_none_is_the_member_left_out(call, writer):
+    """Interpretation NULL_AS_ABSENT: a category's ``parentId`` and a product's ``supplier`` are
+    not nullable in the spec; null leaves them as they are. A customer's ``organizationNumber``
+    is nullable: null clears it."""
+    top = _made(call, writer, "/productcategories", {"name": "Sko"}, 201)
+    sub = _made(call, writer, "/productcategories", {"name": "Joggesko", "parentId": top["id"]},
+                201)
+    resp = call("PATCH", f"/productcategories/{sub['id']}", headers=writer,
+                json={"name": "Løpesko", "parentId": None})
+    assert (resp.status_code, exact(resp)) == (200, {**sub, "name": "Løpesko"})
+    resp = call("POST", "/productcategories", headers=writer, json={"name": None})
+    assert (resp.status_code, exact(resp)) == (400, {"error": {
+        "name": "ValidationError", "message": "Invalid product category: name (required)",
+        "payload": {"validationErrors": [{"path": "name", "keyword": "required"}]}}})
+    supplier = _made(call, writer, "/customers", {"isCompany": True, "isSupplier": True,
+                                                  "name": "Lisser AS"}, 200)
+    product = _made(call, writer, "/products", {"name": "Lisser", "category": {"id": 12},
+                                                "supplier": {"id": supplier["id"]}}, 201)
+    assert product["supplier"] == {"id": supplier["id"], "name": "Lisser AS"}
+    resp = call("PATCH", f"/products/{product['id']}", headers=writer,
+                json={"supplier": None, "salesPrice": 10})
+    assert (resp.status_code, exact(resp)) == (200, {**product, "salesPrice": 10})
+    customer = _made(call, writer, "/customers", {"isCompany": True, "name": "Kunde AS",
+                                                  "organizationNumber": "987654321"}, 200)
+    resp = call("PATCH", f"/customers/{customer['id']}", headers=writer,
+                json={"organizationNumber": None, "email": None})
+    assert (resp.status_code, exact(resp)) == (200, {**customer, "organizationNumber": None})

@@ -65,3 +65,12 @@ REASON_PHRASES = "standard (404 Not Found), not Werkzeug's capitals"
 #: answers the record, a POST or PUT gets the 400 ``{}`` gets (a missing required member).
 #: A write whose body the document marks required answers 415 without one, as before.
 OPTIONAL_BODY = "a request without its optional body is the empty object {}"
+
+#: A JSON ``null`` for a body member the 0.56.0 spec does not mark ``nullable`` (``parentId``
+#: of a product category, ``supplier`` or ``category`` of a product, ``email`` or ``address``
+#: of a customer, ...) is read as the member left out (``rest/body.Reader``): a POST still
+#: needs its required members (400 ``required``), a PATCH leaves the member as it is. A member
+#: the spec marks nullable (a customer's ``name``, ``organizationNumber``, ``phone``, ...) set
+#: to null is cleared. The spec says what a valid body is, not what the vendor does with a
+#: null where none is allowed; clients that write every member (null for "none") keep working.
+NULL_AS_ABSENT = "null for a member the spec does not mark nullable is the member left out"

@@ -36,7 +36,8 @@ def json_body(invalid=errors.InvalidBody, optional: bool = False) -> dict:
 
 
 class Reader:
-    """Typed reads of a JSON object, collecting (path, keyword) problems."""
+    """Typed reads of a JSON object, collecting (path, keyword) problems. A null where the spec
+    allows none is the member left out (``interpretations.NULL_AS_ABSENT``)."""
 
     def __init__(self):
         self.problems: list[tuple[str, str]] = []
