@@ -182,3 +182,19 @@ def test_M2_soap12_journal_and_injected_faults(master_client):
         client.companies.GetCompanies({"CompanyId": made.Id})
     assert fault.value.message == "CRM is down"
     assert client.companies.GetCompanies({"CompanyId": made.Id})[0].Name == "Tolv AS"
+
+
+def test_W5_an_item_without_members_is_written_as_an_empty_element(master_client):
+    """XmlSerializer writes an element with no content as ``<Company />`` (the emulator wrote
+    ``<Company></Company>`` when returnProperties left nothing of a company)."""
+    client = master_client()
+    made, = save(client, {"Name": "Tom AS"})
+    resp = client.http.post(client.base_url + "/CRM/Company/V001/CompanyService.asmx", data=(
+        '<?xml version="1.0" encoding="utf-8"?><soap:Envelope '
+        'xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
+        '<GetCompanies xmlns="http://24sevenOffice.com/webservices"><searchParams>'
+        f'<CompanyId>{made.Id}</CompanyId></searchParams><returnProperties>'
+        '<string>Note</string></returnProperties></GetCompanies></soap:Body></soap:Envelope>'),
+        headers={"Content-Type": "text/xml; charset=utf-8"})
+    assert resp.status_code == 200
+    assert "<GetCompaniesResult><Company /></GetCompaniesResult>" in resp.text, resp.text

@@ -568,8 +568,14 @@ def write_field(out: list, f: FieldSpec, value) -> None:
 
 
 def write_complex(out: list, name: str, model, value) -> None:
+    """``value`` as the element ``name``; one with nothing to write is ``<name />``, as
+    XmlSerializer's writer closes an element without content."""
     spec = spec_of(model)
+    start = len(out)
     out.append(f"<{name}>")
     for f in spec.fields:
         write_field(out, f, _get(value, f.name))
-    out.append(f"</{name}>")
+    if len(out) == start + 1:
+        out[start] = f"<{name} />"
+    else:
+        out.append(f"</{name}>")
