@@ -107,3 +107,31 @@ def test_W9_save_bundle_list_without_bundlelist_is_a_server_fault(master_client)
         "soap:Server", "Server was unable to process request. ---> Object reference not set to "
         "an instance of an object.")
     assert client.ledger() == []
+
+
+def test_M6_a_refused_bundle_keeps_the_bundles_before_it_as_v004_does(master_client):
+    """S: bundles in order, each all-or-nothing, the first refused one stops the list and the
+    ones before it stay saved. V002's own refusals (an unknown AccountId, a Period that is no
+    month) refused the whole list before (bundle 1 was not saved)."""
+    client = master_client(fiscal_years=[2024])
+    acc = ids(client)
+
+    def bundle(*vouchers) -> dict:
+        return {"YearId": 2024, "Sort": 1, "Name": "v002", "Vouchers": {"Voucher": list(vouchers)}}
+
+    for bad, text in ((e(424242, "7"), "AccountId 424242 does not exist (Bundle 2, Voucher 1)"),
+                      (e(acc[1920], "7", Period=13),
+                       "Period 13 is not a month (1-12) (Bundle 2, Voucher 1)")):
+        first = 10000 + len(client.ledger()) // 2
+        result = client.account_v002.SaveBundleList({"SaveOption": 0, "Bundles": {"Bundle": [
+            bundle(v(first, e(acc[1920], "5"), e(acc[3000], "-5"))),
+            bundle(v(first + 1, bad, e(acc[3000], "-7"))),
+            bundle(v(first + 2, e(acc[1920], "9"), e(acc[3000], "-9")))]}})
+        assert (result.Type, result.Description) == ("Exception", text)
+        assert [(ln["transaction_no"], ln["amount"]) for ln in client.ledger()][-2:] == [
+            (first, "5"), (first, "-5")]
+    refused = client.account_v002.SaveBundleList(blist(v(10005, e(acc[1920], "1", Period=-1),
+                                                          e(acc[3000], "-1"))))
+    assert (refused.Type, refused.Description) == (
+        "Exception", "Period -1 is not a month (1-12) (Bundle 1, Voucher 1)")
+    assert len(client.ledger()) == 4

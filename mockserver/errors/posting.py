@@ -250,3 +250,11 @@ class UnknownAccountId(SaveRefused):
     def __init__(self, account_id: int):
         super().__init__(f"AccountId {account_id} does not exist")
 
+
+class PeriodNotAMonth(SaveRefused):
+    """M6: an AccountService V002 Entry.Period that is no month (0 is "not given"); booking it
+    in the date's month instead would put the line in a period the client did not ask for."""
+
+    def __init__(self, period: int):
+        super().__init__(f"Period {period} is not a month (1-12)")
+

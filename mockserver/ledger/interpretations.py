@@ -227,6 +227,11 @@ COMPANY_TRANSIENT_FIELDS = frozenset({"Id", "APIException", "ExplicitlySpecifyNe
 #: GetCompanySyncList answers pages of this many items (PageOfSyncCompany.ItemsPerPage).
 SYNC_PAGE_SIZE = 1000
 
+#: AccountService V002's Entry.Period (a required s:short the WSDL does not explain) is the
+#: month of the entry's year; 0 means not given (PeriodDate from the date); any other value is
+#: refused as the bundle's Exception, not booked in the date's month instead (the emulator did).
+V002_PERIODS = range(1, 13)
+
 #: SaveBundleList with a CustomerId, ProjectId or DepartmentId the client does not have books the
 #: line with that id as sent (the vendor's docs say where the ids come from, not that they are
 #: checked; refusing would make the emulator stricter than the service integrators test against).

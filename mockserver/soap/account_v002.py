@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal
 
 from .. import errors
+from ..ledger import interpretations as rules
 from ..ledger.fixtures import fixtures_dir
 from . import account
 from .schema import WsdlService
@@ -23,42 +24,60 @@ RESULT_SPELLING = {"DuplicateData": "DublicateData"}
 
 
 def _period_date(day: dt.datetime, period) -> dt.datetime:
-    """``Period`` 1-12 is that month of the entry's year; 0 (not given): none."""
-    if period and 1 <= period <= 12:
-        return dt.datetime(day.year, period, 1)
-    return MIN_DATETIME
+    """``Period`` 1-12 is that month of the entry's year; 0 (not given): none; anything else
+    is refused (``PeriodNotAMonth``)."""
+    if not period:
+        return MIN_DATETIME
+    if period not in rules.V002_PERIODS:
+        raise errors.PeriodNotAMonth(period)
+    return dt.datetime(day.year, period, 1)
 
 
-def _as_v004(b: dict, by_id: dict) -> dict:
-    """A V002 bundle list as V004's reader gives it; raises UnknownAccountId (with where)."""
-    bundles = []
+def _as_v004(b: dict, by_id: dict) -> tuple[dict, errors.SaveRefused | None]:
+    """A V002 bundle list as V004's reader gives it, up to the first bundle V002's own rules
+    refuse (an unknown AccountId, a Period that is no month), and that refusal (located)."""
+    bundles: list[dict] = []
+    refusal = None
     for bi, bundle in enumerate(b["Bundles"] or (), start=1):
         if bundle is None:
             continue
-        vouchers = []
-        for vi, v in enumerate(bundle["Vouchers"] or (), start=1):
-            if v is None:
+        try:
+            bundles.append(_bundle_as_v004(bundle, bi, by_id))
+        except errors.SaveRefused as err:
+            refusal = err
+            break
+    return {**b, "Bundles": bundles, "IgnoreWarnings": []}, refusal
+
+
+def _bundle_as_v004(bundle: dict, bi: int, by_id: dict) -> dict:
+    vouchers = []
+    for vi, v in enumerate(bundle["Vouchers"] or (), start=1):
+        if v is None:
+            continue
+        entries = []
+        for e in v["Entries"] or ():
+            if e is None:
                 continue
-            entries = []
-            for e in v["Entries"] or ():
-                if e is None:
-                    continue
+            try:
                 account_no = by_id.get(e["AccountId"])
                 if account_no is None:
-                    err = errors.UnknownAccountId(e["AccountId"])
-                    err.where = (bi, vi)
-                    raise err
-                entries.append({
-                    **e, "AccountNo": account_no, "VatAmount": Decimal(0), "BaseRate": Decimal(-1),
-                    "PeriodDate": _period_date(e["Date"], e.get("Period")),
-                    "LinkId": e.get("LinkId") or NIL_GUID,
-                })
-            vouchers.append({**v, "Entries": entries})
-        bundles.append({**bundle, "Vouchers": vouchers, "UseAutoBaseRate": True})
-    return {**b, "Bundles": bundles, "IgnoreWarnings": []}
+                    raise errors.UnknownAccountId(e["AccountId"])
+                period = _period_date(e["Date"], e.get("Period"))
+            except errors.SaveRefused as err:
+                err.where = (bi, vi)
+                raise
+            entries.append({
+                **e, "AccountNo": account_no, "VatAmount": Decimal(0), "BaseRate": Decimal(-1),
+                "PeriodDate": period, "LinkId": e.get("LinkId") or NIL_GUID,
+            })
+        vouchers.append({**v, "Entries": entries})
+    return {**bundle, "Vouchers": vouchers, "UseAutoBaseRate": True}
 
 
 def SaveBundleList(ctx, bundlelist):
+    """S in V002's shape: the bundles before the first one V002's own rules refuse are posted
+    (each all-or-nothing, as V004 posts them), then that refusal is the answer, unless the
+    ledger refused an earlier bundle first."""
     try:
         book = ctx.book()
     except errors.NotAuthenticated as err:  # A4: a result, not a fault, for this method
@@ -66,13 +85,13 @@ def SaveBundleList(ctx, bundlelist):
     if bundlelist is None:
         raise errors.NullArgument("bundlelist")
     by_id = {a.account_id: a.account_no for a in book.accounts.values()}
-    try:
-        blist = account.to_bundle_list(_as_v004(bundlelist, by_id))
-    except errors.UnknownAccountId as err:
-        return {"Type": err.result_type, "Description": errors.locate(err, *err.where)}
-    result = ctx.ledger.save_bundle_list(book, blist)
-    return {"Type": RESULT_SPELLING.get(result.type, result.type),
-            "Description": result.description or None}
+    converted, refusal = _as_v004(bundlelist, by_id)
+    if refusal is None or converted["Bundles"]:
+        result = ctx.ledger.save_bundle_list(book, account.to_bundle_list(converted))
+        if refusal is None or result.type != "Ok":
+            return {"Type": RESULT_SPELLING.get(result.type, result.type),
+                    "Description": result.description or None}
+    return {"Type": refusal.result_type, "Description": errors.locate(refusal, *refusal.where)}
 
 
 def _same_as_v004(name: str):
