@@ -356,3 +356,44 @@ def test_D2_a_new_order_with_nothing_to_invoice_names_no_order_id(master_client)
     again, = save(client, {"OrderId": draft.OrderId, "OrderStatus": "Invoiced"})
     assert again.APIException.Message == "InvoiceOrder with OrderId 1 has no row to invoice."
     assert client.ledger() == []
+
+
+def test_M2_M5_a_company_or_product_an_order_names_is_not_deleted(master_client):
+    """An order (any state) naming a company or a product keeps it: DeleteCompanies and
+    DeleteProducts refuse it in-band, REST's DELETE /products/{id} with a 400, and the order
+    can still be invoiced. Deleted anyway, the order could no longer be saved ("Company with
+    Id N was not found.")."""
+    client = master_client(fiscal_years=[2024])
+    kept, gone = client.companies.SaveCompanies({"Company": [{"Name": "Ordrekunde AS"},
+                                                             {"Name": "Uten ordre AS"}]})
+    on_order, spare, spare2 = client.products.SaveProducts({"Product": [
+        {"Name": "Bestilt", "No": "B-1", "Price": Decimal("10")},
+        {"Name": "Ledig", "No": "L-1", "Price": Decimal("10")},
+        {"Name": "Ledig 2", "No": "L-2", "Price": Decimal("10")}]})
+    offer, = save(client, {"CustomerId": kept.Id, "OrderStatus": "Offer", "InvoiceRows": {
+        "InvoiceRow": [{"ProductId": on_order.Id, "Quantity": Decimal("2")}]}})
+    assert offer.APIException is None
+    refused, deleted = client.companies.DeleteCompanies({"Company": [{"Id": kept.Id},
+                                                                     {"Id": gone.Id}]})
+    assert (refused.APIException.Type, refused.APIException.Message) == (
+        "ValidationException",
+        f"Company with Id {kept.Id} is used by InvoiceOrder {offer.OrderId} and cannot be deleted.")
+    assert deleted.APIException is None
+    refused, deleted = client.products.DeleteProducts({"Product": [{"Id": on_order.Id},
+                                                                   {"Id": spare.Id}]})
+    assert refused.APIException.Message == (
+        f"Product with Id {on_order.Id} is used by InvoiceOrder {offer.OrderId} and cannot be "
+        "deleted.")
+    assert deleted.APIException is None
+    assert [c.Id for c in client.companies.GetCompanies({"CompanyIds": {"int": [
+        kept.Id, gone.Id]}})] == [kept.Id]
+    assert [p.Id for p in client.products.GetProducts({"ProductIds": {"int": [
+        on_order.Id, spare.Id, spare2.Id]}})] == [on_order.Id, spare2.Id]
+    rest = client.rest("DELETE", f"/v1/products/{on_order.Id}", scope="api.product.product:write")
+    assert (rest.status_code, rest.json()["error"]["name"]) == (400, "BadRequestError")
+    assert client.rest("DELETE", f"/v1/products/{spare2.Id}",
+                       scope="api.product.product:write").status_code == 204
+    invoiced, = save(client, {"OrderId": offer.OrderId, "OrderStatus": "Invoiced",
+                              "DateInvoiced": DAY})
+    assert (invoiced.APIException, invoiced.InvoiceId, invoiced.OrderTotalIncVat) == (
+        None, 10000, Decimal("25.00"))

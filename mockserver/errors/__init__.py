@@ -159,6 +159,7 @@ from mockserver.errors.master import (
     RecordExists,
     RecordNotFound,
     UnknownReference,
+    UsedOnOrders,
     VatRateUnknown,
 )
 from mockserver.errors.oauth import (
@@ -403,6 +404,7 @@ __all__ = [
     "NameRequired",
     "CategoryInUse",
     "CompanyInUse",
+    "UsedOnOrders",
     "RecordExists",
     "OrderHasNoLines",
     "OrderInvoiced",

@@ -44,6 +44,15 @@ class CompanyInUse(ItemRefused):
                          "cannot be deleted.")
 
 
+class UsedOnOrders(ItemRefused):
+    """M2/M5: deleting a company or product that an order (InvoiceService) names: the order
+    could no longer be saved or invoiced (interpretation)."""
+
+    def __init__(self, what: str, record_id: int, order_id: int):
+        super().__init__(f"{what} with Id {record_id} is used by InvoiceOrder {order_id} and "
+                         "cannot be deleted.")
+
+
 class RecordExists(ItemRefused):
     def __init__(self, what: str, field: str, value):
         super().__init__(f"A {what} with {field} {value} already exists.")

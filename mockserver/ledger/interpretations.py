@@ -227,6 +227,11 @@ COMPANY_TRANSIENT_FIELDS = frozenset({"Id", "APIException", "ExplicitlySpecifyNe
 #: GetCompanySyncList answers pages of this many items (PageOfSyncCompany.ItemsPerPage).
 SYNC_PAGE_SIZE = 1000
 
+#: DeleteCompanies and DeleteProducts (and REST's DELETE of a customer or product) refuse, in-band,
+#: a company or product an order (InvoiceService, any state) names: the order could no longer be
+#: saved or invoiced ("Company with Id N was not found."). As a company with ledger lines (M2).
+KEEP_RECORDS_ON_ORDERS = True
+
 #: AccountService V002's Entry.Period (a required s:short the WSDL does not explain) is the
 #: month of the entry's year; 0 means not given (PeriodDate from the date); any other value is
 #: refused as the bundle's Exception, not booked in the date's month instead (the emulator did).

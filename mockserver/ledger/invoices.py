@@ -25,12 +25,12 @@ from typing import Any
 
 from .. import errors
 from . import interpretations as rules
-from .masterdata import COMPANY, DEPARTMENT, PRODUCT, PROJECT, merge
+from .masterdata import COMPANY, DEPARTMENT, INVOICE_ORDER, PRODUCT, PROJECT, merge
 from .model import Bundle, BundleList, DifferenceOptions, Entry, Voucher
 from .money import CENT, HUNDRED, MONEY, ZERO, add, div, mul
 from .parts import MasterWriteParts
 
-ORDER = "invoice_order"
+ORDER = INVOICE_ORDER
 #: members a client cannot set: the emulator computes them
 COMPUTED = frozenset({"OrderId", "APIException", "InvoiceId", "DateChanged",
                       "OCR", "OrderTotalIncVat", "OrderTotalVat", "Paid"})

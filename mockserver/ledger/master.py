@@ -34,7 +34,17 @@ from typing import TYPE_CHECKING, Any
 from .. import errors
 from . import interpretations as rules
 from . import reference
-from .masterdata import COMPANY, PRICE_LIST, PRODUCT, MasterData, Record, decode, encode, merge
+from .masterdata import (
+    COMPANY,
+    INVOICE_ORDER,
+    PRICE_LIST,
+    PRODUCT,
+    MasterData,
+    Record,
+    decode,
+    encode,
+    merge,
+)
 from .model import Customer
 
 
@@ -344,8 +354,18 @@ class MasterDataOps:
         def in_use(book, cid):
             if any(ln.customer_id == cid for ln in book.lines.values()):
                 raise errors.CompanyInUse(cid)
+            _not_on_orders(book, "Company", cid,
+                           lambda order: order.get("CustomerId") == cid)
 
         return self.delete_records(book, COMPANY, ids, what="Company", check=in_use)
+
+    def delete_products(self, book, ids: list[int]) -> list[errors.ItemRefused | None]:
+        """DeleteProducts (and REST's DELETE): a product on an order's row is kept."""
+        def in_use(book, pid):
+            _not_on_orders(book, "Product", pid, lambda order: any(
+                row.get("ProductId") == pid for row in order.get("InvoiceRows") or ()))
+
+        return self.delete_records(book, PRODUCT, ids, what="Product", check=in_use)
 
     def find_companies(self, book, *, company_id: int | None = None, ids=None,
                        external_id: str | None = None, name: str | None = None,
@@ -480,3 +500,12 @@ def _apply_master(book, kind: str, puts, dels, now: datetime) -> None:
 
 
 __all__ = ["MasterDataOps", "Saved", "product_links"]
+
+
+def _not_on_orders(book, what: str, rid: int, names: Callable[[dict], bool]) -> None:
+    """``rules.KEEP_RECORDS_ON_ORDERS``: refuses deleting what an order names."""
+    if not rules.KEEP_RECORDS_ON_ORDERS:
+        return
+    for oid, order in sorted(book.master.records.get(INVOICE_ORDER, {}).items()):
+        if names(order.data):
+            raise errors.UsedOnOrders(what, rid, oid)

@@ -35,6 +35,9 @@ DISCOUNT_CATEGORY = "discount_category"
 BANK_ACCOUNT = "bank_account"
 BANK_BALANCE = "bank_balance"
 BANK_TRANSACTION = "bank_transaction"
+#: InvoiceService's orders (``invoices.ORDER``), named here so that master data can ask whether
+#: an order names a record without importing invoices (which imports it)
+INVOICE_ORDER = "invoice_order"
 #: The kinds whose ids are numbered per client (the others: the caller's own ids).
 KINDS = (COMPANY, PERSON, PROJECT, PRODUCT, DEPARTMENT, CURRENCY, USER, "company_category",
          "customer_category", "company_relation", "company_map", "industry", "status",

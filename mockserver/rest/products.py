@@ -255,8 +255,7 @@ def register(app, ctx) -> None:
         token = ctx.authenticate("DELETE", "/products/{id}")
         current = one(token, product_id)
         with ctx.clock_scope(token.client_id):
-            refused, = ledger.delete_records(ctx.book(token), PRODUCT, [current.id],
-                                             what="Product")
+            refused, = ledger.delete_products(ctx.book(token), [current.id])
         if refused is not None:
             raise errors.RestError(refused.text)
         return json_response(204, "")

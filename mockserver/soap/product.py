@@ -57,8 +57,7 @@ def DeleteProducts(ctx, products):
     book = ctx.book()
     model = _model("Product")
     items = [records.given(p, model) for p in products or () if p is not None]
-    results = ctx.ledger.delete_records(book, PRODUCT, [i.get("Id") for i in items],
-                                        what="Product")
+    results = ctx.ledger.delete_products(book, [i.get("Id") for i in items])
     return [item if err is None else {**item, "APIException": records.api_exception(err)}
             for item, err in zip(items, results, strict=True)]
 
