@@ -39,6 +39,7 @@ from .control.ratelimit import Decision, RateLimiter, address_key, client_key
 from .journal import RequestJournal, SecretScrubber
 from .ledger import scenario as scenarios
 from .ledger.core import Ledger
+from .rest import cors
 from .settings import Settings
 from .soap import catalogue, envelope
 from .soap.context import session_ids
@@ -235,6 +236,13 @@ class MockServer:
         sdef = self.soap.services[lower] if lower in catalogue.BY_PATH else None
         refusal = door.check(environ, sdef is not None, self.settings.max_body)
         if sdef is not None or lower.startswith(door.REST_PREFIXES):
+            if sdef is None and "HTTP_ORIGIN" in environ and cors.applies(environ, lower):
+                if refusal is None and (preflight := cors.preflight(environ)) is not None:
+                    status, headers, body = preflight  # not a call: no client, no quota
+                    self.journal.record(environ, status, started, {"service": "rest"})
+                    start_response(door.status_line(status), headers)
+                    return [body]
+                start_response = cors.allowing(environ, start_response)
             req = self._identify(environ, sdef, lower, refusal)
             with self.clock.scope(req.client_id):
                 return self._vendor(req, start_response, started)

@@ -74,3 +74,15 @@ OPTIONAL_BODY = "a request without its optional body is the empty object {}"
 #: to null is cleared. The spec says what a valid body is, not what the vendor does with a
 #: null where none is allowed; clients that write every member (null for "none") keep working.
 NULL_AS_ABSENT = "null for a member the spec does not mark nullable is the member left out"
+
+#: CORS for ``/v1`` (``rest/cors.py``). The 0.56.0 document lists ``Access-Control-Allow-Origin``
+#: and ``Access-Control-Allow-Credentials`` among its answers' headers and says nothing of their
+#: values or of preflights. A request with an ``Origin`` gets it back, with ``Allow-Credentials:
+#: true`` and ``Vary: Origin``, on every ``/v1`` answer (errors and refusals too), and may read
+#: the headers below (the paging ``link`` among them); a preflight (``OPTIONS`` with
+#: ``Access-Control-Request-Method``) is answered 204 with these methods, the headers it asks
+#: for and this max age, not counted against the quota. Without ``Origin`` nothing changes.
+#: ``/oauth/token`` and the control API get no CORS.
+CORS_EXPOSED_HEADERS = "link, APILimitRemaining, APILimitReset, Retry-After, X-Trace-Id"
+CORS_METHODS = "GET, POST, PUT, PATCH, DELETE"
+CORS_MAX_AGE = "600"
