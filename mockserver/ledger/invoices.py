@@ -136,7 +136,8 @@ class InvoiceOps(MasterWriteParts):
         oid = fields.get("OrderId")
         now = self.clock.now()
         new = not (isinstance(oid, int) and oid > 0)
-        if isinstance(oid, int) and oid > 0:  # (not ``if not new``: mypy narrows this one)
+        if not new:
+            assert isinstance(oid, int)  # (for mypy: ``new`` says so)
             current = book.master.get(ORDER, oid)
             if current is None:
                 raise errors.RecordNotFound("InvoiceOrder", oid)
