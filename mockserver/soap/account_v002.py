@@ -9,11 +9,11 @@ a V004 one that does not set them. The schema is the vendor's WSDL (``schema.py`
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from .. import errors
-from ..ledger import interpretations as rules
+from ..ledger import accountv002
+from ..ledger import model as core
 from ..ledger.fixtures import fixtures_dir
 from . import account
 from .schema import WsdlService
@@ -23,75 +23,48 @@ from .types import MIN_DATETIME, NIL_GUID
 RESULT_SPELLING = {"DuplicateData": "DublicateData"}
 
 
-def _period_date(day: dt.datetime, period) -> dt.datetime:
-    """``Period`` 1-12 is that month of the entry's year; 0 (not given): none; anything else
-    is refused (``PeriodNotAMonth``)."""
-    if not period:
-        return MIN_DATETIME
-    if period not in rules.V002_PERIODS:
-        raise errors.PeriodNotAMonth(period)
-    return dt.datetime(day.year, period, 1)
-
-
-def _as_v004(b: dict, by_id: dict) -> tuple[dict, errors.SaveRefused | None]:
-    """A V002 bundle list as V004's reader gives it, up to the first bundle V002's own rules
-    refuse (an unknown AccountId, a Period that is no month), and that refusal (located)."""
-    bundles: list[dict] = []
-    refusal = None
+def _as_v004(b: dict) -> tuple[core.BundleList, list[accountv002.V002Bundle]]:
+    """A V002 bundle list read as V004's reader gives it, each entry's AccountId and Period set
+    aside for the ledger to resolve (``ledger/accountv002.py``: V002's own rules live there)."""
+    shaped: list[accountv002.V002Bundle] = []
+    bundles = []
     for bi, bundle in enumerate(b["Bundles"] or (), start=1):
-        if bundle is None:
+        if not bundle:
             continue
-        try:
-            bundles.append(_bundle_as_v004(bundle, bi, by_id))
-        except errors.SaveRefused as err:
-            refusal = err
-            break
-    return {**b, "Bundles": bundles, "IgnoreWarnings": []}, refusal
-
-
-def _bundle_as_v004(bundle: dict, bi: int, by_id: dict) -> dict:
-    vouchers = []
-    for vi, v in enumerate(bundle["Vouchers"] or (), start=1):
-        if v is None:
-            continue
-        entries = []
-        for e in v["Entries"] or ():
-            if e is None:
+        vouchers, refs = [], []
+        for vi, v in enumerate(bundle["Vouchers"] or (), start=1):
+            if not v:
                 continue
-            try:
-                account_no = by_id.get(e["AccountId"])
-                if account_no is None:
-                    raise errors.UnknownAccountId(e["AccountId"])
-                period = _period_date(e["Date"], e.get("Period"))
-            except errors.SaveRefused as err:
-                err.where = (bi, vi)
-                raise
-            entries.append({
-                **e, "AccountNo": account_no, "VatAmount": Decimal(0), "BaseRate": Decimal(-1),
-                "PeriodDate": period, "LinkId": e.get("LinkId") or NIL_GUID,
-            })
-        vouchers.append({**v, "Entries": entries})
-    return {**bundle, "Vouchers": vouchers, "UseAutoBaseRate": True}
+            entries = [e for e in v["Entries"] or () if e]
+            refs.append(accountv002.V002Voucher(
+                core.Voucher(), vi, [e["AccountId"] for e in entries],
+                [e.get("Period") for e in entries]))
+            vouchers.append({**v, "Entries": [{
+                **e, "AccountNo": 0, "VatAmount": Decimal(0), "BaseRate": Decimal(-1),
+                "PeriodDate": MIN_DATETIME, "LinkId": e.get("LinkId") or NIL_GUID,
+            } for e in entries]})
+        bundles.append({**bundle, "Vouchers": vouchers, "UseAutoBaseRate": True})
+        shaped.append(accountv002.V002Bundle(core.Bundle(), bi, refs))
+    blist = account.to_bundle_list({**b, "Bundles": bundles, "IgnoreWarnings": []})
+    for ref, bundle_model in zip(shaped, blist.bundles, strict=True):
+        ref.bundle = bundle_model
+        for vref, voucher in zip(ref.vouchers, bundle_model.vouchers, strict=True):
+            vref.voucher = voucher
+    return blist, shaped
 
 
 def SaveBundleList(ctx, bundlelist):
-    """S in V002's shape: the bundles before the first one V002's own rules refuse are posted
-    (each all-or-nothing, as V004 posts them), then that refusal is the answer, unless the
-    ledger refused an earlier bundle first."""
+    """S in V002's shape (the ledger's ``accountv002.save_bundle_list``)."""
     try:
         book = ctx.book()
     except errors.NotAuthenticated as err:  # A4: a result, not a fault, for this method
         return {"Type": "NotAuthenticated", "Description": err.text}
     if bundlelist is None:
         raise errors.NullArgument("bundlelist")
-    by_id = {a.account_id: a.account_no for a in book.accounts.values()}
-    converted, refusal = _as_v004(bundlelist, by_id)
-    if refusal is None or converted["Bundles"]:
-        result = ctx.ledger.save_bundle_list(book, account.to_bundle_list(converted))
-        if refusal is None or result.type != "Ok":
-            return {"Type": RESULT_SPELLING.get(result.type, result.type),
-                    "Description": result.description or None}
-    return {"Type": refusal.result_type, "Description": errors.locate(refusal, *refusal.where)}
+    blist, bundles = _as_v004(bundlelist)
+    result = accountv002.save_bundle_list(ctx.ledger, book, blist, bundles)
+    return {"Type": RESULT_SPELLING.get(result.type, result.type),
+            "Description": result.description or None}
 
 
 def _same_as_v004(name: str):
