@@ -101,7 +101,7 @@ def test_the_served_wsdl_is_the_vendor_document_with_the_address():
         "/CRM/Contact/PersonService.asmx", "/Project/V001/ProjectService.asmx",
         "/Logistics/Product/V001/ProductService.asmx", "/economy/accountV002/Accountservice.asmx",
         "/Economy/Accounting/Accounting_V001/AttachmentService.asmx",
-        "/Economy/InvoiceOrder/V001/InvoiceService.asmx"]
+        "/Economy/InvoiceOrder/V001/InvoiceService.asmx", "/timesheet/v001/timeservice.asmx"]
 
 
 def test_an_operation_without_a_handler_is_a_client_fault_naming_it():

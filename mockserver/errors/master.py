@@ -133,3 +133,35 @@ class ItemFault(VendorError):
         self.cause = err
         super().__init__(UNABLE_TO_PROCESS + err.text)
 
+
+
+class HourTimesReversed(ItemRefused):
+    """TimeService SaveHour: an hour that stops before it starts (interpretation)."""
+
+    def __init__(self, start, stop):
+        super().__init__(f"StopTime {stop:%Y-%m-%dT%H:%M:%S} is before StartTime "
+                         f"{start:%Y-%m-%dT%H:%M:%S}.")
+
+
+class HoursNegative(ItemRefused):
+    """TimeService SaveHour: TotalHours or TotalHoursInvoice below zero (interpretation)."""
+
+    def __init__(self, member: str, value):
+        super().__init__(f"{member} {value} is negative; an hour is at least 0 hours long.")
+
+
+class TaskOfAnotherProject(ItemRefused):
+    """TimeService SaveHour: a ProjectTaskId that is a task of another project."""
+
+    def __init__(self, task_id: int, project_id):
+        super().__init__(f"Task with Id {task_id} is not a task of Project with Id "
+                         f"{project_id}.")
+
+
+class HourApproved(ItemRefused):
+    """TimeService SaveHour/DeleteHour: an approved or locked hour is kept as it is
+    (interpretation: what payroll has read must not change under it)."""
+
+    def __init__(self, hour_id: int, state: str):
+        super().__init__(f"Hour with Id {hour_id} is {state} and can no longer be changed "
+                         "or deleted.")

@@ -53,6 +53,7 @@ from .orderattachments import OrderAttachmentOps
 from .scenario import orders as scenario_orders
 from .sessions import SESSION_TOUCH, SessionOperations  # noqa: F401 - SESSION_TOUCH: as before
 from .store import MemoryLog
+from .timesheets import TimeOps
 from .tokens import TokenStore
 
 _NS_FY = clients.NS_FY
@@ -69,7 +70,7 @@ class SaveResult:
 
 
 class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps, InvoiceOps,
-             OrderAttachmentOps, BankFeedOps):
+             OrderAttachmentOps, BankFeedOps, TimeOps):
     #: how long start-up replays queued books before a thread takes over (``deferred.py``)
     startup_budget_s = STARTUP_BUDGET_S
 

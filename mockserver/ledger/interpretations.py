@@ -12,6 +12,7 @@ from uuid import UUID, uuid5
 
 from . import interpretations_rest as _rest
 from .interpretations_invoices import *  # noqa: F403 (re-exported: read every name from here)
+from .interpretations_time import *  # noqa: F403 (re-exported: TimeService's readings)
 
 #: Currency codes that mean "the client's own currency": no conversion for the balance check.
 LOCAL_CURRENCIES = frozenset({"", "NOK", "LOCAL"})

@@ -38,13 +38,20 @@ BANK_TRANSACTION = "bank_transaction"
 #: InvoiceService's orders (``invoices.ORDER``), named here so that master data can ask whether
 #: an order names a record without importing invoices (which imports it)
 INVOICE_ORDER = "invoice_order"
+#: TimeService (``timesheets.py``): hours and costs (numbered per client), and the client's
+#: work types, salary types and time settings (scenario or default fixtures)
+HOUR = "hour"
+COST = "cost"
+WORK_TYPE = "work_type"
+SALARY_TYPE = "salary_type"
+TIME_SETTING = "time_setting"
 #: The kinds whose ids are numbered per client (the others: the caller's own ids).
 KINDS = (COMPANY, PERSON, PROJECT, PRODUCT, DEPARTMENT, CURRENCY, USER, "company_category",
          "customer_category", "company_relation", "company_map", "industry", "status",
          "crm_group", "person_note", "person_category", "project_task", "project_role",
          "project_type", "project_status", "project_category", "pipeline", "product_category",
          PRICE_LIST, DISCOUNT_PRICE_GROUP, DISCOUNT_CATEGORY, BANK_ACCOUNT, BANK_BALANCE,
-         BANK_TRANSACTION)
+         BANK_TRANSACTION, HOUR, COST, WORK_TYPE, SALARY_TYPE, TIME_SETTING)
 
 
 @dataclass

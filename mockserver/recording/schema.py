@@ -17,7 +17,8 @@ _WSDL_FOR = (("/authenticate/", "Authenticate.wsdl"), ("/economy/account/v004/",
              ("/logistics/product/v001/", "ProductService.wsdl"),
              ("/economy/accountv002/", "AccountV002.wsdl"),
              ("/economy/accounting/accounting_v001/", "AttachmentService.wsdl"),
-             ("/economy/invoiceorder/v001/", "InvoiceService.wsdl"))
+             ("/economy/invoiceorder/v001/", "InvoiceService.wsdl"),
+             ("/timesheet/v001/", "TimeService.wsdl"))
 _SCHEMAS: dict[str, etree.XMLSchema] = {}
 
 

@@ -60,6 +60,8 @@ ENTRIES = (  # the README's order
           "mockserver.soap.attachment:SERVICE"),
     Entry("InvoiceService", "/Economy/InvoiceOrder/V001/InvoiceService.asmx",
           "mockserver.soap.invoice:SERVICE"),
+    Entry("TimeService", "/timesheet/v001/timeservice.asmx",
+          "mockserver.soap.timesheet:SERVICE"),
 )
 
 #: lower-case path -> entry

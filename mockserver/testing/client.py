@@ -23,12 +23,13 @@ PRODUCT_PATH = "/Logistics/Product/V001/ProductService.asmx"
 ACCOUNT_V002_PATH = "/economy/accountV002/Accountservice.asmx"
 ATTACHMENT_PATH = "/Economy/Accounting/Accounting_V001/AttachmentService.asmx"
 INVOICE_PATH = "/Economy/InvoiceOrder/V001/InvoiceService.asmx"
+TIME_PATH = "/timesheet/v001/timeservice.asmx"
 _FILES = {AUTH_PATH: "Authenticate.wsdl", ACCOUNT_PATH: "AccountV004.wsdl",
           TRANSACTION_PATH: "TransactionService.wsdl", CLIENT_PATH: "ClientService.wsdl",
           COMPANY_PATH: "CompanyService.wsdl", PERSON_PATH: "PersonService.wsdl",
           PROJECT_PATH: "ProjectService.wsdl", PRODUCT_PATH: "ProductService.wsdl",
           ACCOUNT_V002_PATH: "AccountV002.wsdl", ATTACHMENT_PATH: "AttachmentService.wsdl",
-          INVOICE_PATH: "InvoiceService.wsdl"}
+          INVOICE_PATH: "InvoiceService.wsdl", TIME_PATH: "TimeService.wsdl"}
 
 
 class _Keep(enum.Enum):
@@ -135,6 +136,11 @@ class MockClient:
     def invoices(self):
         """InvoiceService: orders and invoices; an Invoiced order posts to the ledger (D2)."""
         return self.service(INVOICE_PATH, NS + "InvoiceServiceSoap")
+
+    @property
+    def time(self):
+        """TimeService: hours and costs on the projects, work and salary types (timesheets)."""
+        return self.service(TIME_PATH, NS + "TimeServiceSoap")
 
     def credential(self, **overrides) -> dict:
         cred = {"ApplicationId": self.application_id, "Username": self.username,

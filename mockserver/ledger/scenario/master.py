@@ -16,10 +16,15 @@ saved record. Companies are also the ledger's customers (the same ids)::
     price_lists: [{id: 2, name: Forhandler, currency: NOK, include_vat: false,
                    prices: [{product_id: 1, price: "79.00"}]}]
     discount_matrices: {category: [{category_id: 1, customer_id: 20001, value: "7.5"}]}
+    work_types: [{id: 1, name: Konsulentarbeid, invoiceable: true, price: "1250.00"}]
+    salary_types: [{id: 1, name: Timelønn}]
+    time_settings: [{id: 1, key: NormalHoursPerDay, value: "7.5"}]
 
 Price lists are ProductService's (GetAllPriceLists, GetPriceList) and REST ``/pricelists`` after
 the standard list 1 (``interpretations.PRICE_LIST``: the products' own prices), so their ids
-start at 2. Discount matrices are read by ``discounts.py``.
+start at 2. Discount matrices are read by ``discounts.py``. Work types, salary types and time
+settings are TimeService's (``timesheets.py``); a list given replaces the default fixtures'
+(``fixtures/defaults/time.yaml``, read with these same checks), an empty list leaves none.
 """
 
 from __future__ import annotations
@@ -36,12 +41,15 @@ from ..masterdata import (
     PRICE_LIST,
     PRODUCT,
     PROJECT,
+    SALARY_TYPE,
+    TIME_SETTING,
+    WORK_TYPE,
 )
 from ..model import Customer
 from . import discounts
 
 KEYS = ("companies", "persons", "projects", "products", "departments", "currencies",
-        "price_lists", discounts.KEY)
+        "price_lists", "work_types", "salary_types", "time_settings", discounts.KEY)
 
 #: scenario key -> (member, reader kind); "id" and "name" are read for every kind
 _MEMBERS = {
@@ -61,9 +69,16 @@ _MEMBERS = {
     "price_lists": {"name": ("Name", "text!"), "description": ("Description", "text"),
                     "currency": ("Currency", "code?"), "include_vat": ("IncVat", "bool"),
                     "prices": ("Prices", "prices")},
+    # TimeService (``timesheets.py``): a list given replaces the default fixtures' whole list
+    "work_types": {"name": ("Name", "text!"), "description": ("Description", "text"),
+                   "invoiceable": ("Invoiceable", "bool"), "price": ("Price", "decimal"),
+                   "product_id": ("ProductId", "int"), "active": ("Active", "bool")},
+    "salary_types": {"name": ("Name", "text!")},
+    "time_settings": {"key": ("Key", "text!"), "value": ("Value", "text")},
 }
 _KINDS = {"companies": COMPANY, "persons": PERSON, "projects": PROJECT, "products": PRODUCT,
-          "departments": DEPARTMENT, "currencies": CURRENCY, "price_lists": PRICE_LIST}
+          "departments": DEPARTMENT, "currencies": CURRENCY, "price_lists": PRICE_LIST,
+          "work_types": WORK_TYPE, "salary_types": SALARY_TYPE, "time_settings": TIME_SETTING}
 
 
 def read(r, top) -> dict[str, dict[int, dict]]:
@@ -154,6 +169,7 @@ def apply(book, master: dict[str, dict[int, dict]]) -> None:
     when = rules.fixture_record_time(book)
     for key, records in master.items():
         kind = _KINDS.get(key, key)  # discount matrices: already by kind
+        book.master.of(kind)  # given, even empty: the client's own list, not the defaults
         for rid, data in records.items():
             book.master.put(kind, rid, dict(data), when)
         if kind == COMPANY:
