@@ -82,7 +82,7 @@ def test_every_block_is_run_or_listed_with_a_reason():
     firsts = {b["code"].splitlines()[0] for b in skipped if b["lang"] in ("sh", "python")}
     assert firsts == set(NOT_RUN), "NOT_RUN lists a block the README no longer has"
     assert [b["kind"] for b in run] == ["python", "sh", "python", "python", "python", "python",
-                                        "python", "pytest", "sh", "pytest", "pytest"]
+                                        "python", "python", "pytest", "sh", "pytest", "pytest"]
     for b in skipped:
         if b["lang"] == "yaml":
             assert isinstance(yaml.safe_load(b["code"]), dict), b["line"]
@@ -202,6 +202,11 @@ def test_transaction_service_lists_the_lines_and_what_changed(report):
         Decimal(amount)
     changed = int(summary.split()[0])
     assert changed >= len(listed) and " lines changed since " in summary
+
+
+def test_the_time_service_example_registers_an_hour_on_a_new_project(report):
+    b = _block(report, "timesheet.SaveHour(")
+    assert b["stdout"].splitlines() == ["1 Konsulentarbeid 1250.00 [(1, 3.5)]"]
 
 
 def test_the_master_data_example_passes_in_a_project_of_its_own(report):
