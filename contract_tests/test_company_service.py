@@ -135,11 +135,12 @@ def test_M2_categories_relations_maps(master_client):
     assert [e.Message for e in errs] == ["Company with Id 5 was not found."]
     client.companies.DeleteCustomerCategories({"KeyValuePair": [{"Key": "123", "Value": "1"}]})
     assert client.companies.GetCustomerCategories(123) in (None, [])
-    rel, = client.companies.SaveRelations({"Relation": [
-        {"CompanyId": 123, "ContactId": 9, "FirstName": "Kari", "LastName": "Nordmann"}]})
-    assert (rel.CompanyId, rel.ContactId) == (123, 9)
+    kari = client.persons.SavePerson({"FirstName": "Kari", "LastName": "Nordmann"})
+    rel, = client.companies.SaveRelations({"Relation": [{"CompanyId": 123, "ContactId": kari}]})
+    assert (rel.CompanyId, rel.ContactId, rel.FirstName, rel.LastName) == (123, kari, "Kari",
+                                                                           "Nordmann")
     got, = client.companies.GetCompanies({"CompanyId": 123})
-    assert [(r.ContactId, r.FirstName) for r in got.Relations.Relation] == [(9, "Kari")]
+    assert [(r.ContactId, r.FirstName) for r in got.Relations.Relation] == [(kari, "Kari")]
     m, = client.companies.SaveMaps({"CompanyMap": [{"MapType": 1, "ExternalId": "x", "CompanyId": 123}]})
     assert m.CompanyId == 123
     assert client.companies.GetCompanies({"CompanyId": 123})[0].Maps.CompanyMap[0].ExternalId == "x"
@@ -147,7 +148,7 @@ def test_M2_categories_relations_maps(master_client):
         client.companies.SaveRelations({"Relation": [{"CompanyId": 5, "ContactId": 1}]})
     assert fault.value.message == (
         "Server was unable to process request. ---> Company with Id 5 was not found.")
-    client.companies.DeleteRelations({"Relation": [{"CompanyId": 123, "ContactId": 9}]})
+    client.companies.DeleteRelations({"Relation": [{"CompanyId": 123, "ContactId": kari}]})
     assert client.companies.GetCompanies({"CompanyId": 123})[0].Relations is None
 
 

@@ -125,6 +125,18 @@ class UnknownReference(RequestError):
         super().__init__(what=what, record_id=record_id)
 
 
+class RelationNotFound(RequestError):
+    """DeleteRelations/DeleteRelation of a person and company that have no relation: a Server
+    fault, as ``UnknownReference`` (interpretation, ``rules.RELATIONS``)."""
+
+    fault_code = "Server"
+    template = (UNABLE_TO_PROCESS + "Person with Id {person_id} has no relation to Company with "
+                "Id {company_id}.")
+
+    def __init__(self, person_id, company_id):
+        super().__init__(person_id=person_id, company_id=company_id)
+
+
 class ItemFault(VendorError):
     """An ``ItemRefused`` of a single-item operation (SaveProject, SavePerson...) whose result
     type has no APIException member: a Server fault, as an exception in an ASMX method is."""

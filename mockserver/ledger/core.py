@@ -50,6 +50,7 @@ from .invoices import InvoiceOps
 from .master import MasterDataOps
 from .model import Bundle, BundleList, Entry, FiscalYear, Line, Voucher
 from .orderattachments import OrderAttachmentOps
+from .relations import RelationOps
 from .scenario import orders as scenario_orders
 from .sessions import SESSION_TOUCH, SessionOperations  # noqa: F401 - SESSION_TOUCH: as before
 from .store import MemoryLog
@@ -69,8 +70,8 @@ class SaveResult:
     reason: str = ""
 
 
-class Ledger(SessionOperations, ControlOperations, MasterDataOps, AttachmentOps, InvoiceOps,
-             OrderAttachmentOps, BankFeedOps, TimeOps):
+class Ledger(SessionOperations, ControlOperations, MasterDataOps, RelationOps, AttachmentOps,
+             InvoiceOps, OrderAttachmentOps, BankFeedOps, TimeOps):
     #: how long start-up replays queued books before a thread takes over (``deferred.py``)
     startup_budget_s = STARTUP_BUDGET_S
 

@@ -25,8 +25,8 @@ import time
 from collections import deque
 
 #: rows that change one client's book and nothing else (their body's ``c``)
-BOOK_KINDS = frozenset({"bundles", "scenario", "new_link", "link", "due", "master", "year",
-                        "year_end", "series", "series_end", "approve"})
+BOOK_KINDS = frozenset({"bundles", "scenario", "new_link", "link", "due", "master", "relation",
+                        "year", "year_end", "series", "series_end", "approve"})
 #: rows whose body is read only when its client's book is replayed: booked lines, nearly all
 #: of a big log (a ``scenario`` row is small and replays at start-up unless its client waits:
 #: the banner shows the demo client's scenario)

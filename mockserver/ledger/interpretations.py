@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from uuid import UUID, uuid5
 
 from . import interpretations_rest as _rest
+from .interpretations_crm import *  # noqa: F403 (re-exported: read every name from here)
 from .interpretations_invoices import *  # noqa: F403 (re-exported: read every name from here)
 from .interpretations_time import *  # noqa: F403 (re-exported: TimeService's readings)
 

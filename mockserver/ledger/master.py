@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import errors
 from . import interpretations as rules
-from . import reference
+from . import reference, relations
 from .masterdata import (
     COMPANY,
     INVOICE_ORDER,
@@ -77,6 +77,7 @@ class MasterDataOps:
         _log: Callable[..., None]
         _current: Callable[[ClientBook], ClientBook]
         book: Callable[[int], ClientBook]
+        save_with_relations: Callable[..., list]  # relations.RelationOps
 
     # --- the one way a record changes ----------------------------------------------------
 
@@ -212,13 +213,17 @@ class MasterDataOps:
                 out.append(Record(cid, data, since, since))
         return out
 
-    def save_companies(self, book, items: list[dict]) -> list[Saved]:
+    def save_companies(self, book, items: list[dict], check=None) -> list[Saved]:
         """SaveCompanies: Id absent (or not positive) creates, Id given updates; with
-        ``ExplicitlySpecifyNewCompanyId`` an unknown Id creates the company with that Id."""
-        return self.save_items(book, COMPANY, items, what="Company",
-                               floor=rules.FIRST_COMPANY_ID - 1, required=("Name",),
-                               transient=rules.COMPANY_TRANSIENT_FIELDS,
-                               explicit_flag="ExplicitlySpecifyNewCompanyId")
+        ``ExplicitlySpecifyNewCompanyId`` an unknown Id creates the company with that Id.
+        An item's ``Relations`` (CompanyService's ``Relation``): ``relations.py``."""
+        def save(items, check):
+            return self.save_items(book, COMPANY, items, what="Company",
+                                   floor=rules.FIRST_COMPANY_ID - 1, required=("Name",),
+                                   transient=rules.COMPANY_TRANSIENT_FIELDS,
+                                   explicit_flag="ExplicitlySpecifyNewCompanyId", check=check)
+
+        return self.save_with_relations(book, COMPANY, items, save, check)
 
     def save_items(self, book, kind: str, items: list[dict], *, what: str, floor: int = 0,
                    required=("Name",), transient=frozenset({"Id", "APIException"}),
@@ -486,9 +491,11 @@ def product_links(data: dict, link: str) -> dict:
 def _apply_master(book, kind: str, puts, dels, now: datetime) -> None:
     md = book.master
     for rid, data in puts:
-        md.put(kind, rid, data, now)
+        md.put(kind, rid, relations.without_list(kind, data), now)
+        relations.absorb(book, kind, rid, data, now)  # a log written before relations.py
     for rid in dels:
         md.delete(kind, rid, now)
+        relations.forget(book, kind, rid, now)
     if kind == COMPANY:  # the ledger's customers are the companies
         customers = dict(book.customers)
         for rid, data in puts:

@@ -69,6 +69,11 @@ class MasterData:
     records: dict[str, dict[int, Record]] = field(default_factory=dict)
     deleted: dict[str, dict[int, datetime]] = field(default_factory=dict)
     last_id: dict[str, int] = field(default_factory=dict)
+    #: (person id, company id) -> ``relations.Relation``: contacts and their companies
+    relations: dict = field(default_factory=dict)
+    #: (kind, id) -> the pairs a ``master`` row of a log written before ``relations`` listed
+    #: in that record (``relations.absorb``: what the next such row no longer lists is gone)
+    legacy_relations: dict = field(default_factory=dict)
 
     def of(self, kind: str) -> dict[int, Record]:
         recs = self.records.get(kind)

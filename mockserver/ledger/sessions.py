@@ -190,3 +190,22 @@ class SessionOperations:
         if session is None:
             raise errors.NotAuthenticated()
         return self.books[session.identity.client_id]
+
+    def check_header_credential(self, session_ids: list[str], credential: dict) -> None:
+        """PersonService's ``Authentication`` header (``rules.PERSON_HEADER``): not a way in
+        (the session decides); each member it sets must name the session's own login
+        (Username, Password, UserId: its contact id or user GUID) and client (ConsumerId), else
+        NotAuthenticated. Empty members and ConsumerId 0 are not set; EmployeeId is not read."""
+        session = self.session(session_ids)
+        if session is None:
+            raise errors.NotAuthenticated()
+        user = session.user
+        name = str(credential.get("Username") or "").strip()
+        password = credential.get("Password") or ""
+        user_id = str(credential.get("UserId") or "").strip()
+        consumer = credential.get("ConsumerId") or 0
+        if (name and name.lower() != user.username.lower()
+                or password and not user.password_matches(password)
+                or user_id and user_id.lower() not in (str(user.contact_id), str(user.user_id))
+                or consumer and consumer != session.identity.client_id):
+            raise errors.NotAuthenticated()

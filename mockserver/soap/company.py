@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from .. import errors
 from ..ledger import interpretations as rules
+from ..ledger import relations
 from ..ledger.fixtures import fixtures_dir
-from ..ledger.masterdata import COMPANY
+from ..ledger.masterdata import COMPANY, PERSON
 from . import records
 from .schema import WsdlService
 
@@ -26,14 +27,34 @@ def _refused(item: dict, err: errors.ItemRefused) -> dict:
     return {**item, "APIException": records.api_exception(err)}
 
 
+def _relations_of(ctx, book, company_ids) -> dict[int, list[dict]]:
+    """Company id -> its relations as CompanyService ``Relation``s (the one store:
+    ``ledger/relations.py``; FirstName/LastName are the person's)."""
+    wanted = set(company_ids)
+    found = [r for r in ctx.ledger.relations(book) if r.company_id in wanted]
+    persons = {p.id: p.data for p in ctx.ledger.find_records(
+        book, PERSON, ids=sorted({r.contact_id for r in found}))} if found else {}
+    out: dict[int, list[dict]] = {}
+    for r in found:
+        out.setdefault(r.company_id, []).append(
+            relations.company_fields(r, persons.get(r.contact_id)))
+    return out
+
+
 def SaveCompanies(ctx, companies):
     book = ctx.book()
     model = _model("Company")
     items = [records.given(c, model) for c in companies or () if c is not None]
+    saved_all = ctx.ledger.save_companies(book, items)
+    listed = [s.id for s, item in zip(saved_all, items, strict=True)
+              if s.error is None and "Relations" in item]
+    rels = _relations_of(ctx, book, listed) if listed else {}
     out = []
-    for saved in ctx.ledger.save_companies(book, items):
+    for saved, item in zip(saved_all, items, strict=True):
         if saved.error is not None:
-            out.append(_refused(saved.data, saved.error))
+            out.append(_refused(item, saved.error))
+        elif "Relations" in item:
+            out.append(_company_out({**saved.data, "Relations": rels.get(saved.id, [])}))
         else:
             out.append(_company_out(saved.data))
     return out
@@ -47,7 +68,10 @@ def GetCompanies(ctx, searchParams, returnProperties):
         external_id=p.get("ExternalId"), name=p.get("CompanyName"),
         changed_after=p.get("ChangedAfter"), email=p.get("CompanyEmail"),
         phone=p.get("CompanyPhone"), organization_number=p.get("OrganizationNumber"))
-    return [_company_out({**r.data, "DateChanged": r.changed, "DateCreated": r.created},
+    names = records.only({"Relations": True}, returnProperties)
+    rels = _relations_of(ctx, book, [r.id for r in found]) if names and found else {}
+    return [_company_out({**r.data, "DateChanged": r.changed, "DateCreated": r.created,
+                          **({"Relations": rels[r.id]} if r.id in rels else {})},
                          returnProperties) for r in found]
 
 
@@ -181,9 +205,9 @@ def GetCRMGroups(ctx):
 
 
 def _company_list_change(ctx, items, model_name: str, member: str, key, remove: bool):
-    """Relations and maps live in their company's record (``Relations``, ``Maps``). Their
-    types have no APIException member: an unknown company (or, deleting, an unknown relation
-    or map) is a fault, raised before anything is saved (interpretation)."""
+    """Maps live in their company's record (``Maps``). CompanyMap has no APIException member:
+    an unknown company (or, deleting, an unknown map) is a fault, raised before anything is
+    saved (interpretation)."""
     book = ctx.book()
     model = _model(model_name)
     wanted = [records.given(item, model) for item in items or () if item is not None]
@@ -207,14 +231,30 @@ def _company_list_change(ctx, items, model_name: str, member: str, key, remove: 
     return [records.shaped(g, model) for g in wanted]
 
 
-def SaveRelations(ctx, relations):
-    return _company_list_change(ctx, relations, "Relation", "Relations",
-                                lambda r: r.get("ContactId"), remove=False)
+def _relation_items(items) -> list[dict]:
+    model = _model("Relation")
+    return [records.given(item, model) for item in items or () if item is not None]
 
 
-def DeleteRelations(ctx, relations):
-    return _company_list_change(ctx, relations, "Relation", "Relations",
-                                lambda r: r.get("ContactId"), remove=True)
+def SaveRelations(ctx, relations_):
+    """Relation has no APIException member: an unknown company or person is a Server fault and
+    nothing of the call is saved; the answer is each relation as stored (with the person's
+    FirstName/LastName)."""
+    book = ctx.book()
+    wanted = _relation_items(relations_)
+    saved = ctx.ledger.save_relations(book, [
+        (g.get("ContactId"), g.get("CompanyId"), relations.from_company(g)) for g in wanted])
+    persons = {p.id: p.data for p in ctx.ledger.find_records(
+        book, PERSON, ids=sorted({r.contact_id for r in saved}))} if saved else {}
+    return [records.shaped(relations.company_fields(r, persons.get(r.contact_id)),
+                           _model("Relation")) for r in saved]
+
+
+def DeleteRelations(ctx, relations_):
+    book = ctx.book()
+    wanted = _relation_items(relations_)
+    ctx.ledger.delete_relations(book, [(g.get("ContactId"), g.get("CompanyId")) for g in wanted])
+    return [records.shaped(g, _model("Relation")) for g in wanted]
 
 
 def SaveMaps(ctx, maps):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..ledger import interpretations as rules
 from ..ledger.book import ClientBook
 from ..ledger.core import Ledger
 from ..ledger.directory import Session
@@ -28,6 +29,8 @@ class OperationContext:
     set_cookie: str | None = None
     client_id: int | None = None  # the client the call acted on, for the request journal
     notes: dict = field(default_factory=dict)
+    #: SOAP headers the operation declares and the request carried (``dispatch._read_headers``)
+    headers: dict = field(default_factory=dict)
 
     def session(self) -> Session | None:
         session = self.ledger.session(self.session_ids)
@@ -39,4 +42,7 @@ class OperationContext:
         """A4: the session's client, or the NotAuthenticated fault."""
         book = self.ledger.require_book(self.session_ids)
         self.client_id = book.client_id
+        credential = self.headers.get(rules.PERSON_HEADER)
+        if credential is not None:  # PersonService: the session decides, the header must agree
+            self.ledger.check_header_credential(self.session_ids, credential)
         return book

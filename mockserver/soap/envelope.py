@@ -22,6 +22,7 @@ SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
 SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
 CONTENT_TYPES = {SOAP11: "text/xml; charset=utf-8", SOAP12: "application/soap+xml; charset=utf-8"}
 _BODY_TAGS = {SOAP11: f"{{{SOAP11}}}Body", SOAP12: f"{{{SOAP12}}}Body"}
+_HEADER_TAGS = {SOAP11: f"{{{SOAP11}}}Header", SOAP12: f"{{{SOAP12}}}Header"}
 
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
@@ -40,6 +41,8 @@ class SoapRequest:
     element: etree._Element
     #: the raw request, for positions in faults (``codec.dotnet_position``)
     body: bytes = b""
+    #: the envelope's ``Header`` element, if it has one (headers a binding declares)
+    header: etree._Element | None = None
 
 
 def version_for_content_type(content_type: str) -> str | None:
@@ -158,12 +161,14 @@ def parse(body: bytes, content_type: str, limits: Limits | None = None) -> SoapR
     declared = version_for_content_type(content_type)
     if declared is not None and declared != ns:
         raise errors.VersionMismatch(ns=ns, version=declared)  # answered in the announced one
-    body_tag = _BODY_TAGS[ns]
-    body_el = None
+    body_tag, header_tag = _BODY_TAGS[ns], _HEADER_TAGS[ns]
+    body_el = header = None
     for child in root:  # root.find() is several times slower for this one look-up
         if child.tag == body_tag:
             body_el = child
             break
+        if child.tag == header_tag:
+            header = child
     if body_el is None:
         raise errors.NoSoapBody()
     op = None
@@ -174,7 +179,7 @@ def parse(body: bytes, content_type: str, limits: Limits | None = None) -> SoapR
     if op is None:
         raise errors.EmptySoapBody()
     op_ns, _, op_name = op.tag[1:].partition("}") if op.tag.startswith("{") else ("", "", op.tag)
-    return SoapRequest(ns, op_name, op_ns, op, body)
+    return SoapRequest(ns, op_name, op_ns, op, body, header)
 
 
 def credential_username(req: SoapRequest) -> str | None:

@@ -1,5 +1,6 @@
 """PersonService (SPEC M3): persons (contacts) linked to companies (``CustomerId``), their
-relations to companies, notes and categories. The schema is the vendor's WSDL (``schema.py``).
+relations to companies (the ledger's one store, shared with CompanyService:
+``ledger/relations.py``), notes and categories. The schema is the vendor's WSDL (``schema.py``).
 
 SavePerson and AddNote answer an id; a problem is a Server fault (the types have no
 APIException member).
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from .. import errors
 from ..ledger import interpretations as rules
+from ..ledger import relations
 from ..ledger.fixtures import fixtures_dir
 from ..ledger.masterdata import COMPANY, PERSON
 from . import records
@@ -27,14 +29,31 @@ def _person(ctx, book, pid):
     return ctx.ledger.record(book, PERSON, pid) if isinstance(pid, int) else None
 
 
-def _person_out(r, relations: bool = True) -> dict:
-    data = {**r.data, "Id": r.id, "DateChanged": r.changed, "DateRegistered": r.created}
-    if not relations:
-        data.pop("RelationData", None)
-    return records.shaped(data, _model("PersonItem"))
+def _relation_out(r) -> dict:
+    return records.shaped(relations.person_fields(r), _model("RelationData"))
+
+
+def _persons_out(ctx, book, found, with_relations: bool) -> list[dict]:
+    """PersonItems; with ``with_relations`` their RelationData from the one relation store
+    (``ledger/relations.py``), none: an empty list."""
+    rels: dict[int, list[dict]] = {}
+    if with_relations and found:
+        ids = {r.id for r in found}
+        for rel in ctx.ledger.relations(book):
+            if rel.contact_id in ids:
+                rels.setdefault(rel.contact_id, []).append(_relation_out(rel))
+    out = []
+    for r in found:
+        data = {**r.data, "Id": r.id, "DateChanged": r.changed, "DateRegistered": r.created}
+        if with_relations:
+            data["RelationData"] = rels.get(r.id, [])
+        out.append(records.shaped(data, _model("PersonItem")))
+    return out
 
 
 def SavePerson(ctx, personItem):
+    """A ``RelationData`` list adds or updates the person's relations (its ContactId is the
+    saved person's; a CustomerId that is no company refuses the whole save)."""
     book = ctx.book()
     item = records.given(personItem, _model("PersonItem"))
 
@@ -45,8 +64,11 @@ def SavePerson(ctx, personItem):
         if cid is not None and cid > 0 and not _company_exists(ctx, book, cid):
             raise errors.RecordNotFound("Company", cid)
 
-    saved, = ctx.ledger.save_items(book, PERSON, [item], what="Person", required=(),
-                                   transient=rules.PERSON_TRANSIENT_FIELDS, check=check)
+    def save(items, check):
+        return ctx.ledger.save_items(book, PERSON, items, what="Person", required=(),
+                                     transient=rules.PERSON_TRANSIENT_FIELDS, check=check)
+
+    saved, = ctx.ledger.save_with_relations(book, PERSON, [item], save, check)
     if saved.error is not None:
         raise errors.ItemFault(saved.error)
     return saved.id
@@ -61,14 +83,15 @@ def _find(ctx, p: dict):
 
 def GetPersons(ctx, personSearch):
     p = records.given(personSearch, _model("PersonSearchParameters")) if personSearch else {}
-    _, found = _find(ctx, p)
-    return [_person_out(r, relations=bool(p.get("GetRelationData"))) for r in found]
+    book, found = _find(ctx, p)
+    return _persons_out(ctx, book, found, bool(p.get("GetRelationData")))
 
 
 def GetPersonsDetailed(ctx, personSearch):
+    """Every member, RelationData too (as GetPersons with GetRelationData)."""
     p = records.given(personSearch, _model("PersonSearchParameters")) if personSearch else {}
-    _, found = _find(ctx, p)
-    return [_person_out(r) for r in found]
+    book, found = _find(ctx, p)
+    return _persons_out(ctx, book, found, True)
 
 
 def GetPersonId(ctx, consumerPersonNo):
@@ -95,48 +118,37 @@ def GetPersonIdByCompanyId(ctx, companyId):
 # --- relations ---------------------------------------------------------------------------------
 
 
-def _relations(r) -> list[dict]:
-    return list(r.data.get("RelationData") or [])
-
-
 def MakeRelation(ctx, relation):
+    """True: the relation saved (or updated); false: no such person or company (the vendor's
+    answer is a boolean), nothing saved."""
     book = ctx.book()
     rel = records.given(relation, _model("RelationData"))
-    person = _person(ctx, book, rel.get("ContactId"))
-    if person is None or not _company_exists(ctx, book, rel.get("CustomerId")):
+    try:
+        ctx.ledger.save_relations(book, [(rel.get("ContactId"), rel.get("CustomerId"),
+                                          relations.from_person(rel))])
+    except errors.UnknownReference:
         return False
-    kept = [x for x in _relations(person) if x.get("CustomerId") != rel["CustomerId"]]
-    ctx.ledger.set_fields(book, PERSON, person.id, {"RelationData": [*kept, rel]}, "Person")
     return True
 
 
 def GetRelations(ctx, personId):
     book = ctx.book()
-    person = _person(ctx, book, personId)
-    if person is None:
+    if _person(ctx, book, personId) is None:
         raise errors.UnknownReference("Person", personId)
-    return [records.shaped({**x, "ContactId": person.id}, _model("RelationData"))
-            for x in _relations(person)]
+    return [_relation_out(r) for r in ctx.ledger.relations(book, person_id=personId)]
 
 
 def GetRelationsChangedAfter(ctx, changedAfter):
+    """The relations saved after the time (their own change time, ``rules.RELATIONS``)."""
     book = ctx.book()
-    out = []
-    for person in ctx.ledger.find_records(book, PERSON, changed_after=changedAfter):
-        out += [records.shaped({**x, "ContactId": person.id}, _model("RelationData"))
-                for x in _relations(person)]
-    return out
+    return [_relation_out(r) for r in ctx.ledger.relations(book, changed_after=changedAfter)]
 
 
 def DeleteRelation(ctx, personId, companyId):
     book = ctx.book()
-    person = _person(ctx, book, personId)
-    if person is None:
+    if _person(ctx, book, personId) is None:
         raise errors.UnknownReference("Person", personId)
-    kept = [x for x in _relations(person) if x.get("CustomerId") != companyId]
-    if len(kept) == len(_relations(person)):
-        raise errors.UnknownReference("Relation to company", companyId)
-    ctx.ledger.set_fields(book, PERSON, person.id, {"RelationData": kept}, "Person")
+    ctx.ledger.delete_relations(book, [(personId, companyId)])
 
 
 # --- notes -------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import binascii
 import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import cast
@@ -90,6 +90,8 @@ class Operation:
     in_message: type
     out_message: type
     function: object
+    #: the SOAP headers its binding declares (``soap:header``): element name -> model
+    headers: dict[str, type] = field(default_factory=dict)
 
 
 class _Builder:
@@ -304,11 +306,37 @@ class WsdlService:
         b = _Builder(self._root(), self.name)
         self._builder, self._types = b, b.models
         ops = {}
+        headers = _declared_headers(self._root(), b)
         for op in self.docs:
             function = self.handlers.get(op) or _unserved(self.name, op)
             ops[op] = Operation(op, b.element_model(op), b.element_model(op + "Response"),
-                                function)
+                                function, headers.get(op, {}))
         return ops
+
+
+def _declared_headers(root, b: _Builder) -> dict[str, dict[str, type]]:
+    """Operation -> the headers of its input (``soap:header`` in a SOAP 1.1 or 1.2 binding,
+    PersonService's ``Authentication``): element name -> the model of its type."""
+    parts: dict[str, str] = {}
+    for message in root.iter(f"{_W}message"):
+        for part in message.iter(f"{_W}part"):
+            if part.get("element"):
+                parts[f"{message.get('name')}/{part.get('name')}"] = \
+                    b._qname(part.get("element"), part)[1]
+    out: dict[str, dict[str, type]] = {}
+    for binding in root.iter(f"{_W}binding"):
+        for op in binding.iter(f"{_W}operation"):
+            given = op.find(f"{_W}input")
+            for header in given.iter() if given is not None else ():
+                if not isinstance(header.tag, str) or not header.tag.endswith("}header"):
+                    continue
+                message = b._qname(header.get("message") or "", header)[1]
+                name = parts.get(f"{message}/{header.get('part')}")
+                node = b.elements.get(name or "")
+                if name and node is not None and node.get("type"):
+                    model = b.model(b._qname(node.get("type"), node)[1])
+                    out.setdefault(op.get("name"), {})[name] = model
+    return out
 
 
 class LazyDocs(Mapping):
