@@ -288,3 +288,41 @@ def test_hours_and_costs_survive_a_restart_of_the_sqlite_store(tmp_path, tfso_ws
         client.http.close()
     finally:
         served.stop()
+
+
+def test_hours_on_the_wire_are_written_as_dotnet_writes_a_double(master_client):
+    """TotalHours is an xs:double: 3.50 sent is ``3.5`` on the wire, a computed 4.00 is ``4``
+    (XmlConvert's shortest round trip), while Price (xs:decimal) keeps its scale."""
+    client = master_client()
+    pid = client.projects.SaveProject(PROJECT)
+    body = (f'<SaveHour xmlns="{NS}"><Hour><StartTime>2024-03-04T08:00:00</StartTime>'
+            f'<TotalHours>3.50</TotalHours><ContactId>0</ContactId><ProjectId>{pid}</ProjectId>'
+            '<Price>1250.00</Price></Hour></SaveHour>')
+    assert raw_post(client.http, client.base_url, TIME_PATH, envelope(body), "SaveHour").ok
+    client.time.SaveHour(_hour(pid, StartTime=dt.datetime(2024, 3, 5, 8),
+                               StopTime=dt.datetime(2024, 3, 5, 12)))
+    search = (f'<GetHours xmlns="{NS}"><hs><ContactId>0</ContactId><ProjectId>{pid}</ProjectId>'
+              '</hs></GetHours>')
+    resp = raw_post(client.http, client.base_url, TIME_PATH, envelope(search), "GetHours")
+    root = etree.fromstring(resp.content)
+    q = {"t": NS}
+    assert [(h.findtext("t:TotalHours", namespaces=q), h.findtext("t:Price", namespaces=q))
+            for h in root.iterfind(".//t:Hour", q)] == [("3.5", "1250.00"), ("4", None)]
+    # ContactId 0 (as a client without a default sends it) is the logged-in user
+    me = client.client_service.GetUsers()[0].ContactId
+    assert {h["ContactId"] for h in _hours(client)} == {me}
+
+
+def test_an_hours_costs_are_kept_with_it_and_a_work_type_search_by_project_0_is_any(master_client):
+    client = master_client()
+    pid = client.projects.SaveProject(PROJECT)
+    client.time.SaveHour(_hour(pid, Costs={"Cost": [{
+        "Description": "Parkering", "Quantity": 1, "InPrice": Decimal("45.00"),
+        "DateRegistered": None, "ProductId": None, "SupplierCompanyId": None,
+        "ProjectId": pid}]}))
+    cost, = _hours(client)[0]["Costs"]["Cost"]
+    assert (cost["Description"], cost["Quantity"], cost["InPrice"]) == (
+        "Parkering", 1.0, Decimal("45.00"))
+    assert client.time.GetCosts() in (None, [])  # AddCost's costs only
+    assert len(client.time.GetWorkTypeList({"ProjectId": 0})) == 6
+    assert len(client.time.GetWorkTypeList({"ProjectId": pid})) == 6

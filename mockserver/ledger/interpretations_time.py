@@ -13,8 +13,10 @@ __all__ = ["HOUR_REQUIRED", "HOUR_TOTAL_DECIMALS", "hour_defaults", "hour_status
            "work_type_active", "search_id", "TIME_TRISTATE"]
 
 #: SaveHour creates an hour only with a ProjectId and a StartTime (an hour is registered on a
-#: project, at a time: what GetHours' period reads). ContactId absent: the logged-in user
-#: (ClientService GetUsers' ContactId), as the vendor's own time sheet registers.
+#: project, at a time: what GetHours' period reads). ContactId absent or 0: the logged-in user
+#: (ClientService GetUsers' ContactId), as the vendor's own time sheet registers. An hour's
+#: ``Costs`` are kept with it as sent and answered by GetHours; they are not costs of GetCosts
+#: (AddCost adds those).
 HOUR_REQUIRED = ("ProjectId", "StartTime")
 
 #: TotalHours absent (not sent, or the WSDL default 0) with StartTime and StopTime: the hours
@@ -26,7 +28,7 @@ HOUR_TOTAL_DECIMALS = Decimal("0.01")
 
 def hour_defaults(data: dict, me: int, recompute: bool) -> None:
     """Fill what SaveHour leaves to the server: the contact and the total (see above)."""
-    if data.get("ContactId") is None:
+    if not data.get("ContactId"):
         data["ContactId"] = me
     start, stop = data.get("StartTime"), data.get("StopTime")
     if recompute and start is not None and stop is not None:

@@ -53,8 +53,11 @@ def _parse_double(text: str, xsd: str) -> Decimal:
 
 
 def _format_double(value) -> str:
-    text = format(value, "f") if isinstance(value, Decimal) else repr(float(value))
-    return text
+    """xs:double as .NET writes a double (XmlConvert, shortest round trip): the value the double
+    holds, without trailing zeros (3.50 is ``3.5``, 4.00 is ``4``); the ledger keeps the Decimal
+    it read."""
+    held = Decimal(repr(float(value))).normalize()
+    return format(held, "f")
 
 
 def _parse_base64(text: str, xsd: str) -> bytes:

@@ -53,7 +53,7 @@ def GetWorkTypeList(ctx, Wts):
     book = ctx.book()
     w = records.given(Wts, _model("WorkTypeSearch")) if Wts else {}
     return _work_types(ctx, book, active=rules.TIME_TRISTATE.get(w.get("Active")),
-                       project_id=w.get("ProjectId"))
+                       project_id=rules.search_id(w.get("ProjectId")))
 
 
 def _project_out(ctx, book, r) -> dict:
