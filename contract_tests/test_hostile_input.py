@@ -336,8 +336,9 @@ def envelope_cases(path: str, ns: str, name: str, session: str) -> list[Case]:
     body = op(name, ns)
     good = envelope(body)
     cookie = {"Cookie": f"ASP.NET_SessionId={session}"}
-    h11 = {"Content-Type": CT11, "SOAPAction": f'"{ns}/{name}"', **cookie}
-    h12 = {"Content-Type": f'{CT12}; action="{ns}/{name}"', **cookie}
+    action = (ns if ns.endswith("/") else ns + "/") + name  # the WSDL's soapAction
+    h11 = {"Content-Type": CT11, "SOAPAction": f'"{action}"', **cookie}
+    h12 = {"Content-Type": f'{CT12}; action="{action}"', **cookie}
     tag = f"{path.rsplit('/', 1)[1]} {name}"
     dtd = expect_fault(500, DTD_TEXT)
     deep = op(name, ns, "<a>" * 10_000 + "x" + "</a>" * 10_000)
@@ -399,19 +400,30 @@ def _no_passwd(a: Answer) -> None:
 
 
 def unknown_operation_cases(session: str) -> list[Case]:
-    cookie = {"Content-Type": CT11, "Cookie": f"ASP.NET_SessionId={session}"}
+    """An operation the service does not have, routed as ASMX routes it: without a SOAPAction
+    header by the Body element (none: "Unable to handle request without a valid action
+    parameter..."), with one by the header alone, the body unread ("Server did not recognize the
+    value of HTTP Header SOAPAction: ..."). Before, both named the Body element."""
+    plain = {"Content-Type": CT11, "Cookie": f"ASP.NET_SessionId={session}"}
     cases = []
     for path, (ns, _) in SERVICES.items():
         for name in ("DropAllTables", "Login" if path != AUTH else "SaveBundleList",
                      "getentryid", "__init__", "GetTransactions'--"):
-            text = f"Server did not recognize the value of HTTP Header SOAPAction: {name}."
+            action = (ns if ns.endswith("/") else ns + "/") + name
+            with_action = {**plain, "SOAPAction": f'"{action}"'}
+            cases.append(Case(f"{path}: operation {name} (SOAPAction)", "POST", path,
+                              envelope(f"<{name} xmlns='{ns}'/>").encode(), with_action,
+                              expect_fault(500, "Server did not recognize the value of HTTP "
+                                                f"Header SOAPAction: {action}.")))
             if name == "GetTransactions'--":
                 cases.append(Case(f"{path}: operation {name}", "POST", path,
-                                  envelope(f"<{name} xmlns='{ns}'/>").encode(), cookie,
+                                  envelope(f"<{name} xmlns='{ns}'/>").encode(), plain,
                                   expect_fault(500, XML_ERROR, prefix=True)))
                 continue
             cases.append(Case(f"{path}: operation {name}", "POST", path,
-                              envelope(op(name, ns)).encode(), cookie, expect_fault(500, text)))
+                              envelope(op(name, ns)).encode(), plain, expect_fault(
+                                  500, "Unable to handle request without a valid action "
+                                       "parameter. Please supply a valid soap action.")))
     return cases
 
 

@@ -131,13 +131,28 @@ def test_W3_arrays_are_ArrayOfX_with_X_items_in_the_vendor_namespace(client, tfs
         r"<TypeNo>1</TypeNo></TypeData><TypeData>", resp.text)
 
 
-def test_W3_wrong_namespace_is_a_clear_client_fault(client, tfso_mock):
+def test_W3_wrong_namespace_is_skipped_as_asmx_skips_it(client, tfso_mock):
+    """Routed by its SOAPAction (ASMX's SOAP 1.1 routing), a GetEntryId element in another
+    namespace is skipped by XmlSerializer: the method runs without its argument (W9's null
+    argument, soap:Server), and the journal says why. Without a SOAPAction header the Body
+    element routes the call and names no operation (soap:Client). Before: a soap:Client text of
+    the emulator's own ("Element GetEntryId is in namespace ...")."""
     body = entry_id_body().replace(NS, "http://24sevenoffice.com/webservices")
     resp = raw_post(client.http, tfso_mock.url, ACCOUNT, envelope(body), "GetEntryId")
     assert resp.status_code == 500
-    assert fault_text(resp) == (
-        "Element GetEntryId is in namespace 'http://24sevenoffice.com/webservices'; "
-        "AccountService expects 'http://24sevenOffice.com/webservices'.")
+    assert fault_text(resp) == ("Server was unable to process request. ---> Object reference not "
+                                "set to an instance of an object.")
+    assert "<faultcode>soap:Server</faultcode>" in resp.text
+    assert client.requests(operation="GetEntryId")[-1]["warnings"] == [
+        "Element 'GetEntryId' in namespace 'http://24sevenoffice.com/webservices' is not the "
+        "request element of GetEntryId ('GetEntryId' in 'http://24sevenOffice.com/webservices') "
+        "and was skipped, as .NET's XmlSerializer skips it: the call was routed by its action and "
+        "GetEntryId received no arguments."]
+    resp = raw_post(client.http, tfso_mock.url, ACCOUNT, envelope(body))
+    assert resp.status_code == 500
+    assert "<faultcode>soap:Client</faultcode>" in resp.text
+    assert fault_text(resp) == ("Unable to handle request without a valid action parameter. "
+                                "Please supply a valid soap action.")
 
 
 # --- W4 SOAP 1.1 and 1.2, client quirks -------------------------------------------------------
@@ -302,8 +317,12 @@ HOSTILE = {
 
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_hostile_bodies_get_a_soap_fault_and_change_nothing(client, tfso_mock, name):
+    """Each with the SOAPAction of SaveBundleList, but the unknown operation with its own (ASMX
+    routes by the header: under SaveBundleList's the unknown element would be skipped and
+    SaveBundleList run without arguments, soap:Server; test_soap_routing.py)."""
     before = (client.ledger(), client.journal())
-    resp = raw_post(client.http, tfso_mock.url, ACCOUNT, HOSTILE[name], "SaveBundleList")
+    action = "DeleteEverything" if name == "unknown operation" else "SaveBundleList"
+    resp = raw_post(client.http, tfso_mock.url, ACCOUNT, HOSTILE[name], action)
     assert resp.status_code == 500
     assert resp.headers["Content-Type"] == "text/xml; charset=utf-8"
     assert "<faultcode>soap:Client</faultcode>" in resp.text

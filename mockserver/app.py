@@ -43,6 +43,7 @@ from .rest import cors
 from .settings import Settings
 from .soap import catalogue, envelope
 from .soap.context import session_ids
+from .soap.routing import Route
 
 try:  # waitress closes the socket without an answer when the app raises this
     from waitress.channel import ClientDisconnected as DropConnection
@@ -296,15 +297,23 @@ class MockServer:
                     # parsed once, here: the operation (fault matching, the journal) and the
                     # caller come from the envelope as the service reads it, before the quota
                     # is charged; never from a look at the raw text
-                    parsed = req.parsed = self.soap.read(req.body, environ.get("CONTENT_TYPE", ""))
+                    ctype = environ.get("CONTENT_TYPE", "")
+                    parsed = req.parsed = self.soap.read(req.body, ctype)
+                    routed = req.routed = self.soap.route(sdef, parsed, ctype,
+                                                          environ.get("HTTP_SOAPACTION"))
                     if isinstance(parsed, errors.VendorError):
-                        req.version = door.soap_version(req.body, environ.get("CONTENT_TYPE", ""))
+                        req.version = door.soap_version(req.body, ctype)
                         req.operation = door.soap_action(environ)
                     else:
                         req.version = parsed.version
                         req.operation = parsed.operation
-                        if client_id is None and self.soap.takes_credential(sdef, parsed):
+                    if isinstance(routed, Route):
+                        req.operation = routed.operation
+                        if client_id is None and self.soap.takes_credential(sdef, routed):
+                            assert isinstance(parsed, envelope.SoapRequest)  # routed: read
                             client_id = self._login_client(parsed)
+                    else:
+                        req.version = routed.version
             elif method == "GET":
                 req.operation = "WSDL"
         elif refusal is None:
@@ -455,7 +464,8 @@ class MockServer:
             ans = self.soap.get(sdef, environ.get("QUERY_STRING", ""), door.base_url(environ))
         elif method == "POST":
             ans = self.soap.post(sdef, req.body, environ.get("CONTENT_TYPE", ""),
-                                 environ.get("HTTP_COOKIE", ""), req.parsed)
+                                 environ.get("HTTP_COOKIE", ""), req.parsed,
+                                 environ.get("HTTP_SOAPACTION"), req.routed)
         else:
             from .soap.dispatch import SoapAnswer
 

@@ -26,6 +26,7 @@ from .soap import catalogue, envelope
 
 if TYPE_CHECKING:
     from .ledger.tokens import AccessToken
+    from .soap.routing import Route, Unrouted
     from .soap.wsdl import ServiceDef
 
 #: the reason phrases of every status line the emulator writes, as IIS and ASP.NET Core write
@@ -147,6 +148,8 @@ class Request:
     version: str = envelope.SOAP11
     #: the parsed envelope of a SOAP POST, or why it could not be read (``SoapHandler.read``)
     parsed: envelope.SoapRequest | errors.VendorError | None = None
+    #: the operation the call reaches, or why none (``SoapHandler.route``)
+    routed: Route | Unrouted | None = None
     #: the token a REST request's bearer credentials name (``TokenStore.lookup``: live or not)
     bearer: AccessToken | None = None
 

@@ -23,7 +23,7 @@ them; each protocol renders them in one place: ``soap/envelope.fault``, ``soap/a
 control API), ``door.render_refusal`` (refusals at the front door, in the shape of the path).
 
 A new text is a new class in the module of its domain, exported here: a ``template`` with
-``{field}`` parts filled from keyword arguments (``UnknownSoapAction(operation="Foo")``). Texts
+``{field}`` parts filled from keyword arguments (``UnknownSoapAction(action="Foo")``). Texts
 quoted from the vendor documentation must stay byte-for-byte as written there.
 """
 
@@ -124,12 +124,14 @@ from mockserver.errors.envelope import (
     NoSoapBody,
     NotAnEnvelope,
     NullArgument,
+    SkippedRequestElement,
+    SoapActionNotRecognized,
+    SoapActionRequired,
     SoapByPost,
     TooManyXmlAttributes,
     UnknownSoapAction,
     UnreadableXml,
     VersionMismatch,
-    WrongNamespace,
 )
 from mockserver.errors.files import (
     ChunkLengthInvalid,
@@ -343,7 +345,9 @@ __all__ = [
     "EmptySoapBody",
     "VersionMismatch",
     "UnknownSoapAction",
-    "WrongNamespace",
+    "SoapActionRequired",
+    "SoapActionNotRecognized",
+    "SkippedRequestElement",
     "SoapByPost",
     "MethodNotAllowed",
     "BadValue",

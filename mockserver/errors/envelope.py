@@ -42,11 +42,39 @@ class VersionMismatch(RequestError):
 
 
 class UnknownSoapAction(RequestError):
-    template = "Server did not recognize the value of HTTP Header SOAPAction: {operation}."
+    """SOAP 1.1 routing (``soap/routing.py``): a SOAPAction header that names no operation of
+    the service; ``action`` is the header's value without one pair of surrounding quotes,
+    URL-decoded, as ASMX quotes it (System.Web.Services' WebHttpHeader text)."""
+
+    template = "Server did not recognize the value of HTTP Header SOAPAction: {action}."
 
 
-class WrongNamespace(RequestError):
-    template = "Element {operation} is in namespace '{op_ns}'; {service} expects '{ns}'."
+class SoapActionRequired(RequestError):
+    """SOAP 1.2 routing (or SOAP 1.1 without a SOAPAction header): no action, and a Body
+    element that is no operation's request element (ASMX's UnableToHandleRequestActionRequired0)."""
+
+    template = ("Unable to handle request without a valid action parameter. Please supply a "
+                "valid soap action.")
+
+
+class SoapActionNotRecognized(RequestError):
+    """SOAP 1.2 routing: the Content-Type's ``action`` names no operation and neither does the
+    Body element (ASMX's UnableToHandleRequestActionNotRecognized1)."""
+
+    template = "Unable to handle request. The action '{action}' was not recognized."
+
+
+class SkippedRequestElement:
+    """A call routed by its action whose Body element is not the operation's request element
+    (another name or namespace): .NET's XmlSerializer skips it and the web method runs without
+    arguments. Not raised: ``text`` is the control API journal's warning."""
+
+    template = ("Element '{element}' in namespace '{op_ns}' is not the request element of "
+                "{operation} ('{operation}' in '{ns}') and was skipped, as .NET's XmlSerializer "
+                "skips it: the call was routed by its action and {operation} received no arguments")
+
+    def __init__(self, element: str, op_ns: str, operation: str, ns: str):
+        self.text = self.template.format(element=element, op_ns=op_ns, operation=operation, ns=ns) + "."
 
 
 class SoapByPost(RequestError):

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from .. import errors
-from . import catalogue, envelope, wsdl
+from . import catalogue, envelope, routing, wsdl
 from .codec import read_arguments, spec_of, write_field
 from .context import OperationContext, session_ids
 from .wsdl import ServiceDef  # ``wsdl`` is also a method of SoapHandler
@@ -142,47 +142,63 @@ class SoapHandler:
             return err
 
     @staticmethod
-    def takes_credential(sdef: ServiceDef, req: envelope.SoapRequest) -> bool:
-        """Whether the call is an operation of ``sdef`` whose message has a ``credential``."""
-        desc = sdef.service.public_methods.get(req.operation)
-        return (desc is not None and req.op_ns == sdef.ns
-                and any(f.name == "credential" for f in spec_of(desc.in_message).fields))
+    def takes_credential(sdef: ServiceDef, routed: routing.Route | routing.Unrouted) -> bool:
+        """Whether the call reaches an operation of ``sdef`` whose message has a ``credential``,
+        with its own request element (else no credential is read)."""
+        if not isinstance(routed, routing.Route) or not routed.element_matches:
+            return False
+        desc = sdef.service.public_methods[routed.operation]
+        return any(f.name == "credential" for f in spec_of(desc.in_message).fields)
+
+    @staticmethod
+    def route(sdef: ServiceDef, parsed, content_type: str,
+              soap_action: str | None) -> routing.Route | routing.Unrouted:
+        """The operation the call reaches, routed as ASMX routes it (``routing.py``)."""
+        return routing.route(sdef, soap_action, content_type, parsed)
 
     def post(self, sdef: ServiceDef, body: bytes, content_type: str,
-             cookie_header: str, parsed=None) -> SoapAnswer:
-        """``parsed``: what ``read`` returned for this body, if the caller has it."""
-        version = envelope.version_for_content_type(content_type) or envelope.SOAP11
+             cookie_header: str, parsed=None, soap_action: str | None = None,
+             routed: routing.Route | routing.Unrouted | None = None) -> SoapAnswer:
+        """``parsed``: what ``read`` returned for this body, if the caller has it;
+        ``soap_action``: the SOAPAction header as sent (None: none); ``routed``: what
+        ``route`` returned for them, if the caller has it."""
         req = parsed if parsed is not None else self.read(body, content_type)
-        if isinstance(req, errors.VendorError):
-            return self._fault(getattr(req, "version", version), req)
+        if routed is None:
+            routed = self.route(sdef, req, content_type, soap_action)
+        if isinstance(routed, routing.Unrouted):
+            return self._fault(routed.version, routed.error,
+                               operation=None if routed.error is req else _element_name(req))
+        assert isinstance(req, envelope.SoapRequest)  # routing answers an unreadable body
         version = req.version
-        desc = sdef.service.public_methods.get(req.operation)
-        if desc is None or req.op_ns != sdef.ns or req.operation not in sdef.docs:
-            if desc is not None and req.op_ns != sdef.ns:
-                err: errors.VendorError = errors.WrongNamespace(
-                    operation=req.operation, op_ns=req.op_ns, service=sdef.name, ns=sdef.ns)
-            else:
-                err = errors.UnknownSoapAction(operation=req.operation)
-            return self._fault(version, err, operation=req.operation)
+        operation = routed.operation
+        desc = sdef.service.public_methods[operation]
+        skipped: list[str] = []
+        if not routed.element_matches:  # XmlSerializer skips the element: no arguments
+            skipped.append(errors.SkippedRequestElement(req.operation, req.op_ns, operation,
+                                                        sdef.ns).text)
+            req = envelope.SoapRequest(version, operation, sdef.ns,
+                                       envelope.empty_element(sdef.ns, operation), req.body,
+                                       req.header)
         ctx = OperationContext(self.ledger, session_ids(cookie_header))
-        ignored: list[str] = []
+        ignored: list[str] = skipped
         try:
-            args, ignored = _read_args(req, desc, sdef.ns)
+            args, read_ignored = _read_args(req, desc, sdef.ns)
+            ignored = skipped + read_ignored
             ctx.headers = _read_headers(req, desc, sdef.ns)
             result = desc.function(ctx, *args)
             inner = write_result(desc, result)
         except errors.VendorError as err:
-            return self._fault(version, err, operation=req.operation, client_id=ctx.client_id,
+            return self._fault(version, err, operation=operation, client_id=ctx.client_id,
                                warnings=ignored)
         except Exception as exc:  # never a stack trace on the wire
-            log.exception("unexpected error in %s", req.operation)
+            log.exception("unexpected error in %s", operation)
             unexpected = errors.ServerError(str(exc) or type(exc).__name__,
                                             detail=f"{type(exc).__name__} in the emulator")
-            return self._fault(version, unexpected, operation=req.operation,
+            return self._fault(version, unexpected, operation=operation,
                                client_id=ctx.client_id, warnings=ignored)
         return SoapAnswer(
-            200, envelope.response(version, req.operation, sdef.ns, inner),
-            envelope.CONTENT_TYPES[version], operation=req.operation, client_id=ctx.client_id,
+            200, envelope.response(version, operation, sdef.ns, inner),
+            envelope.CONTENT_TYPES[version], operation=operation, client_id=ctx.client_id,
             set_cookie=ctx.set_cookie, warnings=ignored or None,
         )
 
@@ -200,6 +216,10 @@ def _journal_detail(err: errors.VendorError) -> str | None:
     detail already in the text (a parser's message) is not repeated."""
     detail = str(getattr(err, "detail", None) or "")
     return detail if detail and detail not in err.text else None
+
+
+def _element_name(req) -> str | None:
+    return req.operation if isinstance(req, envelope.SoapRequest) else None
 
 
 def _read_args(req: envelope.SoapRequest, desc, ns: str) -> tuple[list, list[str]]:

@@ -182,6 +182,12 @@ def parse(body: bytes, content_type: str, limits: Limits | None = None) -> SoapR
     return SoapRequest(ns, op_name, op_ns, op, body, header)
 
 
+def empty_element(ns: str, name: str) -> etree._Element:
+    """A request element without children: what a call whose Body element was skipped is read
+    from (every argument absent)."""
+    return etree.Element(f"{{{ns}}}{name}")
+
+
 def credential_username(req: SoapRequest) -> str | None:
     """The ``credential/Username`` of a parsed call, in the operation's namespace (the caller
     checks the operation takes a credential: Login and the credential look-ups), or None: whose
