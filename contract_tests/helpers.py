@@ -65,18 +65,28 @@ def envelope(body: str, version: str = SOAP11) -> str:
     )
 
 
+def soap_action(path: str, operation: str) -> str:
+    """The soapAction the vendor WSDL of the service at ``path`` gives ``operation`` (its
+    namespace, a ``/`` unless it ends with one, the operation): what .NET, zeep or PHP send."""
+    from mockserver.soap.dispatch import SERVICES
+
+    ns = SERVICES[path.lower()].ns
+    return (ns if ns.endswith("/") else ns + "/") + operation
+
+
 def raw_post(session: requests.Session, base_url: str, path: str, xml: str | bytes,
              operation: str | None = None, version: str = SOAP11, **headers) -> requests.Response:
-    """POST an envelope as .NET would: SOAPAction for 1.1, action= in the content type for 1.2."""
+    """POST an envelope as .NET would: SOAPAction for 1.1, action= in the content type for 1.2
+    (the service's own soapAction of ``operation``)."""
     hdrs = {}
     if version == SOAP11:
         hdrs["Content-Type"] = "text/xml; charset=utf-8"
         if operation:
-            hdrs["SOAPAction"] = f'"{NS}/{operation}"'
+            hdrs["SOAPAction"] = f'"{soap_action(path, operation)}"'
     else:
         ct = "application/soap+xml; charset=utf-8"
         if operation:
-            ct += f'; action="{NS}/{operation}"'
+            ct += f'; action="{soap_action(path, operation)}"'
         hdrs["Content-Type"] = ct
     hdrs.update(headers)
     data = xml.encode("utf-8") if isinstance(xml, str) else xml

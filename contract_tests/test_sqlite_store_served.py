@@ -21,6 +21,8 @@ from xml.etree import ElementTree
 import pytest
 import requests
 
+from helpers import soap_action
+
 NS = "http://24sevenOffice.com/webservices"
 AUTH = "/authenticate/v001/authenticate.asmx"
 ACCOUNT = "/Economy/Account/V004/Accountservice.asmx"
@@ -72,7 +74,8 @@ class Served:
         body = ('<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap='
                 '"http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>'
                 f"{inner}</soap:Body></soap:Envelope>")
-        headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{NS}/{op}"'}
+        headers = {"Content-Type": "text/xml; charset=utf-8",
+                   "SOAPAction": f'"{soap_action(path, op)}"'}
         if session:
             headers["Cookie"] = f"ASP.NET_SessionId={session}"
         resp = (http or self.http).post(self.url + path, data=body.encode(), headers=headers,
