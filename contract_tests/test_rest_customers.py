@@ -222,3 +222,55 @@ def test_R6_py24so_customers(tfso_mock, client):
             api.customers.create(CustomerCreate(
                 is_company=False, person=CustomerPerson(first_name="Kari", last_name="N")))
     assert client.companies.GetCompanies({"CompanyId": 10003}, []) is None  # zeep: an empty array
+
+
+def test_R6_a_patch_cannot_blank_a_customers_name(client, call, writer):
+    """Interpretation CUSTOMER_NAME_KEPT: the PATCH's ``name`` is nullable in 0.56.0, but null,
+    "" or white space would leave a company without the Name SaveCompanies requires at creation:
+    the 400 ValidationError the POST of such a name gets, nothing changed. A person's lastName
+    (CompanyService's Name) likewise; other members are still cleared by null."""
+    company = exact(call("POST", "/customers", headers=writer, json={
+        "isCompany": True, "name": "Navn AS", "organizationNumber": "912345678"}))
+    person = exact(call("POST", "/customers", headers=writer, json={
+        "isCompany": False, "person": {"firstName": "Kari", "lastName": "Nordmann"}}))
+    refusal = {"error": {"name": "ValidationError", "message": "Invalid customer: name (required)",
+                         "payload": {"validationErrors": [{"path": "name", "keyword": "required"}]}}}
+    for blank in (None, "", "   "):
+        resp = call("PATCH", f"/customers/{company['id']}", headers=writer,
+                    json={"name": blank, "externalReference": "X"})
+        assert (resp.status_code, exact(resp)) == (400, refusal), resp.text
+        resp = call("PATCH", f"/customers/{person['id']}", headers=writer,
+                    json={"person": {"lastName": blank}})
+        assert (resp.status_code, exact(resp)) == (400, {"error": {
+            "name": "ValidationError", "message": "Invalid customer: person.lastName (required)",
+            "payload": {"validationErrors": [{"path": "person.lastName", "keyword": "required"}]}}})
+    assert exact(call("GET", f"/customers/{company['id']}")) == company
+    assert exact(call("GET", f"/customers/{person['id']}")) == person
+    found, = client.companies.GetCompanies({"CompanyId": company["id"]}, [])
+    assert (found.Name, found.ExternalId) == ("Navn AS", None)
+    # a real name is taken, and null still clears a member that may be empty
+    resp = call("PATCH", f"/customers/{company['id']}", headers=writer,
+                json={"name": "Nytt Navn AS", "organizationNumber": None})
+    assert resp.status_code == 200, resp.text
+    assert (exact(resp)["name"], exact(resp)["organizationNumber"]) == ("Nytt Navn AS", None)
+    resp = call("PATCH", f"/customers/{person['id']}", headers=writer,
+                json={"person": {"firstName": None}})
+    assert (resp.status_code, exact(resp)["name"]) == (200, "Nordmann")
+
+
+def test_R6_py24so_cannot_blank_a_customers_name(tfso_mock, tfso_new_client):
+    from py24so import Client24SO, ClientOptions, ValidationError
+    from py24so.models import CustomerUpdate
+
+    client = tfso_new_client(fiscal_years=[2024], oauth={"scopes": WRITE.split()})
+    oauth = client.info["oauth"]
+    options = ClientOptions(base_url=f"{tfso_mock.url}/v1", token_url=f"{tfso_mock.url}/oauth/token")
+    with Client24SO(oauth["client_id"], oauth["client_secret"], oauth["organization"],
+                    options=options) as api:
+        made = api.customers.create({"is_company": True, "name": "Py Kunde AS"})
+        for blank in (None, ""):
+            with pytest.raises(ValidationError) as caught:
+                api.customers.update(made.id, CustomerUpdate(name=blank))
+            assert caught.value.validation_errors == [{"path": "name", "keyword": "required"}]
+        assert api.customers.get(made.id).name == "Py Kunde AS"
+        assert api.customers.update(made.id, CustomerUpdate(name="Py Kunde 2 AS")).name == "Py Kunde 2 AS"

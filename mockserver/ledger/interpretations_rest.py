@@ -1,6 +1,6 @@
 """Interpretations of the REST surface's later additions (a sibling of ``interpretations``,
 which re-exports every name here): sales order attachments, an application's default
-OAuth scopes and what a bank feed writes. Each constant is one row of the README's fidelity table marked *interpretation*.
+OAuth scopes, what a bank feed writes, and a customer's name on PATCH. Each constant is one row of the README's fidelity table marked *interpretation*.
 """
 
 from __future__ import annotations
@@ -86,3 +86,11 @@ NULL_AS_ABSENT = "null for a member the spec does not mark nullable is the membe
 CORS_EXPOSED_HEADERS = "link, APILimitRemaining, APILimitReset, Retry-After, X-Trace-Id"
 CORS_METHODS = "GET, POST, PUT, PATCH, DELETE"
 CORS_MAX_AGE = "600"
+
+#: ``PATCH /customers/{id}`` may not blank a customer's name: ``"name": null``, ``""`` or only
+#: white space for a company (``person.lastName`` for a person, CompanyService's Name) is the
+#: 400 ``ValidationError`` ``Invalid customer: name (required)`` (``person.lastName (required)``)
+#: the POST of such a name gets, nothing changed. The 0.56.0 document marks the PATCH's ``name``
+#: nullable and says nothing of clearing it; CompanyService's SaveCompanies never creates a company
+#: without a Name, and a customer without one could not be told apart in any list.
+CUSTOMER_NAME_KEPT = "a PATCH cannot blank a customer's name (400 name required, as the POST)"

@@ -95,8 +95,8 @@ def company_fields(body: dict, current: dict | None) -> dict:
         is_company = rules.customer_is_company(current)
     if is_company:
         given, name = r.nullable(body, "name", "", "string")
-        if current is None and not (name or "").strip():
-            r.bad("name", "required")
+        if (current is None or given) and not (name or "").strip():
+            r.bad("name", "required")  # PATCH too: never a company without a name (interp.)
         elif given:
             out["Name"] = name
         given, org = r.nullable(body, "organizationNumber", "", "string")
@@ -117,8 +117,8 @@ def company_fields(body: dict, current: dict | None) -> dict:
                     given, value = r.nullable(p, rest_field, "person", "string")
                     if given:
                         out[soap_field] = value
-                if current is None and not str(out.get("Name") or "").strip():
-                    r.bad("person.lastName", "required")  # CompanyService's Name
+                if (current is None or "Name" in out) and not str(out.get("Name") or "").strip():
+                    r.bad("person.lastName", "required")  # CompanyService's Name (interp.)
     given, ext = r.nullable(body, "externalReference", "", "string", maxLength=100)
     if given:
         out["ExternalId"] = ext
