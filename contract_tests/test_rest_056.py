@@ -635,7 +635,8 @@ def test_R5_R6_R7_A5_schemathesis_over_every_served_operation(tfso_mock, client)
             # A schema-valid voucher is mostly refused by the ledger's rules (balance, accounts,
             # fiscal year): a 400 there is the rule, not a rejected valid request. So is a
             # customer or product the master-data rules refuse (a blank name, a person without a
-            # last name, a product number another product has, a name on a person).
+            # last name, a product number another product has, a name on a person, a category
+            # or supplier the client does not have).
             excluded = [negative_data_rejection] if mode == schemathesis.GenerationMode.NEGATIVE else []
             if op.label in RULED:
                 excluded.append(positive_data_acceptance)
@@ -651,8 +652,11 @@ def test_R5_R6_R7_A5_schemathesis_over_every_served_operation(tfso_mock, client)
     # which draws a seed gives changes with the served document and each Python's Hypothesis: so
     # one body known to be acceptable goes through schemathesis' checks too, and must be taken.
     by_label = {op.label: op for op in operations}
+    shoes = requests.post(f"{tfso_mock.url}/v1/productcategories", headers=auth, timeout=30,
+                          json={"name": "Fuzz sko"}).json()["id"]  # a product needs a known one
     accepted = (("POST /customers", {"isCompany": True, "name": "Fuzz AS"}, 200),
-                ("POST /products", {"name": "Fuzz", "number": "FZ-1", "category": {"id": 12}}, 201))
+                ("POST /products", {"name": "Fuzz", "number": "FZ-1", "category": {"id": shoes}},
+                 201))
     for label, body, taken in accepted:
         resp = by_label[label].Case(body=body, media_type="application/json").call_and_validate(
             headers=auth)

@@ -27,9 +27,10 @@ def _made(call, writer, path: str, body: dict, status: int) -> dict:
     return exact(resp)
 
 
-def test_R6_a_patch_without_a_body_changes_nothing_and_answers_the_record(call, writer):
+def test_R6_a_patch_without_a_body_changes_nothing_and_answers_the_record(client, call, writer):
+    shoes = client.products.SaveCategories({"Category": [{"Name": "Sko"}]})[0].Id  # a category the client has
     product = _made(call, writer, "/products", {"name": "Joggesko", "number": "JS-42",
-                                                "category": {"id": 12}}, 201)
+                                                "category": {"id": shoes}}, 201)
     category = _made(call, writer, "/productcategories", {"name": "Sko"}, 201)
     customer = _made(call, writer, "/customers", {"isCompany": True, "name": "Kunde AS"}, 200)
     order = _made(call, writer, "/salesorders",
@@ -47,13 +48,14 @@ def test_R6_a_patch_without_a_body_changes_nothing_and_answers_the_record(call, 
         assert exact(call("GET", path)) == before
 
 
-def test_R6_a_post_without_its_optional_body_is_read_as_the_empty_object(call, writer):
+def test_R6_a_post_without_its_optional_body_is_read_as_the_empty_object(client, call, writer):
+    shoes = client.products.SaveCategories({"Category": [{"Name": "Sko"}]})[0].Id  # a category the client has
     resp = call("POST", "/salesorders", headers=writer)
     assert (resp.status_code, exact(resp)) == (400, {"error": {
         "name": "ValidationError", "message": "Invalid sales order: customer (required)",
         "payload": {"validationErrors": [{"path": "customer", "keyword": "required"}]}}})
     assert exact(call("GET", "/salesorders")) == []
-    product = _made(call, writer, "/products", {"name": "Joggesko", "category": {"id": 12}}, 201)
+    product = _made(call, writer, "/products", {"name": "Joggesko", "category": {"id": shoes}}, 201)
     resp = call("PUT", f"/products/{product['id']}/dimensions/1", headers=writer)
     assert (resp.status_code, exact(resp)) == (400, {"error": {
         "name": "ValidationError", "message": "Invalid product dimension: value (required)",
@@ -68,7 +70,8 @@ def test_R6_a_required_body_left_out_is_still_a_415(call, writer):
         "name": "UnsupportedMediaTypeError", "message": "The body must be application/json"}})
 
 
-def test_R6_null_where_the_spec_allows_none_is_the_member_left_out(call, writer):
+def test_R6_null_where_the_spec_allows_none_is_the_member_left_out(client, call, writer):
+    shoes = client.products.SaveCategories({"Category": [{"Name": "Sko"}]})[0].Id  # a category the client has
     """Interpretation NULL_AS_ABSENT: a category's ``parentId`` and a product's ``supplier`` are
     not nullable in the spec; null leaves them as they are. A customer's ``organizationNumber``
     is nullable: null clears it."""
@@ -84,7 +87,7 @@ def test_R6_null_where_the_spec_allows_none_is_the_member_left_out(call, writer)
         "payload": {"validationErrors": [{"path": "name", "keyword": "required"}]}}})
     supplier = _made(call, writer, "/customers", {"isCompany": True, "isSupplier": True,
                                                   "name": "Lisser AS"}, 200)
-    product = _made(call, writer, "/products", {"name": "Lisser", "category": {"id": 12},
+    product = _made(call, writer, "/products", {"name": "Lisser", "category": {"id": shoes},
                                                 "supplier": {"id": supplier["id"]}}, 201)
     assert product["supplier"] == {"id": supplier["id"], "name": "Lisser AS"}
     resp = call("PATCH", f"/products/{product['id']}", headers=writer,

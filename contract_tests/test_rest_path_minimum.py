@@ -27,9 +27,10 @@ def _below(parameter: str) -> dict:
                                                         "keyword": "minimum"}]}}}
 
 
-def test_R6_a_product_dimension_path_below_the_spec_minimum_is_a_400(call, writer):
+def test_R6_a_product_dimension_path_below_the_spec_minimum_is_a_400(client, call, writer):
+    shoes = client.products.SaveCategories({"Category": [{"Name": "Sko"}]})[0].Id  # a category the client has
     made = call("POST", "/products", headers=writer,
-                json={"name": "Joggesko", "category": {"id": 12}})
+                json={"name": "Joggesko", "category": {"id": shoes}})
     assert made.status_code == 201, made.text
     pid = made.json()["id"]
     put = call("PUT", f"/products/{pid}/dimensions/1", headers=writer, json={"value": "7"})

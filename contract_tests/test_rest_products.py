@@ -56,11 +56,12 @@ def test_R6_a_product_saved_over_soap_is_the_product_of_the_same_id(client, call
 
 
 def test_R6_products_created_and_changed_over_rest_are_products_over_soap(client, call, writer):
+    cat = client.products.SaveCategories({"Category": [{"Name": "Drikke"}]})[0].Id
     resp = call("POST", "/products", headers=writer, json={
         "name": "Kaffe", "number": "K-1", "salesPrice": 49.00, "costPrice": 20,
         "status": "active", "eanAlternative": "0123456789012345678901234",
         "stock": {"isManaged": True, "quantity": 10}, "units": {"id": 1},
-        "category": {"id": 12}, "supplierProduct": {"number": "SUP-9", "price": 18.5}})
+        "category": {"id": cat}, "supplierProduct": {"number": "SUP-9", "price": 18.5}})
     assert resp.status_code == 201, resp.text
     made = exact(resp)
     assert made == {
@@ -72,11 +73,11 @@ def test_R6_products_created_and_changed_over_rest_are_products_over_soap(client
         "supplierProduct": {"itemCode": None, "number": "SUP-9", "name": None,
                             "price": Decimal("18.5")},
         "units": {"id": 1, "name": "Stykk", "symbol": "stk"},
-        "category": {"id": 12},  # no such category: no name
+        "category": {"id": cat, "name": "Drikke"},
         "createdAt": "2024-03-01T08:00:00Z", "modifiedAt": "2024-03-01T08:00:00Z"}
     found, = client.products.GetProducts({"Id": made["id"]}, [])
     assert (found.Name, found.No, found.Price, found.InPrice, found.Stock, found.CategoryId) == (
-        "Kaffe", "K-1", Decimal("49.00"), Decimal("20"), Decimal("10"), 12)
+        "Kaffe", "K-1", Decimal("49.00"), Decimal("20"), Decimal("10"), cat)
 
     client.set_time(T0 + dt.timedelta(minutes=10))
     resp = call("PATCH", f"/products/{made['id']}", headers=writer, json={
@@ -94,7 +95,7 @@ def test_R6_products_created_and_changed_over_rest_are_products_over_soap(client
     assert exact(call("GET", f"/products/{made['id']}"))["stock"]["quantity"] == 7
 
     dup = call("POST", "/products", headers=writer, json={"name": "Te", "number": "K-1",
-                                                           "category": {"id": 12}})
+                                                           "category": {"id": cat}})
     assert (dup.status_code, exact(dup)) == (400, {"error": {
         "name": "BadRequestError", "message": "A Product with No K-1 already exists."}})
     gone = call("DELETE", f"/products/{made['id']}", headers=writer)
@@ -104,6 +105,8 @@ def test_R6_products_created_and_changed_over_rest_are_products_over_soap(client
 
 
 def test_R6_products_list_searches_filters_and_pages(client, call, writer):
+    made = client.products.SaveCategories({"Category": [{"Name": "Lisser"}, {"Name": "Pleie"}]})
+    assert [c.Id for c in made] == [1, 2]
     for body in ({"name": "White shoe laces", "number": "SH-1", "category": {"id": 1}},
                  {"name": "Black shoe laces", "number": "SH-2", "category": {"id": 1},
                   "supplier": {"id": 123}},
@@ -185,3 +188,46 @@ def test_R6_py24so_products(tfso_mock, client):
         assert (one.number, one.sales_price, one.status) == ("V-5", 5, "active")
         with pytest.raises(PermissionDeniedError):
             api.products.create({"name": "Nei", "category": {"id": 1}})
+
+
+def test_R6_unknown_category_or_supplier_in_a_product_write_is_refused(client, call, writer):
+    """Interpretation REST_PRODUCT_REFERENCES: an id the client does not have is a 400
+    BadRequestError with the master-data text, as a sales order's unknown customer, project or
+    department; nothing saved. A PATCH may leave a stored unknown id (saved over SOAP) as it is.
+    Before: the id was kept, its name left out."""
+    cat = client.products.SaveCategories({"Category": [{"Name": "Sko"}]})[0].Id
+    for body, text in (
+            ({"name": "X", "category": {"id": 424242}}, "ProductCategory with Id 424242 was not found."),
+            ({"name": "X", "category": {"id": cat}, "supplier": {"id": 424242}},
+             "Company with Id 424242 was not found.")):
+        resp = call("POST", "/products", headers=writer, json=body)
+        assert (resp.status_code, exact(resp)) == (400, {"error": {
+            "name": "BadRequestError", "message": text}}), resp.text
+    assert exact(call("GET", "/products")) == []
+    made = exact(call("POST", "/products", headers=writer, json={
+        "name": "Sko", "category": {"id": cat}, "supplier": {"id": 123}}))
+    assert (made["category"], made["supplier"]) == ({"id": cat, "name": "Sko"},
+                                                    {"id": 123, "name": "Kunde Nordmann AS"})
+    for body in ({"category": {"id": 99}}, {"supplier": {"id": 99}}):
+        resp = call("PATCH", f"/products/{made['id']}", headers=writer, json={"name": "Y", **body})
+        assert (resp.status_code, exact(resp)["error"]["name"]) == (400, "BadRequestError")
+    assert exact(call("GET", f"/products/{made['id']}")) == made
+    legacy, = client.products.SaveProducts({"Product": [{"Name": "Gammel", "CategoryId": 77}]})
+    resp = call("PATCH", f"/products/{legacy.Id}", headers=writer, json={"name": "Gammel 2"})
+    assert (resp.status_code, exact(resp)["category"]) == (200, {"id": 77})
+
+
+def test_R6_py24so_unknown_category_is_refused(tfso_mock, tfso_new_client):
+    from py24so import BadRequestError, Client24SO, ClientOptions
+
+    client = tfso_new_client(fiscal_years=[2024], oauth={"scopes": WRITE.split()})
+    oauth = client.info["oauth"]
+    options = ClientOptions(base_url=f"{tfso_mock.url}/v1", token_url=f"{tfso_mock.url}/oauth/token")
+    cat = client.products.SaveCategories({"Category": [{"Name": "Sko"}]})[0].Id
+    with Client24SO(oauth["client_id"], oauth["client_secret"], oauth["organization"],
+                    options=options) as api:
+        with pytest.raises(BadRequestError) as caught:
+            api.products.create({"name": "Nei", "category": {"id": 424242}})
+        assert caught.value.status_code == 400
+        assert "ProductCategory with Id 424242 was not found." in str(caught.value)
+        assert api.products.create({"name": "Ja", "category": {"id": cat}}).category.id == cat

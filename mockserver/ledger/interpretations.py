@@ -462,8 +462,8 @@ def customer_type(is_company: bool, supplier: bool) -> str:
 #: REST ``/products`` (0.56.0) over ProductService's products: number = No, costPrice = InPrice,
 #: salesPrice = Price, indirectCost = Cost, webshopEnabled = Web, stock = StockControlled, Stock
 #: and StockLocation, ean = EAN1, supplierProduct itemCode/name = SupplierProductCode/Name,
-#: category = CategoryId, supplier = SupplierId (an id the client lacks is kept, its name null,
-#: as REFUSE_UNKNOWN_REFERENCES reads references). What ProductService has no member for (type,
+#: category = CategoryId, supplier = SupplierId (an id the client lacks: refused over REST,
+#: REST_PRODUCT_REFERENCES; one saved over SOAP is shown without its name). What ProductService has no member for (type,
 #: status, eanAlternative, the unit, the supplier product's number and price) is kept with the
 #: product under this key, which SOAP never shows. Lists: ``page`` 1 and ``limit`` 25 by
 #: default, ``link`` header; ``productSearch`` ignores case.
@@ -586,3 +586,4 @@ OPTIONAL_BODY, NULL_AS_ABSENT = _rest.OPTIONAL_BODY, _rest.NULL_AS_ABSENT
 CORS_EXPOSED_HEADERS, CORS_METHODS = _rest.CORS_EXPOSED_HEADERS, _rest.CORS_METHODS
 CORS_MAX_AGE = _rest.CORS_MAX_AGE
 CUSTOMER_NAME_KEPT = _rest.CUSTOMER_NAME_KEPT
+REST_PRODUCT_REFERENCES = _rest.REST_PRODUCT_REFERENCES

@@ -1,6 +1,6 @@
 """Interpretations of the REST surface's later additions (a sibling of ``interpretations``,
 which re-exports every name here): sales order attachments, an application's default
-OAuth scopes, what a bank feed writes, and a customer's name on PATCH. Each constant is one row of the README's fidelity table marked *interpretation*.
+OAuth scopes, what a bank feed writes, a customer's name on PATCH and a product's references. Each constant is one row of the README's fidelity table marked *interpretation*.
 """
 
 from __future__ import annotations
@@ -94,3 +94,14 @@ CORS_MAX_AGE = "600"
 #: nullable and says nothing of clearing it; CompanyService's SaveCompanies never creates a company
 #: without a Name, and a customer without one could not be told apart in any list.
 CUSTOMER_NAME_KEPT = "a PATCH cannot blank a customer's name (400 name required, as the POST)"
+
+#: ``POST``/``PATCH /products``: a ``category.id`` or ``supplier.id`` the client does not have
+#: (no product category; no customer, supplier or not) is refused as the REST surface refuses
+#: other unknown references in a body (a sales order's customer, project or department): 400
+#: ``BadRequestError`` with the master-data text (``ProductCategory with Id N was not found.``,
+#: ``Company with Id N was not found.``), nothing saved. 0 is no reference; a PATCH is not
+#: refused for a reference it leaves as stored. The document only says where the ids come from
+#: (``/productcategories``; ``/customers`` with ``isSupplier``); SOAP SaveProducts still keeps
+#: an unknown id as sent (REFUSE_UNKNOWN_REFERENCES). Before 2026-12-02 REST kept it too.
+REST_PRODUCT_REFERENCES = (("CategoryId", "product_category", "ProductCategory"),
+                           ("SupplierId", "company", "Company"))

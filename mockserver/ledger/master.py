@@ -245,20 +245,28 @@ class MasterDataOps:
             out.append(saved)
         return out
 
-    def save_products(self, book, items: list[dict]) -> list[Saved]:
+    def save_products(self, book, items: list[dict], *,
+                      known_references: bool = False) -> list[Saved]:
         """SaveProducts (and REST POST/PATCH /products): Id absent creates, Id given updates;
-        a product number (``No``) is unique among the client's products (interpretation)."""
+        a product number (``No``) is unique among the client's products (interpretation).
+        ``known_references`` (REST, interpretation REST_PRODUCT_REFERENCES): a CategoryId or
+        SupplierId the item sets (not 0, not the one stored) must be a record the client has."""
 
-        def unique_no(book, rid, data):
+        def check(book, rid, data):
             no = str(data.get("No") or "").strip()
-            if not no:
-                return
-            for r in book.master.records.get(PRODUCT, {}).values():
+            for r in book.master.records.get(PRODUCT, {}).values() if no else ():
                 if r.id != rid and str(r.data.get("No") or "").strip() == no:
                     raise errors.RecordExists("Product", "No", no)
+            if known_references:
+                stored = self._record_data(book, PRODUCT, rid) or {}
+                for field, kind, what in rules.REST_PRODUCT_REFERENCES:
+                    value = data.get(field)
+                    if value and value != stored.get(field) \
+                            and self._record_data(book, kind, value) is None:
+                        raise errors.RecordNotFound(what, value)
 
         return self.save_items(book, PRODUCT, items, what="Product",
-                               transient=rules.PRODUCT_TRANSIENT_FIELDS, check=unique_no)
+                               transient=rules.PRODUCT_TRANSIENT_FIELDS, check=check)
 
     def set_product_link(self, book, product_id: int, link: str, target: int | None, value, *,
                          problems=(), refused: errors.VendorError | None = None) -> None:

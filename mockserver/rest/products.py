@@ -229,7 +229,7 @@ def register(app, ctx) -> None:
 
     def saved(token, fields: dict) -> Record:
         with ctx.clock_scope(token.client_id):
-            result, = ledger.save_products(ctx.book(token), [fields])
+            result, = ledger.save_products(ctx.book(token), [fields], known_references=True)
         if result.error is not None:
             raise errors.RestError(result.error.text)
         return ledger.record(ctx.book(token), PRODUCT, result.id)  # type: ignore[return-value]
