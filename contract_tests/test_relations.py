@@ -300,3 +300,22 @@ def test_M3_zeep_sends_the_header_from_the_vendor_wsdl(master_client):
         client.persons.GetPersons({"Id": kari}, _soapheaders={"Authentication": {
             **header, "ConsumerId": client.client_id + 1}})
     assert fault.value.message == "Client is not authenticated on this identity"
+
+
+def test_M3_person_of_a_company_is_its_own_contact_else_a_related_one(master_client):
+    """GetPersonIdByCompanyId (interpretations_crm.PERSON_OF_COMPANY): a person whose own
+    CustomerId is the company first, else the lowest-numbered related person, else 0; a
+    relation saved by either service counts, and deleting it is seen."""
+    client = master_client()
+    kari, ola = kari_and_ola(client)
+    assert client.persons.GetPersonIdByCompanyId(123) == 0
+    client.companies.SaveRelations({"Relation": [{"ContactId": ola, "CompanyId": 123}]})
+    assert client.persons.GetPersonIdByCompanyId(123) == ola
+    assert client.persons.MakeRelation({"ContactId": kari, "CustomerId": 123}) is True
+    assert client.persons.GetPersonIdByCompanyId(123) == kari
+    client.persons.DeleteRelation(kari, 123)
+    assert client.persons.GetPersonIdByCompanyId(123) == ola
+    own = client.persons.SavePerson({"FirstName": "Per", "LastName": "Eier", "CustomerId": 123})
+    assert own > ola
+    assert client.persons.GetPersonIdByCompanyId(123) == own
+    assert client.persons.GetPersonIdByCompanyId(4040) == 0

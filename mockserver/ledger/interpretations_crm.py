@@ -6,7 +6,7 @@ re-exports every name here). Each constant is one row of the README's fidelity t
 
 from __future__ import annotations
 
-__all__ = ["RELATIONS", "RELATION_MEMBERS", "PERSON_HEADER"]
+__all__ = ["RELATIONS", "RELATION_MEMBERS", "PERSON_HEADER", "PERSON_OF_COMPANY"]
 
 #: One relation per person and company, seen by both services (CompanyService's ``Relation``,
 #: PersonService's ``RelationData``): the vendor documents neither rule, these are what a careful
@@ -47,3 +47,8 @@ RELATION_MEMBERS: dict = {
 #: identity" and nothing changes. Empty members and ConsumerId 0 count as not set; EmployeeId
 #: is not checked. Operations that do not declare the header ignore one, as ASMX does.
 PERSON_HEADER = "Authentication"
+
+#: GetPersonIdByCompanyId answers one id (a long) and the vendor does not say which: the
+#: lowest-numbered person whose own CustomerId is the company (its contact person), else the
+#: lowest-numbered person related to the company (SaveRelations, MakeRelation), else 0.
+PERSON_OF_COMPANY = "own CustomerId first, then relations, lowest id"

@@ -210,6 +210,7 @@ class RelationOps:
         _current: Callable[[ClientBook], ClientBook]
         book: Callable[[int], ClientBook]
         _record_data: Callable[..., dict | None]
+        find_records: Callable[..., list]
 
     def _commit_relations(self, book, puts: list[tuple[int, int, dict]], dels: list[Pair],
                           now: datetime) -> None:
@@ -302,6 +303,18 @@ class RelationOps:
                      and (company_id is None or k[1] == company_id)
                      and (changed_after is None or rules.after(r.changed, changed_after))]
         return found
+
+
+    def person_of_company(self, book, company_id: Any) -> int:
+        """PersonService GetPersonIdByCompanyId: the lowest-numbered person whose CustomerId
+        is the company, else the lowest-numbered person related to it (SaveRelations,
+        MakeRelation), else 0 (interpretation ``rules.PERSON_OF_COMPANY``)."""
+        with self.lock:
+            book = self._current(book)
+            own = [r.id for r in self.find_records(book, PERSON,
+                                                   match=lambda d: d.get("CustomerId") == company_id)]
+            related = [p for p, c in _relations(book) if c == company_id]
+        return min(own or related or [0])
 
 
 def _copy(r: Relation) -> Relation:

@@ -110,9 +110,7 @@ def GetPersonIdsByUserName(ctx, username):
 
 
 def GetPersonIdByCompanyId(ctx, companyId):
-    book = ctx.book()
-    found = ctx.ledger.find_records(book, PERSON, match=lambda d: d.get("CustomerId") == companyId)
-    return found[0].id if found else 0
+    return ctx.ledger.person_of_company(ctx.book(), companyId)
 
 
 # --- relations ---------------------------------------------------------------------------------
