@@ -6,6 +6,10 @@ import pytest
 import zeep
 import zeep.exceptions
 
+from mockserver.testing.client import PERSON_PATH
+
+from helpers import NS, envelope, raw_post
+
 KARI = {"FirstName": "Kari", "LastName": "Nordmann", "CustomerId": 123,
         "ConsumerPersonNo": "P-1", "WebUserName": "kari",
         "EmailAddresses": {"EmailAddress": [{"Type": "Primary", "Value": "kari@kunde.no"}]},
@@ -83,3 +87,19 @@ def test_W9_a_missing_note_reaches_the_web_method_as_null(master_client):
             "soap:Server", "Server was unable to process request. ---> Object reference not set "
             "to an instance of an object.")
     assert client.persons.GetAllNotes() in (None, [])
+
+
+def test_W5_a_void_operation_answers_an_empty_response_element(master_client):
+    """A web method that returns nothing (DeleteNoteById, DeleteRelation, AddCategoryToPerson,
+    ...; AttachmentService's Save and AppendChunk, TimeService's AddCost): XmlSerializer writes
+    the response element with no content as ``<XResponse xmlns="..." />`` (the emulator wrote
+    ``<XResponse xmlns="..."></XResponse>``)."""
+    client = master_client()
+    pid = client.persons.SavePerson({"FirstName": "Kari", "LastName": "Nordmann"})
+    nid = client.persons.AddNote({"PersonId": pid, "Subject": "Ringt", "Description": "ok"})
+    resp = raw_post(client.http, client.base_url, PERSON_PATH, envelope(
+        f'<DeleteNoteById xmlns="{NS}"><noteId>{nid}</noteId></DeleteNoteById>'),
+        "DeleteNoteById")
+    assert resp.status_code == 200
+    assert (f'<soap:Body><DeleteNoteByIdResponse xmlns="{NS}" /></soap:Body>') in resp.text, resp.text
+    assert client.persons.GetNotes(pid) in (None, [])

@@ -216,6 +216,10 @@ def _envelope(version: str, body: str) -> bytes:
 
 
 def response(version: str, operation: str, ns: str, inner: str) -> bytes:
+    """``<XResponse xmlns="ns">...``; with nothing inside (a void method, a result left out)
+    ``<XResponse xmlns="ns" />``, as XmlSerializer writes an element without content."""
+    if not inner:
+        return _envelope(version, f'<{operation}Response xmlns="{ns}" />')
     return _envelope(version, f'<{operation}Response xmlns="{ns}">{inner}</{operation}Response>')
 
 
