@@ -151,6 +151,46 @@ def test_record_refuses_in_one_line(monkeypatch, capsys, tmp_path, args, expecte
     assert not (tmp_path / "out").exists()
 
 
+def test_a_scenario_folder_that_is_not_one_is_refused(monkeypatch, capsys, tmp_path):
+    """``--scenario-dir`` pointing nowhere started the server, and every scenario of it was then
+    "No scenario named ..." (found by the tools walk-through)."""
+    missing = tmp_path / "no-such-folder"
+    assert_refused(in_process(monkeypatch, capsys, "serve", "--scenario-dir", str(missing)),
+                   f"tfso-mock: --scenario-dir/TFSO_MOCK_SCENARIO_DIRS {missing}: does not exist")
+    a_file = tmp_path / "webshop.yaml"
+    a_file.write_text("fiscal_years: [2024]\n", encoding="utf-8")
+    assert_refused(in_process(monkeypatch, capsys, "serve", "--scenario-dir", str(tmp_path),
+                              "--scenario-dir", str(a_file)), f"{a_file}: is not a folder")
+    assert_refused(tfso_mock("serve", "--port", "0",
+                             env={"TFSO_MOCK_SCENARIO_DIRS": f"{tmp_path}{os.pathsep}{missing}"}),
+                   f"TFSO_MOCK_SCENARIO_DIRS {missing}: does not exist")
+
+
+def test_an_empty_admin_token_is_refused(monkeypatch, capsys):
+    """``--admin-token ""`` served the control API without any token (found by the tools
+    walk-through): whoever wrote the flag meant one."""
+    assert_refused(in_process(monkeypatch, capsys, "serve", "--admin-token", ""),
+                   "tfso-mock: --admin-token: must not be empty")
+    assert_refused(tfso_mock("serve", "--port", "0", "--admin-token", " "), "--admin-token")
+
+
+def test_record_names_an_out_folder_it_cannot_make(monkeypatch, capsys, tmp_path):
+    """``--out`` under a file was reported as "cannot listen on 127.0.0.1:0: Not a directory"."""
+    a_file = tmp_path / "file"
+    a_file.write_text("x", encoding="utf-8")
+    proc = tfso_mock("record", "--upstream", "https://example.com", "--port", "0",
+                     "--out", str(a_file / "pairs"))
+    assert_refused(proc, f"tfso-mock: --out {a_file / 'pairs'}: cannot create the folder: Not a directory")
+    with socket.socket() as taken:  # refused after the folder was made: no empty folder left
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        assert_refused(in_process(monkeypatch, capsys, "record", "--upstream", "https://example.com",
+                                  "--port", str(port), "--out", str(tmp_path / "new" / "pairs")),
+                       "the port is already in use")
+    assert not (tmp_path / "new" / "pairs").exists()
+
+
 def test_serve_help_names_every_capacity_limit(monkeypatch, capsys):
     """``--limit``'s help lists every limit ``--limit NAME=N`` takes (attachment_bytes was
     missing from it, though the README and the REST table point users to it)."""

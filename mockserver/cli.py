@@ -127,6 +127,7 @@ def serve(settings: Settings, quiet: bool = False) -> None:
     settings = effective_settings(settings.check())
     _check_serving(settings)
     shared = _check_store(settings)
+    _check_scenario_dirs(settings)
     _check_scenario(settings)
     from .app import create_app
     from .errors import LimitReached
@@ -223,6 +224,15 @@ def _check_store(settings: Settings) -> bool:
     return path is not None
 
 
+def _check_scenario_dirs(settings: Settings) -> None:
+    """A ``--scenario-dir`` that is not a folder would leave its scenarios silently missing
+    (``POST /__admin/clients`` then answers "No scenario named ..."): one line instead."""
+    for folder in settings.scenario_folders:
+        if not folder.is_dir():
+            why = "is not a folder" if folder.exists() else "does not exist"
+            raise UsageError(f"--scenario-dir/TFSO_MOCK_SCENARIO_DIRS {folder}: {why}")
+
+
 def _check_scenario(settings: Settings) -> None:
     """Read the scenario before anything starts: a missing, unreadable or broken file is one
     line naming it."""
@@ -238,6 +248,18 @@ def _check_scenario(settings: Settings) -> None:
         raise UsageError(f"cannot read scenario {settings.scenario}: {err.strerror or err}") from None
     except UnicodeDecodeError:
         raise UsageError(f"cannot read scenario {settings.scenario}: not UTF-8 text") from None
+
+
+def _make_out_folder(given: str, out: str) -> bool:
+    """Create ``--out`` (and its parents) before listening, so a folder that cannot be made is
+    named as such, not reported as a listening error; whether it was created."""
+    if os.path.isdir(out):
+        return False
+    try:
+        os.makedirs(out)
+    except OSError as err:
+        raise UsageError(f"--out {given}: cannot create the folder: {err.strerror or err}") from None
+    return True
 
 
 def _check_upstream(upstream: str) -> str:
@@ -308,6 +330,8 @@ def _run(args) -> int:
                                                    "scenario", "threads", "serving",
                                                    "store", "workers",
                                                    "transaction_no_zero")}
+        if args.admin_token is not None and not args.admin_token.strip():
+            raise UsageError("--admin-token: must not be empty (leave the flag out for no token)")
         if args.scenario_dir:
             overrides["scenario_dirs"] = os.pathsep.join(args.scenario_dir)
         try:
@@ -333,7 +357,14 @@ def _run(args) -> int:
         out = os.path.abspath(args.out)
         if os.path.exists(out) and not os.path.isdir(out):
             raise UsageError(f"--out {args.out}: not a directory")
-        with _listen_errors(args.host, args.port):
-            return record_main(_check_upstream(args.upstream), args.out, host=args.host,
-                               port=args.port, source=args.source, setup=args.setup)
+        upstream = _check_upstream(args.upstream)
+        created = _make_out_folder(args.out, out)
+        try:
+            with _listen_errors(args.host, args.port):
+                return record_main(upstream, args.out, host=args.host, port=args.port,
+                                   source=args.source, setup=args.setup)
+        except UsageError:
+            if created:  # refused before anything was recorded: leave no empty folder behind
+                os.rmdir(out)
+            raise
     return 0
