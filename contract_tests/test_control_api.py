@@ -172,3 +172,35 @@ def test_C_unknown_client_and_bad_bodies(tfso_mock):
         409, "Username demo@24sevenoffice.mock is already taken")
     limit = requests.post(url, json={"rate_limit": "ten"})
     assert limit.json()["error"]["message"] == "rate_limit must be a whole number, 0 or more"
+
+
+def test_C_set_up_calls_refuse_unknown_fields_and_clients(tfso_new_client, tfso_mock):
+    """Found by the tools walk-through: ``{"year": 2028, "x": 1}`` added the year and ignored
+    the rest (a typo like ``{"yaer": ...}`` beside a good field went unnoticed), and
+    ``/sessions/expire`` for a client that does not exist answered ``{"expired": 0}`` (and wrote
+    an expiry row to the SQLite log) where every other call answers 404."""
+    client = tfso_new_client(fiscal_years=[2024])
+    base = f"{tfso_mock.url}/__admin/clients/{client.client_id}"
+    for path, body, message in (
+            ("/fiscal_years", {"year": 2025, "x": 1}, 'Send {"year": 2024}'),
+            ("/entry_series", {"id": 31, "name": "Import", "strat": 5000},
+             'Send {"id": 12, "name": "Import", "start": 1} (id: a positive integer)')):
+        resp = requests.post(base + path, json=body)
+        assert (resp.status_code, resp.json()) == (400, {"error": {
+            "name": "ValidationError", "message": message}})
+    blocked = requests.put(base + "/blocked", json={"blocked": True, "identity": 7})
+    assert (blocked.status_code, blocked.json()["error"]["message"]) == (
+        400, 'Send {"blocked": true} or {"blocked": false}')
+    info = requests.get(base).json()
+    assert (info["fiscal_years"], info["blocked"]) == ([2024], False)       # nothing changed
+    assert 31 not in [s["id"] for s in requests.get(base + "/entry_series").json()["entry_series"]]
+
+    expire = tfso_mock.url + "/__admin/sessions/expire"
+    missing = requests.post(expire, json={"client_id": 99999999})
+    assert (missing.status_code, missing.json()) == (404, {"error": {
+        "name": "NotFound", "message": "No client 99999999"}})
+    typo = requests.post(expire, json={"clientid": client.client_id})
+    assert (typo.status_code, typo.json()) == (400, {"error": {
+        "name": "ValidationError", "message": "Unknown field(s): clientid; known: client_id"}})
+    assert client.auth.HasSession() is True                            # no session ended
+    assert client.expire_sessions() == 1

@@ -109,7 +109,7 @@ def add_year(client_id: int):
     ledger = current_server().ledger
     body = json_body()
     year = body.get("year")
-    if not is_whole(year, 1900, 9998):
+    if not is_whole(year, 1900, 9998) or set(body) - {"year"}:
         raise errors.SendYear()
     ledger.add_year(known_client(client_id), year)
     return jsonify({"client_id": client_id, "fiscal_years": sorted(ledger.book(client_id).fiscal_years)}), 201
@@ -138,7 +138,7 @@ def put_series(client_id: int):
     ledger = current_server().ledger
     body = json_body()
     sid, start = body.get("id"), body.get("start")
-    if not is_whole(sid, 1):
+    if not is_whole(sid, 1) or set(body) - {"id", "name", "start"}:
         raise errors.SendSeries()
     if start is not None and not is_whole(start, 1):
         raise errors.SeriesStartInvalid()
@@ -162,7 +162,7 @@ def remove_series(client_id: int, series_id: int):
 def set_blocked(client_id: int):
     ledger = current_server().ledger
     body = json_body()
-    if not isinstance(body.get("blocked"), bool):
+    if not isinstance(body.get("blocked"), bool) or set(body) - {"blocked"}:
         raise errors.SendBlocked()
     changed = ledger.set_blocked(known_client(client_id), body["blocked"])
     return jsonify({"client_id": client_id, "blocked": body["blocked"], "identities": changed})
@@ -172,8 +172,12 @@ def set_blocked(client_id: int):
 def expire_sessions():
     ledger = current_server().ledger
     body = json_body()
+    if unknown := sorted(set(body) - {"client_id"}):
+        raise errors.UnknownClientFields(fields=", ".join(unknown), known="client_id")
     client_id = body.get("client_id")
     if client_id is not None and not is_whole(client_id, -INT32_MAX - 1):
         raise errors.ClientIdNotInteger()
+    if client_id is not None:  # a client that does not exist is named, as everywhere else
+        known_client(client_id)
     n = ledger.expire_sessions(client_id)
     return jsonify({"expired": n})
