@@ -121,3 +121,38 @@ def test_C_threaded_emulator_stops_cleanly():
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0
     keep_alive.close()
+
+
+def test_C_an_emulator_url_that_cannot_be_used_fails_in_one_line(tmp_path):
+    """``--tfso-mock-url`` / ``TFSO_MOCK_URL`` pointing at nothing, at an emulator with another
+    control token or with the control API off failed each test with a traceback into requests
+    (``ConnectionError: HTTPConnectionPool(...): Max retries exceeded ...``, ``HTTPError: 401``);
+    found by the tools walk-through. Now one line saying which URL and why."""
+    (tmp_path / "test_one.py").write_text("def test_one(tfso_client):\n    pass\n", encoding="utf-8")
+
+    def inner(url: str, token: str = "") -> str:
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-p", "no:faker",
+             "-p", "no:benchmark", "test_one.py"], cwd=tmp_path, capture_output=True, text=True,
+            timeout=120,
+            env={**{k: v for k, v in os.environ.items() if not k.startswith(("TFSO_", "PYTEST_"))},
+                 "TFSO_MOCK_URL": url, "TFSO_MOCK_ADMIN_TOKEN": token})
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        assert "1 error" in proc.stdout
+        for text in ("Traceback", "requests.exceptions", "HTTPConnectionPool", "site-packages"):
+            assert text not in proc.stdout + proc.stderr, proc.stdout
+        return proc.stdout
+
+    with socket.socket() as s:      # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}"
+    where = f"the emulator at {closed} (--tfso-mock-url / TFSO_MOCK_URL)"
+    assert f"{where}: cannot connect (is it running?)" in inner(closed)
+    assert ("the emulator at localhost:1 (--tfso-mock-url / TFSO_MOCK_URL): not an http:// or "
+            "https:// URL") in inner("localhost:1")
+    with Serve("--quiet", "--admin-token", "right") as serve:
+        assert (f"the emulator at {serve.url} (--tfso-mock-url / TFSO_MOCK_URL): its control API "
+                "refused the token (HTTP 401; set TFSO_MOCK_ADMIN_TOKEN to the one it printed)"
+                ) in inner(serve.url, "wrong")
+    with Serve("--quiet", "--no-admin") as serve:
+        assert "no control API at /__admin (started with --no-admin" in inner(serve.url)

@@ -92,11 +92,14 @@ def tfso_mock_settings():
 @pytest.fixture(scope="session")
 def tfso_mock(request):
     _require_extra()
-    from .server import RemoteEmulator, ThreadedEmulator
+    from .server import EmulatorUnusable, RemoteEmulator, ThreadedEmulator
 
     url = request.config.getoption("--tfso-mock-url") or os.environ.get("TFSO_MOCK_URL")
     if url:
-        emulator = RemoteEmulator(url, os.environ.get("TFSO_MOCK_ADMIN_TOKEN", ""))
+        try:
+            emulator = RemoteEmulator(url, os.environ.get("TFSO_MOCK_ADMIN_TOKEN", ""))
+        except EmulatorUnusable as err:
+            pytest.fail(str(err), pytrace=False)
     else:
         emulator = ThreadedEmulator(request.getfixturevalue("tfso_mock_settings")).start()
     try:

@@ -62,6 +62,11 @@ class ThreadedEmulator:
         self.stop()
 
 
+class EmulatorUnusable(Exception):
+    """The emulator at ``TFSO_MOCK_URL`` cannot be used; the text says why in one line (the
+    plugin fails the test with it, without a traceback into requests)."""
+
+
 class RemoteEmulator:
     """An emulator someone else started (``TFSO_MOCK_URL``, a CI service container)."""
 
@@ -69,8 +74,27 @@ class RemoteEmulator:
         self.url = url.rstrip("/")
         self.app = None
         self.admin_token = admin_token
-        resp = requests.get(self.url + "/__admin/health", timeout=10, headers=self.admin_headers())
-        resp.raise_for_status()
+        where = f"the emulator at {self.url} (--tfso-mock-url / TFSO_MOCK_URL)"
+        try:
+            resp = requests.get(self.url + "/__admin/health", timeout=10,
+                                headers=self.admin_headers())
+        except (requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
+                requests.exceptions.InvalidURL):
+            raise EmulatorUnusable(f"{where}: not an http:// or https:// URL") from None
+        except requests.Timeout:
+            raise EmulatorUnusable(f"{where}: no answer within 10 s") from None
+        except requests.ConnectionError:
+            raise EmulatorUnusable(f"{where}: cannot connect (is it running?)") from None
+        if resp.status_code in (401, 403):
+            raise EmulatorUnusable(f"{where}: its control API refused the token "
+                                   f"(HTTP {resp.status_code}; set TFSO_MOCK_ADMIN_TOKEN to the "
+                                   "one it printed)")
+        if resp.status_code == 404:
+            raise EmulatorUnusable(f"{where}: no control API at /__admin (started with "
+                                   "--no-admin, or not a tfso-mockserver)")
+        if resp.status_code != 200:
+            raise EmulatorUnusable(f"{where}: /__admin/health answered HTTP {resp.status_code}: "
+                                   f"{resp.text[:200]}")
 
     def admin_headers(self) -> dict:
         return {"Authorization": f"Bearer {self.admin_token}"} if self.admin_token else {}
