@@ -20,6 +20,7 @@ COPY pyproject.toml setup.py README.md docker-constraints.txt ./
 COPY mockserver ./mockserver
 COPY fixtures/defaults ./fixtures/defaults
 COPY fixtures/scenarios ./fixtures/scenarios
+COPY fixtures/vendor ./fixtures/vendor
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels . && cp docker-constraints.txt /wheels/
 
 FROM ${PYTHON_IMAGE}

@@ -227,3 +227,46 @@ def test_image_cmd_with_control_api_off_is_healthy(tmp_path):
         assert healthcheck(env) == 0
     finally:
         assert running.stop() == 0, running.stderr()
+
+
+def build_stage_copies() -> list[tuple[list[str], str]]:
+    """(sources, destination) of each ``COPY`` of the build stage (the first ``FROM``)."""
+    items = instructions(DOCKERFILE.read_text("utf-8"))
+    froms = [i for i, (word, _) in enumerate(items) if word == "FROM"]
+    return [(rest.split()[:-1], rest.split()[-1]) for word, rest in items[froms[0]:froms[1]]
+            if word == "COPY" and not rest.startswith("--")]
+
+
+def test_image_build_stage_builds_the_wheel_from_what_it_copies(tmp_path):
+    """``docker build`` failed in its build stage: setup.py ships fixtures/vendor (the vendor
+    WSDLs and OpenAPI document the master-data services and REST read) but the Dockerfile did
+    not copy it and .dockerignore left it out ("error: package directory 'fixtures/vendor' does
+    not exist"); found by the tools walk-through. Without a Docker engine: the build context is
+    what .dockerignore lets through, the build stage's COPYs are replayed into a folder, and its
+    ``pip wheel`` runs there; the wheel must hold every fixture folder setup.py ships."""
+    import zipfile
+
+    allowed = {line[1:].rstrip("/") for line in (ROOT / ".dockerignore").read_text().split()
+               if line.startswith("!")}
+    context = tmp_path / "src"
+    for sources, dest in build_stage_copies():
+        for source in sources:
+            assert source.rstrip("/") in allowed, f"COPY {source}: left out by .dockerignore"
+            target = context / dest / (Path(source).name if dest.endswith("/") else "")
+            if (ROOT / source).is_dir():
+                shutil.copytree(ROOT / source, target,
+                                ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(ROOT / source, target)
+    wheels = tmp_path / "wheels"
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-cache-dir", "--no-deps",
+                           "--quiet", "--wheel-dir", str(wheels), "."], cwd=context,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (wheel,) = wheels.glob("tfso_mockserver-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for folder, example in (("defaults", "accounts.yaml"), ("scenarios", "webshop.yaml"),
+                            ("vendor", "rest-0.56.0.yaml")):
+        assert f"mockserver/fixtures/{folder}/{example}" in names, folder
+    assert sum(n.startswith("mockserver/fixtures/vendor/") and n.endswith(".wsdl") for n in names) >= 10
