@@ -190,3 +190,26 @@ def test_C_fault_api_lists_deletes_and_validates(tfso_new_client, tfso_mock):
         assert (resp.status_code, resp.json()) == (400, {"error": {"name": "ValidationError", "message": message}}), body
     missing = requests.post(url, json={"client_id": 99999999, "http_status": 500})
     assert (missing.status_code, missing.json()["error"]["message"]) == (404, "No client 99999999")
+
+
+def test_C_fault_list_and_journal_refuse_a_filter_they_do_not_take(tfso_new_client, tfso_mock):
+    """Found by the tools walk-through: ``DELETE /__admin/faults?client=7`` (a typo of
+    ``client_id``) cleared every client's faults, ``GET`` listed them all, and
+    ``/__admin/requests?limit=-1`` answered the whole journal."""
+    a, b = tfso_new_client(), tfso_new_client()
+    a.inject_fault(operation="GetTypeList", http_status=503, times=None)
+    b.inject_fault(operation="GetTypeList", http_status=503, times=None)
+    url = tfso_mock.url + "/__admin/faults"
+    for method in ("GET", "DELETE"):
+        resp = requests.request(method, url, params={"client": a.client_id})
+        assert (resp.status_code, resp.json()) == (400, {"error": {
+            "name": "ValidationError", "message": "Unknown field(s): client; known: client_id"}})
+    assert len(a.faults()) == len(b.faults()) == 1                   # nothing was cleared
+    assert requests.delete(url, params={"client_id": a.client_id}).json() == {"cleared": 1}
+    assert (a.faults(), len(b.faults())) == ([], 1)
+    negative = requests.get(tfso_mock.url + "/__admin/requests",
+                            params={"client_id": a.client_id, "limit": -1})
+    assert (negative.status_code, negative.json()) == (400, {"error": {
+        "name": "ValidationError", "message": "limit must be a whole number, 0 or more"}})
+    assert len(requests.get(tfso_mock.url + "/__admin/requests",
+                            params={"client_id": a.client_id, "limit": 1}).json()) == 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 
 from .. import errors
 from ..control import faults as fault_specs
@@ -21,16 +21,24 @@ def add_fault():
     return jsonify(fault.to_json()), 201
 
 
+def _client_filter() -> int | None:
+    """``?client_id=N``, the one filter of the fault list: another name is refused (a typo such
+    as ``?client=7`` listed, or cleared, every client's faults)."""
+    if unknown := sorted(set(request.args) - {"client_id"}):
+        raise errors.UnknownClientFields(fields=", ".join(unknown), known="client_id")
+    return int_arg("client_id")
+
+
 @bp.get("/__admin/faults")
 def list_faults():
     server = current_server()
-    return jsonify(server.faults.list(int_arg("client_id")))
+    return jsonify(server.faults.list(_client_filter()))
 
 
 @bp.delete("/__admin/faults")
 def clear_faults():
     server = current_server()
-    return jsonify({"cleared": server.faults.clear(client_id=int_arg("client_id"))})
+    return jsonify({"cleared": server.faults.clear(client_id=_client_filter())})
 
 
 @bp.delete("/__admin/faults/<int:fault_id>")

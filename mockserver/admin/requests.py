@@ -18,6 +18,8 @@ def _criteria(source: dict) -> dict:
 def requests_():
     server = current_server()
     limit = int_arg("limit")
+    if limit is not None and limit < 0:
+        raise errors.NotACount("limit")
     return jsonify(server.journal.entries(limit=limit, **_criteria(request.args.to_dict())))
 
 
