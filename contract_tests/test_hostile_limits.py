@@ -216,8 +216,8 @@ def test_limits_generated_lines_per_call_and_in_total_are_refused_before_anythin
     assert first.status == 201 and first.json()["lines"] == 5000
     over_total = small.admin("POST", "/clients", generate(4000))
     assert over_total.status == 503
-    assert over_total.json()["error"]["message"] == (
-        "The emulator holds 8000 generated ledger lines, its limit "
+    assert over_total.json()["error"]["message"] == (  # it said "holds 8000" (walk-through)
+        "The emulator holds 5000 generated ledger lines; 4000 more would pass its limit "
         "(--limit generated_lines_total=8000); nothing was changed.")
     after = small.admin("GET", "/clients").json()
     assert [c["client_id"] for c in after] == [c["client_id"] for c in clients] + [
@@ -238,6 +238,13 @@ def test_limits_clients_are_refused_at_the_limit_and_nothing_is_made(small):
     # a reset makes room again (only the demo client is left)
     assert small.admin("POST", "/reset").status == 200
     assert small.admin("POST", "/clients", {}).status == 201
+    # below the limit, a client whose identities would pass it: what is held and what it adds
+    # (it said "holds 6 clients" while 2 were held; found by the tools walk-through)
+    many = small.admin("POST", "/clients", {"identities": [{"name": f"AS {n}"} for n in range(5)]})
+    assert (many.status, many.json()["error"]["message"]) == (503, (
+        "The emulator holds 2 clients; 6 more would pass its limit (--limit clients=6); "
+        "nothing was changed."))
+    assert len(small.admin("GET", "/clients").json()) == 2
 
 
 # --- XML: attributes and namespace declarations ---------------------------------------------

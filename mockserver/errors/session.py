@@ -70,13 +70,18 @@ class LimitReached(VendorError):
         "generated_lines_total": "generated ledger lines",
     }
 
-    def __init__(self, limit_name: str, limit: int):
+    def __init__(self, limit_name: str, limit: int, held: int | None = None,
+                 adding: int | None = None):
+        """``held``/``adding``: a call that adds several at once (a client with identities, a
+        generated scenario) may be refused below the limit: say what is held and what it adds,
+        not that the limit is held."""
         self.limit_name, self.limit = limit_name, limit
         what = self._WHAT.get(limit_name, limit_name)
-        super().__init__(
-            f"The emulator holds {limit} {what}, its limit (--limit {limit_name}={limit}); "
-            "nothing was changed."
-        )
+        if held is None or adding is None or held >= limit:
+            text = f"The emulator holds {limit} {what}, its limit"
+        else:
+            text = f"The emulator holds {held} {what}; {adding} more would pass its limit"
+        super().__init__(f"{text} (--limit {limit_name}={limit}); nothing was changed.")
 
 
 class GenerateTooLarge(LimitReached):

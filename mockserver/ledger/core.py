@@ -310,13 +310,15 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, RelationOps, A
     def _check_capacity(self, opts: ClientOptions) -> None:
         """The limits a new client must fit in (``limits.py``), checked before any change."""
         limits = self.limits
-        if len(self.books) + 1 + len(opts.extra_identities) > limits.clients:
-            raise errors.LimitReached("clients", limits.clients)
+        adding = 1 + len(opts.extra_identities)
+        if len(self.books) + adding > limits.clients:
+            raise errors.LimitReached("clients", limits.clients, len(self.books), adding)
         wanted = opts.generated_lines
         if wanted > limits.generated_lines:
             raise errors.GenerateTooLarge(wanted, limits.generated_lines)
         if wanted and self.generated_total + wanted > limits.generated_lines_total:
-            raise errors.LimitReached("generated_lines_total", limits.generated_lines_total)
+            raise errors.LimitReached("generated_lines_total", limits.generated_lines_total,
+                                      self.generated_total, wanted)
 
     @property
     def generated_total(self) -> int:
