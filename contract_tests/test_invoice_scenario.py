@@ -263,3 +263,28 @@ def test_a_scenario_order_s_bad_currency_is_refused_with_its_field(tfso_mock):
             "name": "ScenarioError", "message": f"scenario: {message}"}}), currency
     after = requests.get(tfso_mock.url + "/__admin/clients", headers=headers, timeout=60).json()
     assert after == before
+
+
+
+def test_the_lines_a_scenario_made_count_its_invoices_vouchers(tfso_mock, tmp_path):
+    """``POST /__admin/clients`` with a scenario of orders answered ``"lines": 0`` and
+    ``tfso-mock serve --scenario`` printed "(0 ledger lines)" although its invoiced orders had
+    posted their vouchers (found by the tools walk-through)."""
+    from control_helpers import Serve
+
+    made = requests.post(tfso_mock.url + "/__admin/clients", json={"scenario": CURRENCY_SCENARIO})
+    assert made.status_code == 201, made.text
+    client_id = made.json()["client_id"]
+    ledger = requests.get(f"{tfso_mock.url}/__admin/clients/{client_id}/ledger").json()["lines"]
+    assert len(ledger) == 6                      # two invoices: 1500, 3000 (or 3100), 2700 each
+    assert made.json()["lines"] == 6
+    scenario = tmp_path / "orders.yaml"
+    scenario.write_text(BAD_YAML.replace("{product_id: 9}", '{name: Frakt, price: "49.00"}'),
+                        encoding="utf-8")
+    with Serve("--scenario", str(scenario)) as serve:
+        banner = "\n".join(serve.read_output(wait=2))
+        lines = requests.get(serve.url + "/__admin/clients/1000/ledger").json()["lines"]
+        reset = requests.post(serve.url + "/__admin/reset").json()["demo_client"]
+    assert len(lines) == 3
+    assert f"  Scenario:      {scenario} (3 ledger lines)" in banner, banner
+    assert reset["lines"] == 3

@@ -387,7 +387,12 @@ class Ledger(SessionOperations, ControlOperations, MasterDataOps, RelationOps, A
             self._log("scenario", {"c": client_id, "name": sc.source, "scenario": sc.origin,
                                    "seed": seed, "now": now.isoformat()})
             if sc.orders:  # saved as SaveInvoices saves them: their own rows follow this one
-                scenario_orders.save(self, self.book(client_id), sc.orders, now.year)
+                book = self.book(client_id)
+                before = len(book.lines)
+                scenario_orders.save(self, book, sc.orders, now.year)
+                # the invoiced orders' vouchers are ledger lines too (it said "0 ledger lines")
+                result["lines"] += len(book.lines) - before
+                self.scenario_info[client_id] = dict(result)
             return result
 
     def _ev_scenario(self, b: dict) -> None:
