@@ -77,6 +77,16 @@ def test_the_scenario_replaces_the_reference_lists(master_client):
         ("NormalHoursPerDay", "8")]
 
 
+def test_a_scenario_without_default_reference_data_has_no_time_lists(master_client):
+    """``use_default_reference_data: false`` leaves the client without the default fixtures'
+    lists, the time lists too (they kept the defaults); lists it gives are its own."""
+    client = master_client(scenario={"use_default_reference_data": False,
+                                     "salary_types": [{"id": 3, "name": "Overtid 50 %"}]})
+    assert client.time.GetWorkTypeList() in (None, [])
+    assert client.time.GetTimeSettings() in (None, [])
+    assert [(s.Id, s.Name) for s in client.time.GetSalaryTypes()] == [(3, "Overtid 50 %")]
+
+
 def test_projects_and_tasks_in_time_service_shapes(master_client):
     client = master_client()
     pid = client.projects.SaveProject({**PROJECT, "NeedApproval": "True"})

@@ -7,6 +7,7 @@ from dataclasses import replace
 from ... import errors
 from ..book import ClientBook
 from ..clients import ClientOptions
+from ..masterdata import SALARY_TYPE, TIME_SETTING, WORK_TYPE
 from . import master
 from .bulk import load_vouchers
 from .generate import _add_customers, generate_vouchers
@@ -75,6 +76,8 @@ def apply_reference_data(book: ClientBook, sc: Scenario) -> None:
     if not sc.use_default_reference_data:
         book.accounts, book.tax_codes, book.types = {}, {}, {}
         book.series, book.customers = {}, {}
+        for kind in (WORK_TYPE, SALARY_TYPE, TIME_SETTING):  # TimeService's lists: the client's own, even empty
+            book.master.of(kind)
     book.accounts = {**book.accounts, **sc.accounts}
     book.tax_codes = {**book.tax_codes, **sc.tax_codes}
     book.types = {**book.types, **sc.types}
