@@ -4,6 +4,7 @@ naming it, and exit code 2; never a traceback, never a silent substitute. ``--ve
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -20,18 +21,41 @@ def tfso_mock(*args: str, env: dict | None = None, cwd=None) -> subprocess.Compl
                           text=True, timeout=120, env={**clean, **(env or {})}, cwd=cwd)
 
 
+class _StillServing(BaseException):
+    """Raised by the alarm in a ``main()`` that serves instead of refusing (a BaseException:
+    no ``except Exception`` on the way swallows it)."""
+
+
+#: seconds an in-process refusal may take before it counts as serving (a refusal takes well
+#: under a second; a regression must fail the test, not hang the run on a server)
+REFUSAL_SECONDS = 60
+
+
 def in_process(monkeypatch, capsys, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """The same ``main()`` in this process (fast), as a CompletedProcess."""
+    """The same ``main()`` in this process (fast), as a CompletedProcess. A ``main()`` still
+    running after ``REFUSAL_SECONDS`` (a server that should have been refused) is stopped and
+    answers return code ``"still serving"``."""
     from mockserver.cli import main
 
     for key in [k for k in os.environ if k.startswith("TFSO_")]:
         monkeypatch.delenv(key)
     for key, value in (env or {}).items():
         monkeypatch.setenv(key, value)
+
+    def alarm(_signum, _frame):
+        raise _StillServing
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.alarm(REFUSAL_SECONDS)
     try:
         code = main(list(args))
     except SystemExit as stop:  # argparse
         code = stop.code
+    except _StillServing:
+        code = "still serving"
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
     out, err = capsys.readouterr()
     return subprocess.CompletedProcess(args, code, out, err)
 
