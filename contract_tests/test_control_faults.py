@@ -174,20 +174,29 @@ def test_C_fault_api_lists_deletes_and_validates(tfso_new_client, tfso_mock):
     assert [f["id"] for f in client.faults()] == [two["id"]]
     assert requests.delete(f"{url}/{one['id']}").status_code == 404
     cases = [
-        ({"operation": "X"}, "Give delay_ms or one of http_status, soap_fault, result, drop_connection, expire_session"),
-        ({"operation": "X", "http_status": 503, "soap_fault": "x"}, "Give one of http_status, soap_fault, result, drop_connection, expire_session, not http_status and soap_fault"),
-        ({"operation": "X", "http_status": 99}, "http_status must be an integer from 100 to 599, not 99"),
+        ({"operation": "GetTypeList"}, "Give delay_ms or one of http_status, soap_fault, result, drop_connection, expire_session"),
+        ({"operation": "GetTypeList", "http_status": 503, "soap_fault": "x"}, "Give one of http_status, soap_fault, result, drop_connection, expire_session, not http_status and soap_fault"),
+        ({"operation": "GetTypeList", "http_status": 99}, "http_status must be an integer from 100 to 599, not 99"),
         ({"operation": "SaveBundleList", "result": {"Type": "Broken"}}, "result.Type must be one of Ok, DuplicateData, DataAlreadySaved, NotAuthenticated, SystemError, Exception, NotSaved, not 'Broken'"),
         ({"result": {"Type": "SystemError"}}, "result needs operation: the operation whose result it replaces"),
         ({"service": "Nope", "http_status": 500}, "service must be one of " + ", ".join(SERVICE_NAMES) + ", rest, not 'Nope'"),
         ({"path": "/v1/transactionlines", "soap_fault": "x"}, "soap_fault applies to SOAP calls; for REST use http_status"),
-        ({"operation": "X", "http_status": 500, "times": 0}, "times must be an integer from 1 to 1000000, not 0"),
-        ({"operation": "X", "drop_connection": "yes"}, "drop_connection must be true"),
-        ({"operation": "X", "http_status": 500, "colour": "red"}, "Unknown field(s): colour; a fault has matchers (operation, service, path, client_id, method), times, delay_ms and one of http_status, soap_fault, result, drop_connection, expire_session"),
+        ({"operation": "GetTypeList", "http_status": 500, "times": 0}, "times must be an integer from 1 to 1000000, not 0"),
+        ({"operation": "GetTypeList", "drop_connection": "yes"}, "drop_connection must be true"),
+        ({"operation": "NoSuchOp", "http_status": 503}, "operation must be an operation of a SOAP service (as its WSDL names it, e.g. SaveBundleList), not 'NoSuchOp'"),
+        ({"operation": "SaveBundleList", "service": "TimeService", "http_status": 503}, "operation must be an operation of TimeService (as its WSDL names it, e.g. GetTimeSettings), not 'SaveBundleList'"),
+        ({"operation": "GetTypeList", "service": "rest", "http_status": 503}, "operation matches SOAP calls; for REST use path and method"),
+        ({"operation": "GetTypeList", "path": "/v1/transactionlines", "http_status": 503}, "operation matches SOAP calls; for REST use path and method"),
+        ({"method": "FOO", "http_status": 503}, "method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, not 'FOO'"),
+        ({"operation": "GetTypeList", "http_status": 500, "colour": "red"}, "Unknown field(s): colour; a fault has matchers (operation, service, path, client_id, method), times, delay_ms and one of http_status, soap_fault, result, drop_connection, expire_session"),
     ]
     for body, message in cases:
         resp = requests.post(url, json=body)
         assert (resp.status_code, resp.json()) == (400, {"error": {"name": "ValidationError", "message": message}}), body
+    assert [f["id"] for f in client.faults()] == [two["id"]]  # nothing refused was kept
+    lower = client.inject_fault(operation="savebundlelist", service="AccountService",
+                                method="post", http_status=503)  # names as matched: any case
+    assert (lower["operation"], lower["method"]) == ("savebundlelist", "post")
     missing = requests.post(url, json={"client_id": 99999999, "http_status": 500})
     assert (missing.status_code, missing.json()["error"]["message"]) == (404, "No client 99999999")
 

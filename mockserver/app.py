@@ -182,6 +182,22 @@ class MockServer:
         return info
 
     @staticmethod
+    def operation_names(service: str | None) -> list[str]:
+        """The operations of a SOAP service as a fault names them (None: of every one, in the
+        catalogue's order); their modules load on this first use, as on a first call."""
+        from .soap.dispatch import SERVICES
+
+        out: list[str] = []
+        for path in SERVICES:
+            entry = catalogue.BY_PATH.get(path)
+            if service is not None and entry is not None and entry.name != service:
+                continue
+            sdef = SERVICES[path]
+            if service is None or sdef.name == service:
+                out += list(sdef.service.public_methods)
+        return out
+
+    @staticmethod
     def service_names() -> dict[str, str]:
         """The services a fault may name, lower-cased to as written (the SOAP ones and rest)."""
         names = catalogue.names()

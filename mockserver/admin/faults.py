@@ -14,7 +14,8 @@ bp = Blueprint("faults", __name__)
 @bp.post("/__admin/faults")
 def add_fault():
     server = current_server()
-    fault = fault_specs.parse(json_body(), server.service_names(), server.clock.now())
+    fault = fault_specs.parse(json_body(), server.service_names(), server.clock.now(),
+                             server.operation_names)
     if fault.client_id is not None:
         known_client(fault.client_id)
     server.faults.add(fault)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -123,10 +124,18 @@ def _int(body: dict, key: str, low: int, high: int) -> int:
     return value
 
 
-def parse(body, known_services: dict[str, str], now: datetime) -> Fault:
+#: the HTTP methods a fault's ``method`` may name (what the emulator answers)
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def parse(body, known_services: dict[str, str], now: datetime,
+          operations_of: Callable[[str | None], list[str]] | None = None) -> Fault:
     """A fault from a JSON body of ``POST /__admin/faults``; ``FaultSpecError`` names the field.
 
     ``known_services``: lower-case name -> the spelling used in the journal.
+    ``operations_of(service)``: the operations of that SOAP service (None: of every one); an
+    ``operation`` none of them has is refused, as a ``method`` that is no HTTP method: such a
+    fault could never fire, and a test relying on it would pass without its failure.
     """
     if not isinstance(body, dict):
         raise errors.ControlBodyNotAnObject()
@@ -157,6 +166,17 @@ def parse(body, known_services: dict[str, str], now: datetime) -> Fault:
             raise errors.FaultServiceUnknown(
                 services=', '.join(sorted(known_services.values())), service=service)
         fault.service = known_services[service.strip().lower()]
+    if fault.method is not None and fault.method.upper() not in METHODS:
+        raise errors.FaultMethodUnknown(methods=", ".join(METHODS), method=fault.method)
+    if fault.operation is not None:
+        if fault.service == "rest" or (fault.path or "").lower().startswith(("/v1", "/oauth")):
+            raise errors.FaultOperationSoapOnly()
+        if operations_of is not None:
+            ops = operations_of(fault.service)
+            if ops and fault.operation.lower() not in {op.lower() for op in ops}:
+                raise errors.FaultOperationUnknown(
+                    where=fault.service or "a SOAP service", example=ops[0],
+                    operation=fault.operation)
     if body.get("client_id") is not None:
         fault.client_id = _int(body, "client_id", 0, 2**63 - 1)
     if "times" in body:

@@ -46,6 +46,19 @@ class FaultServiceUnknown(FaultSpecError):
     template = "service must be one of {services}, not {service!r}"
 
 
+class FaultOperationUnknown(FaultSpecError):
+    template = ("operation must be an operation of {where} (as its WSDL names it, e.g. "
+                "{example}), not {operation!r}")
+
+
+class FaultOperationSoapOnly(FaultSpecError):
+    template = "operation matches SOAP calls; for REST use path and method"
+
+
+class FaultMethodUnknown(FaultSpecError):
+    template = "method must be one of {methods}, not {method!r}"
+
+
 class FaultTextEmpty(FaultSpecError):
     template = "soap_fault must be the fault text, a non-empty string"
 
