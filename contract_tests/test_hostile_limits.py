@@ -154,7 +154,7 @@ def test_limits_tokens_a_token_flood_is_refused_at_the_limit_and_expired_ones_ar
 
 def test_limits_faults_never_matching_faults_are_refused_at_the_limit(emu):
     before = emu.admin("GET", "/faults").json()
-    spec = {"operation": "NoSuchOperation", "soap_fault": "never", "times": None}
+    spec = {"path": "/no/such/service.asmx", "soap_fault": "never", "times": None}
     answers = [emu.admin("POST", "/faults", spec) for _ in range(LIMITS["faults"] + 2 - len(before))]
     assert [a.status for a in answers].count(201) == LIMITS["faults"] - len(before)
     over = answers[-1]
